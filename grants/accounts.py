@@ -1,0 +1,51 @@
+"""Writes on accounts: registering people and granting roles (used by seed_demo, imports and
+invitations, the same way the sign-up pages reach them)."""
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+
+from .models import Role, RoleGrant, User
+
+
+@transaction.atomic
+def user_register_verified(
+    *, email, password, name="", institution=None, title="", keywords="", disciplines=(), orcid=""
+):
+    """Create (or return) an account whose e-mail address is already verified.
+
+    Used where the portal itself vouches for the address (the demo, an officer's import);
+    everyone else verifies through allauth's e-mail confirmation.
+    """
+    email = email.strip().lower()
+    user, created = User.objects.get_or_create(
+        email=email,
+        defaults={
+            "name": name,
+            "institution": institution,
+            "title": title,
+            "keywords": keywords,
+            "orcid": orcid,
+        },
+    )
+    if created:
+        user.set_password(password)
+        user.full_clean()
+        user.save()
+        user.disciplines.set(disciplines)
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def role_grant(*, user, role, province=None):
+    if role == Role.PROVINCIAL_OFFICER and province is None:
+        raise ValueError("A provincial officer acts for one province")
+    grant, _ = RoleGrant.objects.update_or_create(
+        user=user,
+        role=role,
+        defaults={"province": province if role == Role.PROVINCIAL_OFFICER else None},
+    )
+    for attribute in ("_portal_roles", "_portal_province_code"):
+        user.__dict__.pop(attribute, None)
+    return grant

@@ -1,0 +1,42 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Discipline, Institution, User
+
+MAX_PROFILE_KEYWORDS = 10
+
+
+def split_keywords(text):
+    """Keywords arrive separated by commas (Latin or Chinese) or semicolons."""
+    for separator in ("，", "；", ";", "、"):
+        text = text.replace(separator, ",")
+    return [word.strip() for word in text.split(",") if word.strip()]
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["name", "institution", "title", "orcid", "disciplines", "keywords"]
+        widgets = {"disciplines": forms.SelectMultiple(attrs={"size": 8})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("name", "institution", "title"):
+            self.fields[name].required = True
+        self.fields["institution"].queryset = Institution.objects.select_related("province")
+        self.fields["institution"].label_from_instance = lambda i: f"{i.name} · {i.province.name}"
+        self.fields["disciplines"].queryset = Discipline.objects.all()
+        self.fields["institution"].help_text = _(
+            "Your institution fixes your province. Missing? Write to the fund office."
+        )
+
+    def clean_orcid(self):
+        return self.cleaned_data["orcid"].strip().upper()
+
+    def clean_keywords(self):
+        words = split_keywords(self.cleaned_data["keywords"])
+        if len(words) > MAX_PROFILE_KEYWORDS:
+            raise forms.ValidationError(
+                _("Give at most %(count)d keywords.") % {"count": MAX_PROFILE_KEYWORDS}
+            )
+        return ", ".join(words)

@@ -1,0 +1,18 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from grants import demo
+from grants.models import Province
+
+
+class Command(BaseCommand):
+    help = "Create the demo fund (idempotent: running it again duplicates nothing)."
+
+    def handle(self, *args, **options):
+        if not Province.objects.exists():
+            call_command("import_reference", stdout=self.stdout)
+        logins = demo.seed(stdout=self.stdout)
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password: {demo.password()}):")
+        for email, role in logins:
+            self.stdout.write(f"  {email:<26} {role}")

@@ -1,0 +1,35 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from . import dashboards
+from .forms import ProfileForm
+
+
+def home(request):
+    return render(request, "grants/home.html", dashboards.public_summary())
+
+
+@login_required
+def dashboard(request):
+    return render(
+        request, "grants/dashboard.html", {"sections": dashboards.sections_for(request.user)}
+    )
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile is saved."))
+        return redirect(_safe_next(request) or "dashboard")
+    return render(request, "grants/profile.html", {"form": form, "next": _safe_next(request)})
+
+
+def _safe_next(request):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    return target if allowed else ""

@@ -1,0 +1,32 @@
+import pytest
+from django.core.management import call_command
+
+from tests.factories import make_user
+
+
+@pytest.fixture(autouse=True)
+def fast_and_local(settings):
+    """Cheap password hashing, tasks run inline, e-mail kept in memory."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def reference(db):
+    """The reference data from fixtures/reference, loaded through the import command."""
+    call_command("import_reference", verbosity=0, stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture
+def user_factory(reference):
+    return make_user
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """allauth's rate limits count in the cache; each test starts from zero."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -1,0 +1,46 @@
+from django.core.management import call_command
+
+from grants.models import RoleGrant, User
+from tests.factories import PASSWORD  # noqa: F401  (documents that the demo uses its own)
+
+DEMO_LOGINS = {
+    "officer@example.org": "fund_officer",
+    "shanghai@example.org": "provincial_officer",
+    "jiangsu@example.org": "provincial_officer",
+    "zhejiang@example.org": "provincial_officer",
+    "anhui@example.org": "provincial_officer",
+    "lead@example.org": "applicant",
+    "partner@example.org": "applicant",
+    "applicant2@example.org": "applicant",
+    "reviewer@example.org": "reviewer",
+    "chair@example.org": "panel_chair",
+    "admin@example.org": None,
+}
+
+
+def seed():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+
+
+def test_seed_demo_twice_duplicates_nothing(reference):
+    seed()
+    counts = (User.objects.count(), RoleGrant.objects.count())
+    seed()
+    assert (User.objects.count(), RoleGrant.objects.count()) == counts
+    assert User.objects.filter(role_grants__role="reviewer").count() >= 40
+
+
+def test_every_demo_login_reaches_its_dashboard(client, reference, settings):
+    seed()
+    for email, role in DEMO_LOGINS.items():
+        client.logout()
+        response = client.post(
+            "/accounts/login/", {"login": email, "password": settings.DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, email
+        page = client.get("/dashboard/")
+        assert page.status_code == 200, email
+        if role:
+            assert f'data-role="{role}"' in page.text, email
+    assert User.objects.get(email="admin@example.org").is_superuser
+    assert User.objects.get(email="reviewer@example.org").institution.name_en == "Wuhan University"
