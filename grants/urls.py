@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from .views import accounts
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("dashboard/", views.dashboard, name="dashboard"),
-    path("profile/", views.profile, name="profile"),
+    path("", accounts.home, name="home"),
+    path("dashboard/", accounts.dashboard, name="dashboard"),
+    path("profile/", accounts.profile, name="profile"),
 ]
