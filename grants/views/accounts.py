@@ -4,8 +4,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from . import dashboards
-from .forms import ProfileForm
+from grants import dashboards
+from grants.forms import ProfileForm
 
 
 def home(request):
