@@ -2,10 +2,21 @@
 
 from dataclasses import dataclass, field
 
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Institution, Province, Role
-from .permissions import APPLICANT, officer_province_code, roles_of
+from .models import Call, Institution, Invitation, MemberStatus, Province, ProposalStatus, Role
+from .permissions import APPLICANT, officer_province_code, proposals_for, roles_of
+from .templatetags.portal import yuan
+
+
+@dataclass
+class Item:
+    label: str
+    url: str
+    note: str = ""
 
 
 @dataclass
@@ -21,6 +32,7 @@ def public_summary():
     return {
         "funding_provinces": Province.objects.filter(is_funding=True),
         "institution_count": Institution.objects.count(),
+        "open_calls": Call.objects.open_now().order_by("closes_at"),
     }
 
 
@@ -37,26 +49,77 @@ def sections_for(user):
 
 
 def applicant_section(user):
+    items = [
+        Item(
+            label=_("Invitation: join “%(title)s”") % {"title": invitation.member.proposal.title or "—"},
+            url=reverse("consortium", args=[invitation.member.proposal_id]),
+            note=_("answer by %(date)s") % {"date": timezone.localtime(invitation.expires_at).date()},
+        )
+        for invitation in Invitation.objects.filter(
+            email__iexact=user.email, used_at=None, revoked_at=None, expires_at__gt=timezone.now()
+        ).select_related("member__proposal")
+    ]
+    mine = (
+        proposals_for(user)
+        .filter(Q(lead=user) | Q(members__pi=user, members__status=MemberStatus.ACCEPTED))
+        .distinct()
+        .select_related("call")
+        .order_by("-updated_at")
+    )
+    for proposal in mine:
+        editing = proposal.status in {ProposalStatus.DRAFT, ProposalStatus.RETURNED}
+        items.append(
+            Item(
+                label=proposal.reference or proposal.title or _("Untitled proposal"),
+                url=reverse("proposal_detail", args=[proposal.pk]),
+                note=f"{proposal.get_status_display()} · {proposal.call.title}"
+                + (f" · {_('deadline')} {timezone.localtime(proposal.call.closes_at):%Y-%m-%d %H:%M}" if editing else ""),
+            )
+        )
+    for call in Call.objects.open_now().order_by("closes_at"):
+        items.append(
+            Item(
+                label=_("Open call: %(title)s") % {"title": call.title},
+                url=reverse("call_detail", args=[call.code]),
+                note=_("closes %(when)s") % {"when": f"{timezone.localtime(call.closes_at):%Y-%m-%d %H:%M}"},
+            )
+        )
     return Section(
         role=APPLICANT,
         title=_("My proposals"),
-        empty=_("You have no proposals yet. Open calls will be listed here."),
+        items=items,
+        empty=_("You have no proposals yet, and no call is open right now."),
     )
 
 
 def fund_officer_section(user):
-    return Section(
-        role=Role.FUND_OFFICER,
-        title=_("Fund office"),
-        empty=_("No calls are set up yet."),
-    )
+    calls = Call.objects.annotate(
+        submitted=Count("proposals", filter=Q(proposals__status=ProposalStatus.SUBMITTED))
+    ).order_by("-opens_at")
+    items = [
+        Item(
+            label=call.title,
+            url=reverse("call_detail", args=[call.code]),
+            note=f"{call.get_status_display()} · " + _("%(n)d submitted") % {"n": call.submitted},
+        )
+        for call in calls
+    ]
+    return Section(role=Role.FUND_OFFICER, title=_("Fund office"), items=items, empty=_("No calls are set up yet."))
 
 
 def provincial_officer_section(user):
     province = Province.objects.get(code=officer_province_code(user))
+    calls = Call.objects.filter(contributions__province=province).annotate(
+        contributed=Sum("contributions__amount", filter=Q(contributions__province=province))
+    )
+    items = [
+        Item(label=call.title, url=reverse("call_detail", args=[call.code]), note=_("contribution %(amount)s") % {"amount": yuan(call.contributed)})
+        for call in calls
+    ]
     return Section(
         role=Role.PROVINCIAL_OFFICER,
         title=_("Provincial office: %(province)s") % {"province": province.name},
+        items=items,
         empty=_("No call draws on this province's money yet."),
     )
 
@@ -75,3 +138,5 @@ def panel_chair_section(user):
         title=_("Panels I chair"),
         empty=_("No panel is waiting for you."),
     )
+
+

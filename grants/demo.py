@@ -2,13 +2,30 @@
 
 import random
 
+from datetime import datetime, timedelta
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from reviews.models import ReviewerProfile
 
+from . import workflow
 from .accounts import role_grant, user_register_verified
-from .models import Discipline, Institution, Province, Role, User
+from .models import (
+    BudgetCategory,
+    Call,
+    Contribution,
+    Discipline,
+    Institution,
+    MemberStatus,
+    OtherFunding,
+    Proposal,
+    Province,
+    Role,
+    User,
+)
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = [
@@ -85,6 +102,9 @@ def seed(stdout=None):
     write = stdout.write if stdout else (lambda line: None)
     seed_people()
     write("Demo people ready.")
+    call = seed_open_call()
+    seed_proposals(call)
+    write(f"Open call {call.code} with drafts and submitted proposals ready.")
     return demo_logins()
 
 
@@ -189,3 +209,120 @@ def demo_logins():
         ("admin@example.org", "superuser (Django admin at /admin/)"),
     ]
     return rows
+
+
+# ---- calls and proposals ------------------------------------------------------------------
+
+OPEN_CALL = "2026-info-eng"
+CONTRIBUTIONS = {"310000": 30_000_000, "320000": 25_000_000, "330000": 25_000_000, "340000": 20_000_000}
+
+
+def officer():
+    return User.objects.get(email="officer@example.org")
+
+
+def deadline(days_from_now):
+    """16:00 Beijing time, as NSFC closes, ``days_from_now`` days ahead."""
+    day = timezone.localdate() + timedelta(days=days_from_now)
+    return timezone.make_aware(datetime(day.year, day.month, day.day, 16, 0))
+
+
+def seed_open_call():
+    call, created = Call.objects.get_or_create(
+        code=OPEN_CALL,
+        defaults={
+            "year": timezone.localdate().year,
+            "title_zh": "长三角联合基金 2026 年度项目指南：信息与工程",
+            "title_en": "2026 joint call: information sciences and engineering",
+            "summary_zh": "面向长三角产业需求，资助信息科学与工程材料领域的跨省协同基础研究。",
+            "summary_en": "Cross-provincial basic research in information sciences and engineering "
+            "materials, oriented to the delta's industries.",
+            "opens_at": timezone.now() - timedelta(days=30),
+            "closes_at": deadline(45),
+            "review_deadline": deadline(90),
+        },
+    )
+    if created:
+        call.discipline_areas.set(Discipline.objects.filter(code__in=["F", "E"]))
+        for code, amount in CONTRIBUTIONS.items():
+            Contribution.objects.create(call=call, province_id=code, amount=Decimal(amount))
+        call = workflow.call_open(call=call, actor=officer())
+    return call
+
+
+DEMO_PROPOSALS = [
+    # lead e-mail, partner e-mail (or None), title_zh, title_en, primary code, submit?
+    ("lead@example.org", "partner@example.org", "面向长三角智能制造的可信视觉大模型",
+     "Trustworthy visual foundation models for smart manufacturing in the delta", "F0601", False),
+    ("applicant2@example.org", "ustc.pi@example.org", "高安全固态电池复合电极材料",
+     "Composite electrodes for safe solid-state batteries", "E03", True),
+    ("sjtu.pi@example.org", "seu.pi@example.org", "长三角跨域电网协同调度理论",
+     "Theory of coordinated dispatch across the delta's power grids", "E07", True),
+    ("zju.pi@example.org", "ahu.pi@example.org", "面向集成电路制造的缺陷检测算法",
+     "Defect detection algorithms for integrated-circuit manufacturing", "F04", True),
+]
+EXTRA_APPLICANTS = [
+    ("ustc.pi@example.org", "吴科大", "中国科学技术大学", "E03"),
+    ("sjtu.pi@example.org", "孙交大", "上海交通大学", "E07"),
+    ("seu.pi@example.org", "钱东南", "东南大学", "E07"),
+    ("zju.pi@example.org", "赵浙大", "浙江大学", "F04"),
+    ("ahu.pi@example.org", "何安大", "安徽大学", "F04"),
+]
+
+
+def seed_proposals(call):
+    for email, name, where, code in EXTRA_APPLICANTS:
+        user_register_verified(email=email, password=password(), name=name,
+                               institution=institution(where), title=User.Title.PROFESSOR,
+                               disciplines=Discipline.objects.filter(code=code))
+    for lead_email, partner_email, title_zh, title_en, code, submit in DEMO_PROPOSALS:
+        lead = User.objects.get(email=lead_email)
+        if Proposal.objects.filter(call=call, lead=lead).exists():
+            continue
+        proposal = workflow.proposal_create(call=call, lead=lead)
+        fill_proposal(proposal, lead, title_zh, title_en, code)
+        partner = User.objects.get(email=partner_email)
+        member = workflow.member_add(proposal=proposal, actor=lead, institution=partner.institution,
+                                     expected_version=proposal.version)
+        token = workflow.invitation_send(member=member, actor=lead, email=partner.email)
+        workflow.invitation_answer(token=token, user=partner, accept=True)
+        for each in proposal.members.filter(status=MemberStatus.ACCEPTED):
+            fill_budget(each, lead if each.is_lead else partner)
+        if submit:
+            workflow.proposal_submit(proposal=proposal, actor=lead)
+
+
+def fill_proposal(proposal, lead, title_zh, title_en, code):
+    text = "本项目聚焦长三角区域协同创新中的关键科学问题，" * 6
+    cleaned = {
+        "version": proposal.version,
+        "title_zh": title_zh,
+        "title_en": title_en,
+        "primary_code": Discipline.objects.get(code=code),
+        "secondary_code": None,
+        "keywords": "长三角, 协同创新, 基础研究",
+        "abstract_zh": text[:300],
+        "abstract_en": "The project addresses key scientific questions of collaborative innovation "
+        "across the Yangtze River Delta.",
+        "duration_months": 48,
+        "industry_problem": "服务长三角先进制造业的共性技术瓶颈。",
+        "partner_enterprise": "",
+        "section_rationale": text * 5,
+        "section_basis": text * 3,
+        "section_other": "无。",
+        "other_funding": OtherFunding.NONE,
+        "other_funding_details": "",
+    }
+    workflow.proposal_draft_save(proposal=proposal, actor=lead, cleaned=cleaned, experts=[])
+
+
+def fill_budget(member, pi):
+    base = Decimal("150000") if member.is_lead else Decimal("100000")
+    cells = {}
+    for year in range(1, 5):
+        cells[(BudgetCategory.EQUIPMENT, year)] = base if year == 1 else Decimal("0")
+        cells[(BudgetCategory.OPERATIONS, year)] = base
+        cells[(BudgetCategory.PERSONNEL, year)] = base / 2
+    team = [{"name": pi.name, "role": "PI", "person_months": Decimal("24")}]
+    workflow.member_budget_save(member=member, actor=pi, cells=cells, team=team,
+                                expected_digest=workflow.lines_digest(member))

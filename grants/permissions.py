@@ -54,3 +54,64 @@ def role_required(*roles):
         return wrapper
 
     return decorator
+
+
+# ---- proposals ------------------------------------------------------------------------------
+
+
+def proposals_for(user):
+    """Every proposal ``user`` may read. Drafts stay private to their consortium."""
+    from django.db.models import Q
+
+    from .models import MemberStatus, Proposal, ProposalStatus
+
+    if not user.is_authenticated:
+        return Proposal.objects.none()
+    roles = roles_of(user)
+    visible = Q(lead=user) | Q(members__pi=user, members__status=MemberStatus.ACCEPTED)
+    if Role.FUND_OFFICER in roles:
+        visible |= ~Q(status=ProposalStatus.DRAFT)
+    province = officer_province_code(user)
+    if province:
+        visible |= ~Q(status=ProposalStatus.DRAFT) & Q(
+            members__institution__province_id=province, members__status=MemberStatus.ACCEPTED
+        )
+    ids = Proposal.objects.filter(visible).values("pk")
+    return Proposal.objects.filter(pk__in=ids)
+
+
+def get_proposal(user, pk):
+    """The proposal, or 404 for anyone who may not read it."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(proposals_for(user).select_related("call", "lead"), pk=pk)
+
+
+def is_consortium_pi(user, proposal):
+    from .models import MemberStatus
+
+    return proposal.lead_id == user.pk or proposal.members.filter(
+        pi=user, status=MemberStatus.ACCEPTED
+    ).exists()
+
+
+def require_lead(user, proposal):
+    """Only the lead PI changes the proposal's texts, consortium and state (403 otherwise)."""
+    if proposal.lead_id != user.pk:
+        raise PermissionDenied
+
+
+def may_edit_member(user, member):
+    """A PI edits their own institution's team and budget; the lead also fills in the parts
+    of partners that have no PI yet."""
+    from .models import MemberStatus
+
+    if member.status == MemberStatus.REVOKED:
+        return False
+    if member.pi_id == user.pk and member.status == MemberStatus.ACCEPTED:
+        return True
+    return member.proposal.lead_id == user.pk and member.pi_id is None
+
+
+def editable_members(user, proposal):
+    return [member for member in proposal.members.select_related("institution__province", "pi") if may_edit_member(user, member)]

@@ -2,36 +2,24 @@
 
 The list of pages comes from the URL resolver, so a new page without a row here fails
 ``test_every_page_is_in_the_matrix``: nobody has to remember to add it.
+
+The scenario: an open call; a draft led by a Fudan (Shanghai) PI with an accepted Zhejiang
+partner and a pending Anhui partner; a submitted proposal led by the same PI with the same
+partner. Roles act in the order of ROLES, the ones allowed to change things last, so refused
+attempts run against the same state.
 """
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from grants import workflow
 from grants.models import Role
-from tests.factories import make_user
+from tests.factories import make_call, make_proposal, make_user
 
 # Third-party and framework pages tested by their own projects.
 FOREIGN_PREFIXES = ("accounts/", "admin/", "i18n/")
 
-ROLES = {
-    "anonymous": None,
-    "incomplete": {"complete": False},
-    "applicant": {"institution": "复旦大学"},
-    "fund_officer": {"roles": [Role.FUND_OFFICER]},
-    "provincial_officer": {"roles": [Role.PROVINCIAL_OFFICER], "province": "310000"},
-    "reviewer": {"roles": [Role.REVIEWER], "institution": "武汉大学"},
-    "panel_chair": {"roles": [Role.PANEL_CHAIR], "institution": "清华大学"},
-}
-
-LOGIN = 302  # sent to the sign-in page
-PROFILE = 302  # sent to complete the profile first
-
-# page name: (path, {role: status}); roles not listed expect the "*" entry.
-MATRIX = {
-    "home": ("/", {"*": 200}),
-    "dashboard": ("/dashboard/", {"*": 200, "anonymous": LOGIN, "incomplete": PROFILE}),
-    "profile": ("/profile/", {"*": 200, "anonymous": LOGIN}),
-}
+LOGIN, PROFILE = "login", "profile"  # a 302 to the sign-in page, or to complete the profile
 
 
 def our_url_names(resolver=None, prefix=""):
@@ -46,21 +34,132 @@ def our_url_names(resolver=None, prefix=""):
             yield entry.name
 
 
+@pytest.fixture
+def scenario(reference):
+    lead = make_user(institution="复旦大学")
+    partner = make_user(institution="浙江大学")
+    call = make_call()
+    submitted = make_proposal(call, lead, partners=[partner], submit=True)
+    call.max_led_per_pi = 2
+    call.max_participations_per_pi = 3
+    call.save()
+    draft = make_proposal(call, lead, partners=[partner])
+    pending = workflow.member_add(
+        proposal=draft, actor=lead, institution=make_user(institution="安徽大学").institution,
+        expected_version=draft.version,
+    )
+    token = workflow.invitation_send(member=pending, actor=lead, email="new.partner@example.org")
+    draft.refresh_from_db()
+    users = {
+        "anonymous": None,
+        "incomplete": make_user(complete=False),
+        "other_applicant": make_user(institution="南京大学"),
+        "reviewer": make_user(roles=[Role.REVIEWER], institution="武汉大学"),
+        "panel_chair": make_user(roles=[Role.PANEL_CHAIR], institution="清华大学"),
+        "officer_other_province": make_user(roles=[Role.PROVINCIAL_OFFICER], province="340000"),
+        "officer_same_province": make_user(roles=[Role.PROVINCIAL_OFFICER], province="310000"),
+        "fund_officer": make_user(roles=[Role.FUND_OFFICER]),
+        "partner": partner,
+        "lead": lead,
+    }
+    lead_member = draft.members.get(is_lead=True)
+    partner_member = draft.members.get(pi=partner)
+    values = {
+        "call": call.code,
+        "draft": draft.pk,
+        "submitted": submitted.pk,
+        "lead_member": lead_member.pk,
+        "partner_member": partner_member.pk,
+        "pending_member": pending.pk,
+        "token": token,
+    }
+    return users, values
+
+
+ROLES = [
+    "anonymous", "incomplete", "other_applicant", "reviewer", "panel_chair",
+    "officer_other_province", "officer_same_province", "fund_officer", "partner", "lead",
+]
+OUTSIDERS = {"other_applicant": 404, "reviewer": 404, "panel_chair": 404, "officer_other_province": 404,
+             "officer_same_province": 404, "fund_officer": 404}
+SIGNED_OUT = {"anonymous": LOGIN, "incomplete": PROFILE}
+POST_SIGNED_OUT = {"anonymous": LOGIN, "incomplete": PROFILE}
+
+# page name: (method, path, {role: expected}); roles not listed expect "*".
+MATRIX = {
+    "home": ("get", "/", {"*": 200}),
+    "dashboard": ("get", "/dashboard/", {"*": 200, **SIGNED_OUT}),
+    "profile": ("get", "/profile/", {"*": 200, "anonymous": LOGIN}),
+    "institution_request": ("get", "/institutions/request/", {"*": 200, **SIGNED_OUT}),
+    "call_list": ("get", "/calls/", {"*": 200, "incomplete": PROFILE}),
+    "call_detail": ("get", "/calls/{call}/", {"*": 200, "incomplete": PROFILE}),
+    "proposal_start": ("post", "/calls/{call}/apply/", {
+        **POST_SIGNED_OUT, "*": 302, "officer_other_province": 302,
+    }),
+    "proposal_detail": ("get", "/proposals/{draft}/", {
+        **SIGNED_OUT, **OUTSIDERS, "partner": 200, "lead": 302,
+    }),
+    "proposal_edit": ("get", "/proposals/{draft}/edit/", {**SIGNED_OUT, **OUTSIDERS, "partner": 403, "lead": 200}),
+    "proposal_submit": ("post", "/proposals/{draft}/submit/", {
+        **POST_SIGNED_OUT, **OUTSIDERS, "partner": 403, "lead": 302,
+    }),
+    "proposal_withdraw": ("post", "/proposals/{submitted}/withdraw/", {
+        **POST_SIGNED_OUT, **OUTSIDERS, "officer_same_province": 403, "fund_officer": 403,
+        "partner": 403, "lead": 302,
+    }),
+    "proposal_pdf": ("get", "/proposals/{submitted}/pdf/", {
+        **SIGNED_OUT, **OUTSIDERS, "officer_same_province": 200, "fund_officer": 200,
+        "partner": 200, "lead": 200,
+    }),
+    "narrative_download": ("get", "/proposals/{submitted}/narrative/", {
+        **SIGNED_OUT, **OUTSIDERS, "officer_same_province": 404, "fund_officer": 404,
+        "partner": 404, "lead": 404,  # no narrative PDF attached: readers get 404 too
+    }),
+    "consortium": ("get", "/proposals/{draft}/consortium/", {**SIGNED_OUT, **OUTSIDERS, "partner": 200, "lead": 200}),
+    "member_add": ("post", "/proposals/{draft}/consortium/add/", {
+        **POST_SIGNED_OUT, **OUTSIDERS, "partner": 403, "lead": 302,
+    }),
+    "member_invite": ("post", "/proposals/{draft}/consortium/{pending_member}/invite/", {
+        **POST_SIGNED_OUT, **OUTSIDERS, "partner": 403, "lead": 302,
+    }),
+    "member_revoke": ("post", "/proposals/{draft}/consortium/{pending_member}/revoke/", {
+        **POST_SIGNED_OUT, **OUTSIDERS, "partner": 403, "lead": 302,
+    }),
+    "budget": ("get", "/proposals/{draft}/budget/", {**SIGNED_OUT, **OUTSIDERS, "partner": 200, "lead": 200}),
+    "budget_member": ("get", "/proposals/{draft}/budget/{partner_member}/", {
+        **SIGNED_OUT, **OUTSIDERS, "partner": 200, "lead": 403,
+    }),
+    "budget_preview": ("post", "/proposals/{draft}/budget/{lead_member}/preview/", {
+        **POST_SIGNED_OUT, **OUTSIDERS, "partner": 403, "lead": 200,
+    }),
+    "invitation": ("get", "/invitations/{token}/", {"*": 200, "incomplete": PROFILE}),
+}
+
+
 def test_every_page_is_in_the_matrix():
     missing = sorted(set(our_url_names()) - set(MATRIX))
     assert not missing, f"pages without a row in the permission matrix: {missing}"
 
 
-@pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("page", MATRIX)
-def test_page_gives_each_role_its_expected_status(client, reference, page, role):
-    path, expected = MATRIX[page]
-    if ROLES[role] is not None:
-        client.force_login(make_user(**ROLES[role]))
-    status = expected.get(role, expected["*"])
-    response = client.get(path)
-    assert response.status_code == status, f"{role} on {path}"
-    if status == 302 and role == "anonymous":
-        assert response["Location"].startswith("/accounts/login/")
-    if status == 302 and role == "incomplete":
-        assert response["Location"].startswith("/profile/")
+def test_page_gives_each_role_its_expected_status(client, scenario, page):
+    users, values = scenario
+    method, template, expected = MATRIX[page]
+    path = template.format(**values)
+    failures = []
+    for role in ROLES:
+        client.logout()
+        if users[role] is not None:
+            client.force_login(users[role])
+        want = expected.get(role, expected.get("*"))
+        response = getattr(client, method)(path)
+        got = response.status_code
+        if want == LOGIN:
+            ok = got == 302 and response["Location"].startswith("/accounts/login/")
+        elif want == PROFILE:
+            ok = got == 302 and response["Location"].startswith("/profile/")
+        else:
+            ok = got == want
+        if not ok:
+            failures.append(f"{role}: expected {want}, got {got} {response.get('Location', '')}")
+    assert not failures, f"{method.upper()} {path}\n" + "\n".join(failures)

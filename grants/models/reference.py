@@ -5,13 +5,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
-class BilingualName:
-    """Show the Chinese name to Chinese readers and the English name to everyone else."""
+def in_reader_language(text_zh, text_en):
+    """The Chinese text for Chinese readers, the English one for everyone else (if present)."""
+    if (get_language() or "zh-hans").startswith("zh"):
+        return text_zh or text_en
+    return text_en or text_zh
 
+
+class BilingualName:
     @property
     def name(self):
-        language = get_language() or "zh-hans"
-        return self.name_zh if language.startswith("zh") else self.name_en
+        return in_reader_language(self.name_zh, self.name_en)
 
     def __str__(self):
         return self.name

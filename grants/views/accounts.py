@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from grants import dashboards
 from grants.forms import ProfileForm
+
+from .helpers import safe_next
 
 
 def home(request):
@@ -25,11 +26,6 @@ def profile(request):
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your profile is saved."))
-        return redirect(_safe_next(request) or "dashboard")
-    return render(request, "grants/profile.html", {"form": form, "next": _safe_next(request)})
+        return redirect(safe_next(request) or "dashboard")
+    return render(request, "grants/profile.html", {"form": form, "next": safe_next(request)})
 
-
-def _safe_next(request):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
-    return target if allowed else ""

@@ -1,5 +1,6 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from grants import demo
 from grants.models import Province
@@ -11,7 +12,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not Province.objects.exists():
             call_command("import_reference", stdout=self.stdout)
-        logins = demo.seed(stdout=self.stdout)
+        # The demo's people live at example.org: its e-mails are kept in memory, never sent.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            logins = demo.seed(stdout=self.stdout)
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password: {demo.password()}):")
         for email, role in logins:

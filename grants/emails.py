@@ -1,0 +1,41 @@
+"""Bilingual e-mails: every message carries its Chinese and its English text, as plain text
+and HTML, so it reads right whatever the recipient's language."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+
+LANGUAGES = ("zh-hans", "en")
+
+
+def render_bilingual(name, context):
+    subjects, texts, htmls = [], [], []
+    for language in LANGUAGES:
+        with translation.override(language):
+            subjects.append(render_to_string(f"emails/{name}_subject.txt", context).strip())
+            texts.append(render_to_string(f"emails/{name}.txt", context).strip())
+            htmls.append(render_to_string(f"emails/{name}.html", context).strip())
+    subject = " / ".join(dict.fromkeys(subjects))
+    text = "\n\n----------------------------------------\n\n".join(texts) + "\n"
+    html = render_to_string("emails/layout.html", {"parts": htmls, "subject": subject})
+    return subject, text, html
+
+
+def send_on_commit(recipients, name, context):
+    """Send once the current transaction commits, so a rolled-back change e-mails no one."""
+    recipients = sorted({address for address in recipients if address})
+    if not recipients:
+        return
+    context = {**context, "site_url": settings.SITE_URL}
+    subject, text, html = render_bilingual(name, context)
+
+    def send():
+        message = EmailMultiAlternatives(
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=text, to=recipients
+        )
+        message.attach_alternative(html, "text/html")
+        message.send()
+
+    transaction.on_commit(send)

@@ -1,0 +1,255 @@
+"""Proposals, their consortium members, invitations, teams and budget lines."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grants.uploads import attachment_path
+
+from .calls import Call
+from .reference import Discipline, Institution, in_reader_language
+
+
+class ProposalStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for correction")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class OtherFunding(models.TextChoices):
+    NONE = "none", _("No other funding has been sought or received for this content")
+    DECLARED = "declared", _("Related funding exists and is declared below")
+
+
+class Proposal(models.Model):
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="proposals")
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="led_proposals",
+        verbose_name=_("lead PI"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT
+    )
+    reference = models.CharField(_("reference number"), max_length=40, unique=True, null=True, blank=True)
+
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    primary_code = models.ForeignKey(
+        Discipline,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="primary_proposals",
+        verbose_name=_("primary discipline code"),
+    )
+    secondary_code = models.ForeignKey(
+        Discipline,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="secondary_proposals",
+        verbose_name=_("secondary discipline code"),
+    )
+    keywords = models.CharField(_("keywords"), max_length=300, blank=True)
+    abstract_zh = models.TextField(_("abstract (Chinese)"), blank=True)
+    abstract_en = models.TextField(_("abstract (English)"), blank=True)
+    duration_months = models.PositiveSmallIntegerField(_("duration (months)"), null=True, blank=True)
+    industry_problem = models.TextField(_("industrial orientation"), blank=True)
+    partner_enterprise = models.CharField(_("partner enterprise"), max_length=200, blank=True)
+    section_rationale = models.TextField(_("rationale and research content"), blank=True)
+    section_basis = models.TextField(_("research basis and conditions"), blank=True)
+    section_other = models.TextField(_("other matters"), blank=True)
+    narrative_pdf = models.FileField(_("narrative PDF"), upload_to=attachment_path, blank=True)
+    narrative_pdf_name = models.CharField(max_length=120, blank=True)
+    other_funding = models.CharField(
+        _("other funding for the same content"), max_length=10, choices=OtherFunding.choices, blank=True
+    )
+    other_funding_details = models.TextField(_("details of other funding"), blank=True)
+
+    # Optimistic locking: a save names the version it started from and is refused if another
+    # save came first, so two people editing one draft never overwrite each other silently.
+    version = models.PositiveIntegerField(default=1)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # What reviewers and the fund office see: frozen at submission, never edited afterwards.
+    snapshot = models.JSONField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        indexes = [models.Index(fields=["call", "status"])]
+
+    def __str__(self):
+        return self.reference or self.title or f"#{self.pk}"
+
+    @property
+    def title(self):
+        return in_reader_language(self.title_zh, self.title_en)
+
+    @property
+    def keyword_list(self):
+        return [word.strip() for word in self.keywords.split(",") if word.strip()]
+
+    @property
+    def is_editable_state(self):
+        return self.status in {ProposalStatus.DRAFT, ProposalStatus.RETURNED}
+
+    SECTIONS = {
+        "rationale": "section_rationale",
+        "basis": "section_basis",
+        "other": "section_other",
+    }
+
+    def section_texts(self):
+        return {key: getattr(self, attribute) for key, attribute in self.SECTIONS.items()}
+
+
+class MemberStatus(models.TextChoices):
+    PENDING = "pending", _("Invitation pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    REVOKED = "revoked", _("Revoked")
+
+
+class ConsortiumMember(models.Model):
+    """One institution's part of a proposal, led by its PI."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="members")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("institution")
+    )
+    is_lead = models.BooleanField(default=False)
+    pi = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("PI"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=MemberStatus.choices, default=MemberStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_lead", "created_at", "pk"]
+        verbose_name = _("consortium member")
+        verbose_name_plural = _("consortium members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "institution"],
+                condition=~models.Q(status="revoked"),
+                name="one_active_member_per_institution",
+            ),
+            models.UniqueConstraint(
+                fields=["proposal"], condition=models.Q(is_lead=True), name="one_lead_per_proposal"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.institution} ({self.get_status_display()})"
+
+    @property
+    def province(self):
+        return self.institution.province
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link inviting a partner PI. Only the token's digest is stored."""
+
+    member = models.ForeignKey(ConsortiumMember, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    token_digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return self.email
+
+    def usable(self, now=None):
+        now = now or timezone.now()
+        return self.used_at is None and self.revoked_at is None and now < self.expires_at
+
+
+class TeamMember(models.Model):
+    member = models.ForeignKey(ConsortiumMember, on_delete=models.CASCADE, related_name="team")
+    name = models.CharField(_("name"), max_length=100)
+    role = models.CharField(_("role in the project"), max_length=100, blank=True)
+    person_months = models.DecimalField(_("person-months"), max_digits=5, decimal_places=1)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(person_months__gte=0), name="person_months_not_negative")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class BudgetCategory(models.TextChoices):
+    EQUIPMENT = "equipment", _("Equipment (设备费)")
+    OPERATIONS = "operations", _("Operations (业务费)")
+    PERSONNEL = "personnel", _("Personnel (劳务费)")
+
+
+class BudgetLine(models.Model):
+    """Direct costs of one member, in one category, in one project year. Indirect costs are
+    never stored: grants.budget computes them."""
+
+    member = models.ForeignKey(ConsortiumMember, on_delete=models.CASCADE, related_name="budget_lines")
+    category = models.CharField(max_length=12, choices=BudgetCategory.choices)
+    year = models.PositiveSmallIntegerField()
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["member_id", "year", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "category", "year"], name="one_line_per_cell"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="budget_amount_not_negative"),
+            models.CheckConstraint(condition=models.Q(year__gte=1), name="budget_year_from_one"),
+        ]
+
+
+class AvoidedExpert(models.Model):
+    """An expert the applicants ask not to review the proposal (NSFC allows up to three)."""
+
+    MAX_PER_PROPOSAL = 3
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="avoided_experts")
+    name = models.CharField(_("name"), max_length=100)
+    institution = models.CharField(_("institution"), max_length=200, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("expert to avoid")
+        verbose_name_plural = _("experts to avoid")
+
+    def __str__(self):
+        return self.name

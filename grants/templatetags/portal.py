@@ -1,0 +1,40 @@
+from decimal import Decimal
+
+from django import template
+from django.utils.translation import get_language
+
+from grants.budget import format_yuan
+
+register = template.Library()
+
+
+@register.filter
+def yuan(amount):
+    """¥1,234,567.89"""
+    if amount is None or amount == "":
+        return "—"
+    return format_yuan(Decimal(amount))
+
+
+@register.filter
+def wan(amount):
+    """Amount in 万元 (ten thousands of yuan), as officers read budgets."""
+    if amount is None or amount == "":
+        return "—"
+    return f"{Decimal(amount) / Decimal(10000):,.2f}"
+
+
+@register.filter
+def in_language(violation):
+    """A violation's message in the reader's language."""
+    return violation.message_zh if (get_language() or "zh").startswith("zh") else violation.message_en
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def percent(value):
+    return f"{Decimal(value) * 100:.0f}%"

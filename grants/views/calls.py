@@ -1,0 +1,36 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from grants import workflow
+from grants.filters import CallFilter
+from grants.models import Call
+from grants.permissions import APPLICANT, role_required
+
+
+def call_list(request):
+    calls = Call.objects.visible_to_applicants().prefetch_related("discipline_areas")
+    filterset = CallFilter(request.GET or None, queryset=calls)
+    return render(request, "grants/calls/list.html", {"filter": filterset, "calls": filterset.qs})
+
+
+def call_detail(request, code):
+    call = get_object_or_404(
+        Call.objects.visible_to_applicants().prefetch_related("discipline_areas", "contributions__province"),
+        code=code,
+    )
+    return render(request, "grants/calls/detail.html", {"call": call})
+
+
+@require_POST
+@login_required
+@role_required(APPLICANT)
+def proposal_start(request, code):
+    call = get_object_or_404(Call.objects.visible_to_applicants(), code=code)
+    try:
+        proposal = workflow.proposal_create(call=call, lead=request.user)
+    except workflow.WorkflowError as error:
+        messages.error(request, error.message)
+        return redirect("call_detail", code=call.code)
+    return redirect("proposal_edit", pk=proposal.pk)
