@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Call, Institution, Invitation, MemberStatus, Province, ProposalStatus, Role
+from .models import Call, Institution, Invitation, MemberStatus, ProposalStatus, Province, Role
 from .permissions import APPLICANT, officer_province_code, proposals_for, roles_of
 from .templatetags.portal import yuan
 
@@ -51,9 +51,11 @@ def sections_for(user):
 def applicant_section(user):
     items = [
         Item(
-            label=_("Invitation: join “%(title)s”") % {"title": invitation.member.proposal.title or "—"},
+            label=_("Invitation: join “%(title)s”")
+            % {"title": invitation.member.proposal.title or "—"},
             url=reverse("consortium", args=[invitation.member.proposal_id]),
-            note=_("answer by %(date)s") % {"date": timezone.localtime(invitation.expires_at).date()},
+            note=_("answer by %(date)s")
+            % {"date": timezone.localtime(invitation.expires_at).date()},
         )
         for invitation in Invitation.objects.filter(
             email__iexact=user.email, used_at=None, revoked_at=None, expires_at__gt=timezone.now()
@@ -73,7 +75,11 @@ def applicant_section(user):
                 label=proposal.reference or proposal.title or _("Untitled proposal"),
                 url=reverse("proposal_detail", args=[proposal.pk]),
                 note=f"{proposal.get_status_display()} · {proposal.call.title}"
-                + (f" · {_('deadline')} {timezone.localtime(proposal.call.closes_at):%Y-%m-%d %H:%M}" if editing else ""),
+                + (
+                    f" · {_('deadline')} {timezone.localtime(proposal.call.closes_at):%Y-%m-%d %H:%M}"
+                    if editing
+                    else ""
+                ),
             )
         )
     for call in Call.objects.open_now().order_by("closes_at"):
@@ -81,7 +87,8 @@ def applicant_section(user):
             Item(
                 label=_("Open call: %(title)s") % {"title": call.title},
                 url=reverse("call_detail", args=[call.code]),
-                note=_("closes %(when)s") % {"when": f"{timezone.localtime(call.closes_at):%Y-%m-%d %H:%M}"},
+                note=_("closes %(when)s")
+                % {"when": f"{timezone.localtime(call.closes_at):%Y-%m-%d %H:%M}"},
             )
         )
     return Section(
@@ -104,7 +111,12 @@ def fund_officer_section(user):
         )
         for call in calls
     ]
-    return Section(role=Role.FUND_OFFICER, title=_("Fund office"), items=items, empty=_("No calls are set up yet."))
+    return Section(
+        role=Role.FUND_OFFICER,
+        title=_("Fund office"),
+        items=items,
+        empty=_("No calls are set up yet."),
+    )
 
 
 def provincial_officer_section(user):
@@ -113,7 +125,11 @@ def provincial_officer_section(user):
         contributed=Sum("contributions__amount", filter=Q(contributions__province=province))
     )
     items = [
-        Item(label=call.title, url=reverse("call_detail", args=[call.code]), note=_("contribution %(amount)s") % {"amount": yuan(call.contributed)})
+        Item(
+            label=call.title,
+            url=reverse("call_detail", args=[call.code]),
+            note=_("contribution %(amount)s") % {"amount": yuan(call.contributed)},
+        )
         for call in calls
     ]
     return Section(
@@ -138,5 +154,3 @@ def panel_chair_section(user):
         title=_("Panels I chair"),
         empty=_("No panel is waiting for you."),
     )
-
-

@@ -1,7 +1,6 @@
 """The demo fund: believable people and data, created through the portal's own write paths."""
 
 import random
-
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -214,7 +213,12 @@ def demo_logins():
 # ---- calls and proposals ------------------------------------------------------------------
 
 OPEN_CALL = "2026-info-eng"
-CONTRIBUTIONS = {"310000": 30_000_000, "320000": 25_000_000, "330000": 25_000_000, "340000": 20_000_000}
+CONTRIBUTIONS = {
+    "310000": 30_000_000,
+    "320000": 25_000_000,
+    "330000": 25_000_000,
+    "340000": 20_000_000,
+}
 
 
 def officer():
@@ -252,14 +256,38 @@ def seed_open_call():
 
 DEMO_PROPOSALS = [
     # lead e-mail, partner e-mail (or None), title_zh, title_en, primary code, submit?
-    ("lead@example.org", "partner@example.org", "面向长三角智能制造的可信视觉大模型",
-     "Trustworthy visual foundation models for smart manufacturing in the delta", "F0601", False),
-    ("applicant2@example.org", "ustc.pi@example.org", "高安全固态电池复合电极材料",
-     "Composite electrodes for safe solid-state batteries", "E03", True),
-    ("sjtu.pi@example.org", "seu.pi@example.org", "长三角跨域电网协同调度理论",
-     "Theory of coordinated dispatch across the delta's power grids", "E07", True),
-    ("zju.pi@example.org", "ahu.pi@example.org", "面向集成电路制造的缺陷检测算法",
-     "Defect detection algorithms for integrated-circuit manufacturing", "F04", True),
+    (
+        "lead@example.org",
+        "partner@example.org",
+        "面向长三角智能制造的可信视觉大模型",
+        "Trustworthy visual foundation models for smart manufacturing in the delta",
+        "F0601",
+        False,
+    ),
+    (
+        "applicant2@example.org",
+        "ustc.pi@example.org",
+        "高安全固态电池复合电极材料",
+        "Composite electrodes for safe solid-state batteries",
+        "E03",
+        True,
+    ),
+    (
+        "sjtu.pi@example.org",
+        "seu.pi@example.org",
+        "长三角跨域电网协同调度理论",
+        "Theory of coordinated dispatch across the delta's power grids",
+        "E07",
+        True,
+    ),
+    (
+        "zju.pi@example.org",
+        "ahu.pi@example.org",
+        "面向集成电路制造的缺陷检测算法",
+        "Defect detection algorithms for integrated-circuit manufacturing",
+        "F04",
+        True,
+    ),
 ]
 EXTRA_APPLICANTS = [
     ("ustc.pi@example.org", "吴科大", "中国科学技术大学", "E03"),
@@ -272,9 +300,14 @@ EXTRA_APPLICANTS = [
 
 def seed_proposals(call):
     for email, name, where, code in EXTRA_APPLICANTS:
-        user_register_verified(email=email, password=password(), name=name,
-                               institution=institution(where), title=User.Title.PROFESSOR,
-                               disciplines=Discipline.objects.filter(code=code))
+        user_register_verified(
+            email=email,
+            password=password(),
+            name=name,
+            institution=institution(where),
+            title=User.Title.PROFESSOR,
+            disciplines=Discipline.objects.filter(code=code),
+        )
     for lead_email, partner_email, title_zh, title_en, code, submit in DEMO_PROPOSALS:
         lead = User.objects.get(email=lead_email)
         if Proposal.objects.filter(call=call, lead=lead).exists():
@@ -282,8 +315,12 @@ def seed_proposals(call):
         proposal = workflow.proposal_create(call=call, lead=lead)
         fill_proposal(proposal, lead, title_zh, title_en, code)
         partner = User.objects.get(email=partner_email)
-        member = workflow.member_add(proposal=proposal, actor=lead, institution=partner.institution,
-                                     expected_version=proposal.version)
+        member = workflow.member_add(
+            proposal=proposal,
+            actor=lead,
+            institution=partner.institution,
+            expected_version=proposal.version,
+        )
         token = workflow.invitation_send(member=member, actor=lead, email=partner.email)
         workflow.invitation_answer(token=token, user=partner, accept=True)
         for each in proposal.members.filter(status=MemberStatus.ACCEPTED):
@@ -324,5 +361,10 @@ def fill_budget(member, pi):
         cells[(BudgetCategory.OPERATIONS, year)] = base
         cells[(BudgetCategory.PERSONNEL, year)] = base / 2
     team = [{"name": pi.name, "role": "PI", "person_months": Decimal("24")}]
-    workflow.member_budget_save(member=member, actor=pi, cells=cells, team=team,
-                                expected_digest=workflow.lines_digest(member))
+    workflow.member_budget_save(
+        member=member,
+        actor=pi,
+        cells=cells,
+        team=team,
+        expected_digest=workflow.lines_digest(member),
+    )

@@ -28,7 +28,8 @@ class CallFilter(django_filters.FilterSet):
     def filter_area(self, queryset, name, value):
         # A call covering F06 belongs to department F; a call covering all of F covers F06 too.
         return queryset.filter(
-            Q(discipline_areas__code__startswith=value.code) | Q(discipline_areas__code=value.code[:1])
+            Q(discipline_areas__code__startswith=value.code)
+            | Q(discipline_areas__code=value.code[:1])
         ).distinct()
 
     def filter_open_now(self, queryset, name, value):

@@ -99,10 +99,22 @@ class ProposalForm(forms.ModelForm):
     class Meta:
         model = Proposal
         fields = [
-            "title_zh", "title_en", "primary_code", "secondary_code", "keywords",
-            "abstract_zh", "abstract_en", "duration_months", "industry_problem",
-            "partner_enterprise", "section_rationale", "section_basis", "section_other",
-            "narrative_pdf", "other_funding", "other_funding_details",
+            "title_zh",
+            "title_en",
+            "primary_code",
+            "secondary_code",
+            "keywords",
+            "abstract_zh",
+            "abstract_en",
+            "duration_months",
+            "industry_problem",
+            "partner_enterprise",
+            "section_rationale",
+            "section_basis",
+            "section_other",
+            "narrative_pdf",
+            "other_funding",
+            "other_funding_details",
         ]
         widgets = {
             "abstract_zh": forms.Textarea(attrs={"rows": 6, "maxlength": 2000}),
@@ -170,7 +182,9 @@ class AvoidedExpertsForm(forms.Form):
     @classmethod
     def initial_for(cls, proposal):
         initial = {}
-        for number, expert in enumerate(proposal.avoided_experts.all()[:AvoidedExpert.MAX_PER_PROPOSAL], 1):
+        for number, expert in enumerate(
+            proposal.avoided_experts.all()[: AvoidedExpert.MAX_PER_PROPOSAL], 1
+        ):
             initial[f"avoid_{number}_name"] = expert.name
             initial[f"avoid_{number}_institution"] = expert.institution
         return initial
@@ -178,13 +192,18 @@ class AvoidedExpertsForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         for number in range(1, AvoidedExpert.MAX_PER_PROPOSAL + 1):
-            if cleaned.get(f"avoid_{number}_institution") and not cleaned.get(f"avoid_{number}_name"):
+            if cleaned.get(f"avoid_{number}_institution") and not cleaned.get(
+                f"avoid_{number}_name"
+            ):
                 self.add_error(f"avoid_{number}_name", _("Name the expert to avoid."))
         return cleaned
 
     def experts(self):
         return [
-            {"name": self.cleaned_data[f"avoid_{n}_name"], "institution": self.cleaned_data[f"avoid_{n}_institution"]}
+            {
+                "name": self.cleaned_data[f"avoid_{n}_name"],
+                "institution": self.cleaned_data[f"avoid_{n}_institution"],
+            }
             for n in range(1, AvoidedExpert.MAX_PER_PROPOSAL + 1)
             if self.cleaned_data.get(f"avoid_{n}_name")
         ]
@@ -225,7 +244,10 @@ class BudgetForm(forms.Form):
 
     @classmethod
     def initial_for(cls, member):
-        return {cls.cell_name(line.category, line.year): line.amount for line in member.budget_lines.all()}
+        return {
+            cls.cell_name(line.category, line.year): line.amount
+            for line in member.budget_lines.all()
+        }
 
     def clean(self):
         cleaned = super().clean()
@@ -263,7 +285,10 @@ class TeamRowForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     role = forms.CharField(label=_("Role in the project"), max_length=100, required=False)
     person_months = forms.DecimalField(
-        label=_("Person-months"), max_digits=5, decimal_places=1, min_value=Decimal("0"),
+        label=_("Person-months"),
+        max_digits=5,
+        decimal_places=1,
+        min_value=Decimal("0"),
         max_value=Decimal("600"),
     )
 
@@ -280,4 +305,3 @@ class InstitutionRequestForm(forms.Form):
     name_en = forms.CharField(label=_("English name"), max_length=200, required=False)
     city = forms.CharField(label=_("City"), max_length=80, required=False)
     province = forms.ModelChoiceField(label=_("Province"), queryset=Province.objects.all())
-

@@ -90,9 +90,10 @@ def get_proposal(user, pk):
 def is_consortium_pi(user, proposal):
     from .models import MemberStatus
 
-    return proposal.lead_id == user.pk or proposal.members.filter(
-        pi=user, status=MemberStatus.ACCEPTED
-    ).exists()
+    return (
+        proposal.lead_id == user.pk
+        or proposal.members.filter(pi=user, status=MemberStatus.ACCEPTED).exists()
+    )
 
 
 def require_lead(user, proposal):
@@ -114,4 +115,8 @@ def may_edit_member(user, member):
 
 
 def editable_members(user, proposal):
-    return [member for member in proposal.members.select_related("institution__province", "pi") if may_edit_member(user, member)]
+    return [
+        member
+        for member in proposal.members.select_related("institution__province", "pi")
+        if may_edit_member(user, member)
+    ]

@@ -35,7 +35,9 @@ def members_of(proposal):
 
 def budget_lines(proposal, members=None) -> tuple[budget.Line, ...]:
     members = {m.pk: m for m in (members or members_of(proposal))}
-    lines = BudgetLine.objects.filter(member__proposal=proposal).order_by("member_id", "year", "category")
+    lines = BudgetLine.objects.filter(member__proposal=proposal).order_by(
+        "member_id", "year", "category"
+    )
     return tuple(
         budget.Line(
             member=str(line.member_id),
@@ -110,6 +112,8 @@ def violations_for(proposal, now):
 
 
 def proposals_involving_pi(user, call):
-    return Proposal.objects.filter(call=call).filter(
-        Q(lead=user) | Q(members__pi=user, members__status=MemberStatus.ACCEPTED)
-    ).distinct()
+    return (
+        Proposal.objects.filter(call=call)
+        .filter(Q(lead=user) | Q(members__pi=user, members__status=MemberStatus.ACCEPTED))
+        .distinct()
+    )

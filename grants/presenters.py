@@ -43,15 +43,19 @@ def budget_overview(proposal, members=None):
     return BudgetOverview(
         summary=summary,
         members=[(member, summary.by_member.get(str(member.pk))) for member in members],
-        provinces=[(provinces[code], totals) for code, totals in sorted(summary.by_province.items())],
+        provinces=[
+            (provinces[code], totals) for code, totals in sorted(summary.by_province.items())
+        ],
         years=budget.years(summary),
     )
 
 
 def document_for(proposal) -> ProposalDocument:
     """The printable proposal: the frozen snapshot once submitted, the live draft before."""
-    data = proposal.snapshot if proposal.snapshot and not proposal.is_editable_state else freeze(
-        proposal, include_pending=True
+    data = (
+        proposal.snapshot
+        if proposal.snapshot and not proposal.is_editable_state
+        else freeze(proposal, include_pending=True)
     )
     lines = [
         budget.Line(
@@ -80,7 +84,9 @@ def document_for(proposal) -> ProposalDocument:
         members=tuple(_member_row(member) for member in data["members"]),
         budget=budget.summarise(lines),
         sections=tuple((SECTION_HEADINGS[key], text) for key, text in data["sections"].items()),
-        other_funding=(OTHER_FUNDING_TEXT.get(data["other_funding"], "") + " " + data["other_funding_details"]).strip(),
+        other_funding=(
+            OTHER_FUNDING_TEXT.get(data["other_funding"], "") + " " + data["other_funding_details"]
+        ).strip(),
         submitted_at=_when(proposal.submitted_at) if proposal.reference else "",
     )
 
@@ -104,4 +110,3 @@ def _member_row(member):
 
 def _when(moment: datetime | None):
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M (UTC+8)") if moment else ""
-

@@ -12,17 +12,25 @@ from .models import MemberStatus
 def freeze(proposal, *, include_pending=False) -> dict:
     """The proposal as plain JSON. Only accepted members count once submitted; a draft's
     preview (``include_pending``) also shows partners still to answer."""
-    shown = {MemberStatus.ACCEPTED, MemberStatus.PENDING} if include_pending else {MemberStatus.ACCEPTED}
+    shown = (
+        {MemberStatus.ACCEPTED, MemberStatus.PENDING}
+        if include_pending
+        else {MemberStatus.ACCEPTED}
+    )
     members = [
         member
-        for member in proposal.members.select_related("institution__province", "pi").prefetch_related(
-            "team", "budget_lines"
-        )
+        for member in proposal.members.select_related(
+            "institution__province", "pi"
+        ).prefetch_related("team", "budget_lines")
         if member.status in shown
     ]
     return {
         "reference": proposal.reference,
-        "call": {"id": proposal.call_id, "title_zh": proposal.call.title_zh, "title_en": proposal.call.title_en},
+        "call": {
+            "id": proposal.call_id,
+            "title_zh": proposal.call.title_zh,
+            "title_en": proposal.call.title_en,
+        },
         "lead": {"id": proposal.lead_id, "name": proposal.lead.name},
         "title_zh": proposal.title_zh,
         "title_en": proposal.title_en,

@@ -18,10 +18,22 @@ urlpatterns = [
     path("proposals/<int:pk>/narrative/", proposals.narrative_download, name="narrative_download"),
     path("proposals/<int:pk>/consortium/", consortium.consortium, name="consortium"),
     path("proposals/<int:pk>/consortium/add/", consortium.member_add, name="member_add"),
-    path("proposals/<int:pk>/consortium/<int:member_pk>/invite/", consortium.member_invite, name="member_invite"),
-    path("proposals/<int:pk>/consortium/<int:member_pk>/revoke/", consortium.member_revoke, name="member_revoke"),
+    path(
+        "proposals/<int:pk>/consortium/<int:member_pk>/invite/",
+        consortium.member_invite,
+        name="member_invite",
+    ),
+    path(
+        "proposals/<int:pk>/consortium/<int:member_pk>/revoke/",
+        consortium.member_revoke,
+        name="member_revoke",
+    ),
     path("proposals/<int:pk>/budget/", budgets.budget_page, name="budget"),
     path("proposals/<int:pk>/budget/<int:member_pk>/", budgets.budget_member, name="budget_member"),
-    path("proposals/<int:pk>/budget/<int:member_pk>/preview/", budgets.budget_preview, name="budget_preview"),
+    path(
+        "proposals/<int:pk>/budget/<int:member_pk>/preview/",
+        budgets.budget_preview,
+        name="budget_preview",
+    ),
     path("invitations/<str:token>/", consortium.invitation, name="invitation"),
 ]

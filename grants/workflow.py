@@ -206,7 +206,9 @@ def proposal_return(*, proposal, actor, reason, now=None):
     _require_open(proposal.call, now)
     proposal.status = ProposalStatus.RETURNED
     proposal.save(update_fields=["status"])
-    record(actor=actor, action="proposal.returned", proposal=proposal, call=proposal.call, note=reason)
+    record(
+        actor=actor, action="proposal.returned", proposal=proposal, call=proposal.call, note=reason
+    )
     emails.send_on_commit(
         consortium_emails(proposal), "proposal_returned", {"proposal": proposal, "reason": reason}
     )
@@ -224,11 +226,17 @@ def consortium_emails(proposal):
 @transaction.atomic
 def member_add(*, proposal, actor, institution, expected_version, now=None):
     require_editable(proposal, now)
-    if proposal.members.exclude(status=MemberStatus.REVOKED).filter(institution=institution).exists():
+    if (
+        proposal.members.exclude(status=MemberStatus.REVOKED)
+        .filter(institution=institution)
+        .exists()
+    ):
         raise WorkflowError(_("This institution is already in the consortium."), code="duplicate")
     bump_version(proposal, expected_version)
     member = ConsortiumMember.objects.create(proposal=proposal, institution=institution)
-    record(actor=actor, action="member.added", proposal=proposal, after={"institution": institution.pk})
+    record(
+        actor=actor, action="member.added", proposal=proposal, after={"institution": institution.pk}
+    )
     return member
 
 
@@ -236,6 +244,7 @@ def member_add(*, proposal, actor, institution, expected_version, now=None):
 def invitation_send(*, member, actor, email, now=None):
     """Invite ``email`` to lead ``member``'s part. Returns the raw token (only e-mailed)."""
     now = now or timezone.now()
+    email = email.strip().lower()
     require_editable(member.proposal, now)
     if member.is_lead or member.status != MemberStatus.PENDING:
         raise WorkflowError(_("Only a pending partner can be invited."), code="not_pending")
@@ -244,7 +253,7 @@ def invitation_send(*, member, actor, email, now=None):
     token = secrets.token_urlsafe(32)
     Invitation.objects.create(
         member=member,
-        email=email.strip().lower(),
+        email=email,
         token_digest=token_digest(token),
         invited_by=actor,
         expires_at=now + INVITATION_LIFETIME,
@@ -253,17 +262,22 @@ def invitation_send(*, member, actor, email, now=None):
     emails.send_on_commit(
         [email],
         "partner_invitation",
-        {"proposal": member.proposal, "member": member, "inviter": actor, "token": token,
-         "expires_at": now + INVITATION_LIFETIME},
+        {
+            "proposal": member.proposal,
+            "member": member,
+            "inviter": actor,
+            "token": token,
+            "expires_at": now + INVITATION_LIFETIME,
+        },
     )
     return token
 
 
 def invitation_by_token(token):
     try:
-        return Invitation.objects.select_related("member__proposal__call", "member__institution").get(
-            token_digest=token_digest(token)
-        )
+        return Invitation.objects.select_related(
+            "member__proposal__call", "member__institution"
+        ).get(token_digest=token_digest(token))
     except Invitation.DoesNotExist:
         return None
 
@@ -290,7 +304,9 @@ def invitation_answer(*, token, user, accept: bool, now=None):
     _require_usable(invitation, now)
     member = ConsortiumMember.objects.select_for_update().get(pk=invitation.member_id)
     if member.status != MemberStatus.PENDING:
-        raise WorkflowError(_("This place in the consortium is no longer open."), code="not_pending")
+        raise WorkflowError(
+            _("This place in the consortium is no longer open."), code="not_pending"
+        )
     require_editable(member.proposal, now)
     if accept and user.institution_id != member.institution_id:
         raise WorkflowError(
@@ -332,7 +348,9 @@ def member_revoke(*, member, actor, expected_version, now=None):
     member.invitations.filter(used_at=None, revoked_at=None).update(revoked_at=now)
     member.status = MemberStatus.REVOKED
     member.save(update_fields=["status"])
-    record(actor=actor, action="member.revoked", proposal=member.proposal, after={"member": member.pk})
+    record(
+        actor=actor, action="member.revoked", proposal=member.proposal, after={"member": member.pk}
+    )
     return member
 
 
@@ -345,7 +363,9 @@ def lines_digest(member):
     Each PI edits only their own institution's part, so two partners saving their own parts
     at once must both succeed; only two saves of the same part can collide.
     """
-    lines = member.budget_lines.order_by("category", "year").values_list("category", "year", "amount")
+    lines = member.budget_lines.order_by("category", "year").values_list(
+        "category", "year", "amount"
+    )
     team = member.team.order_by("pk").values_list("name", "role", "person_months")
     text = repr([(c, y, str(a)) for c, y, a in lines]) + repr([(n, r, str(p)) for n, r, p in team])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -356,7 +376,11 @@ def member_budget_save(*, member, actor, cells: dict, team: list, expected_diges
     """Replace one member's budget lines ({(category, year): amount}) and team rows."""
     from .models import BudgetLine, TeamMember
 
-    member = ConsortiumMember.objects.select_for_update().select_related("proposal__call").get(pk=member.pk)
+    member = (
+        ConsortiumMember.objects.select_for_update()
+        .select_related("proposal__call")
+        .get(pk=member.pk)
+    )
     require_editable(member.proposal, now)
     if member.status == MemberStatus.REVOKED:
         raise WorkflowError(_("This partner has been removed from the consortium."), code="revoked")
@@ -381,9 +405,20 @@ def member_budget_save(*, member, actor, cells: dict, team: list, expected_diges
 
 
 DRAFT_FIELDS = [
-    "title_zh", "title_en", "primary_code", "secondary_code", "keywords", "abstract_zh",
-    "abstract_en", "duration_months", "industry_problem", "partner_enterprise",
-    "section_rationale", "section_basis", "section_other", "other_funding",
+    "title_zh",
+    "title_en",
+    "primary_code",
+    "secondary_code",
+    "keywords",
+    "abstract_zh",
+    "abstract_en",
+    "duration_months",
+    "industry_problem",
+    "partner_enterprise",
+    "section_rationale",
+    "section_basis",
+    "section_other",
+    "other_funding",
     "other_funding_details",
 ]
 
@@ -410,14 +445,20 @@ def proposal_draft_save(*, proposal, actor, cleaned: dict, experts: list, now=No
         fields.update(narrative_pdf=stored, narrative_pdf_name=display_name(upload.name))
     try:
         proposal = proposal_save(
-            proposal=proposal, actor=actor, fields=fields, expected_version=cleaned["version"], now=now
+            proposal=proposal,
+            actor=actor,
+            fields=fields,
+            expected_version=cleaned["version"],
+            now=now,
         )
     except WorkflowError:
         if stored:
             default_storage.delete(stored)
         raise
     proposal.avoided_experts.all().delete()
-    AvoidedExpert.objects.bulk_create(AvoidedExpert(proposal=proposal, **expert) for expert in experts)
+    AvoidedExpert.objects.bulk_create(
+        AvoidedExpert(proposal=proposal, **expert) for expert in experts
+    )
     return proposal
 
 
@@ -432,7 +473,10 @@ def call_open_problems(call):
     funding = set(Province.objects.filter(is_funding=True).values_list("code", flat=True))
     contributed = set(call.contributions.filter(amount__gt=0).values_list("province_id", flat=True))
     for code in sorted(funding - contributed):
-        problems.append(_("No contribution from %(province)s yet.") % {"province": Province.objects.get(code=code)})
+        problems.append(
+            _("No contribution from %(province)s yet.")
+            % {"province": Province.objects.get(code=code)}
+        )
     if not call.discipline_areas.exists():
         problems.append(_("The call has no discipline areas."))
     return problems
@@ -450,5 +494,11 @@ def call_open(*, call, actor):
         raise WorkflowError(" ".join(str(p) for p in problems), code="incomplete")
     call.status = CallStatus.OPEN
     call.save(update_fields=["status"])
-    record(actor=actor, action="call.opened", call=call, before={"status": "draft"}, after={"status": "open"})
+    record(
+        actor=actor,
+        action="call.opened",
+        call=call,
+        before={"status": "draft"},
+        after={"status": "open"},
+    )
     return call

@@ -30,3 +30,10 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def send_on_commit_mail_at_once(monkeypatch):
+    """Each test runs inside a transaction that never commits, so mail queued for "after the
+    commit" would never leave; send it at once instead (failed changes raise before queuing)."""
+    monkeypatch.setattr("grants.emails.transaction.on_commit", lambda send, *args, **kwargs: send())

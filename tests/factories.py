@@ -44,8 +44,16 @@ def make_user(
     return user
 
 
-def make_call(code=None, *, opens_in_days=-10, closes_in_days=30, areas=("F", "E"), status_open=True,
-              contributions=None, **fields):
+def make_call(
+    code=None,
+    *,
+    opens_in_days=-10,
+    closes_in_days=30,
+    areas=("F", "E"),
+    status_open=True,
+    contributions=None,
+    **fields,
+):
     """A call with the four provinces' contributions, opened through the workflow."""
     from datetime import timedelta
     from decimal import Decimal
@@ -66,7 +74,12 @@ def make_call(code=None, *, opens_in_days=-10, closes_in_days=30, areas=("F", "E
         **fields,
     )
     call.discipline_areas.set(Discipline.objects.filter(code__in=areas))
-    amounts = contributions or {"310000": 10_000_000, "320000": 10_000_000, "330000": 10_000_000, "340000": 10_000_000}
+    amounts = contributions or {
+        "310000": 10_000_000,
+        "320000": 10_000_000,
+        "330000": 10_000_000,
+        "340000": 10_000_000,
+    }
     for province, amount in amounts.items():
         Contribution.objects.create(call=call, province_id=province, amount=Decimal(amount))
     if status_open:
@@ -109,10 +122,15 @@ def make_proposal(call, lead, *, partners=(), fill=True, budget=True, submit=Fal
     proposal = workflow.proposal_create(call=call, lead=lead)
     if fill:
         cleaned = {"version": proposal.version, **complete_fields(**overrides)}
-        proposal = workflow.proposal_draft_save(proposal=proposal, actor=lead, cleaned=cleaned, experts=[])
+        proposal = workflow.proposal_draft_save(
+            proposal=proposal, actor=lead, cleaned=cleaned, experts=[]
+        )
     for partner in partners:
         member = workflow.member_add(
-            proposal=proposal, actor=lead, institution=partner.institution, expected_version=proposal.version
+            proposal=proposal,
+            actor=lead,
+            institution=partner.institution,
+            expected_version=proposal.version,
         )
         token = workflow.invitation_send(member=member, actor=lead, email=partner.email)
         workflow.invitation_answer(token=token, user=partner, accept=True)
@@ -122,7 +140,11 @@ def make_proposal(call, lead, *, partners=(), fill=True, budget=True, submit=Fal
             pi = member.pi
             cells = {(BudgetCategory.OPERATIONS, year): Decimal("100000") for year in (1, 2, 3)}
             workflow.member_budget_save(
-                member=member, actor=pi, cells=cells, team=[], expected_digest=workflow.lines_digest(member)
+                member=member,
+                actor=pi,
+                cells=cells,
+                team=[],
+                expected_digest=workflow.lines_digest(member),
             )
     proposal.refresh_from_db()
     if submit:

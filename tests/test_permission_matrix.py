@@ -45,7 +45,9 @@ def scenario(reference):
     call.save()
     draft = make_proposal(call, lead, partners=[partner])
     pending = workflow.member_add(
-        proposal=draft, actor=lead, institution=make_user(institution="安徽大学").institution,
+        proposal=draft,
+        actor=lead,
+        institution=make_user(institution="安徽大学").institution,
         expected_version=draft.version,
     )
     token = workflow.invitation_send(member=pending, actor=lead, email="new.partner@example.org")
@@ -77,11 +79,25 @@ def scenario(reference):
 
 
 ROLES = [
-    "anonymous", "incomplete", "other_applicant", "reviewer", "panel_chair",
-    "officer_other_province", "officer_same_province", "fund_officer", "partner", "lead",
+    "anonymous",
+    "incomplete",
+    "other_applicant",
+    "reviewer",
+    "panel_chair",
+    "officer_other_province",
+    "officer_same_province",
+    "fund_officer",
+    "partner",
+    "lead",
 ]
-OUTSIDERS = {"other_applicant": 404, "reviewer": 404, "panel_chair": 404, "officer_other_province": 404,
-             "officer_same_province": 404, "fund_officer": 404}
+OUTSIDERS = {
+    "other_applicant": 404,
+    "reviewer": 404,
+    "panel_chair": 404,
+    "officer_other_province": 404,
+    "officer_same_province": 404,
+    "fund_officer": 404,
+}
 SIGNED_OUT = {"anonymous": LOGIN, "incomplete": PROFILE}
 POST_SIGNED_OUT = {"anonymous": LOGIN, "incomplete": PROFILE}
 
@@ -93,45 +109,136 @@ MATRIX = {
     "institution_request": ("get", "/institutions/request/", {"*": 200, **SIGNED_OUT}),
     "call_list": ("get", "/calls/", {"*": 200, "incomplete": PROFILE}),
     "call_detail": ("get", "/calls/{call}/", {"*": 200, "incomplete": PROFILE}),
-    "proposal_start": ("post", "/calls/{call}/apply/", {
-        **POST_SIGNED_OUT, "*": 302, "officer_other_province": 302,
-    }),
-    "proposal_detail": ("get", "/proposals/{draft}/", {
-        **SIGNED_OUT, **OUTSIDERS, "partner": 200, "lead": 302,
-    }),
-    "proposal_edit": ("get", "/proposals/{draft}/edit/", {**SIGNED_OUT, **OUTSIDERS, "partner": 403, "lead": 200}),
-    "proposal_submit": ("post", "/proposals/{draft}/submit/", {
-        **POST_SIGNED_OUT, **OUTSIDERS, "partner": 403, "lead": 302,
-    }),
-    "proposal_withdraw": ("post", "/proposals/{submitted}/withdraw/", {
-        **POST_SIGNED_OUT, **OUTSIDERS, "officer_same_province": 403, "fund_officer": 403,
-        "partner": 403, "lead": 302,
-    }),
-    "proposal_pdf": ("get", "/proposals/{submitted}/pdf/", {
-        **SIGNED_OUT, **OUTSIDERS, "officer_same_province": 200, "fund_officer": 200,
-        "partner": 200, "lead": 200,
-    }),
-    "narrative_download": ("get", "/proposals/{submitted}/narrative/", {
-        **SIGNED_OUT, **OUTSIDERS, "officer_same_province": 404, "fund_officer": 404,
-        "partner": 404, "lead": 404,  # no narrative PDF attached: readers get 404 too
-    }),
-    "consortium": ("get", "/proposals/{draft}/consortium/", {**SIGNED_OUT, **OUTSIDERS, "partner": 200, "lead": 200}),
-    "member_add": ("post", "/proposals/{draft}/consortium/add/", {
-        **POST_SIGNED_OUT, **OUTSIDERS, "partner": 403, "lead": 302,
-    }),
-    "member_invite": ("post", "/proposals/{draft}/consortium/{pending_member}/invite/", {
-        **POST_SIGNED_OUT, **OUTSIDERS, "partner": 403, "lead": 302,
-    }),
-    "member_revoke": ("post", "/proposals/{draft}/consortium/{pending_member}/revoke/", {
-        **POST_SIGNED_OUT, **OUTSIDERS, "partner": 403, "lead": 302,
-    }),
-    "budget": ("get", "/proposals/{draft}/budget/", {**SIGNED_OUT, **OUTSIDERS, "partner": 200, "lead": 200}),
-    "budget_member": ("get", "/proposals/{draft}/budget/{partner_member}/", {
-        **SIGNED_OUT, **OUTSIDERS, "partner": 200, "lead": 403,
-    }),
-    "budget_preview": ("post", "/proposals/{draft}/budget/{lead_member}/preview/", {
-        **POST_SIGNED_OUT, **OUTSIDERS, "partner": 403, "lead": 200,
-    }),
+    "proposal_start": (
+        "post",
+        "/calls/{call}/apply/",
+        {
+            **POST_SIGNED_OUT,
+            "*": 302,
+            "officer_other_province": 302,
+        },
+    ),
+    "proposal_detail": (
+        "get",
+        "/proposals/{draft}/",
+        {
+            **SIGNED_OUT,
+            **OUTSIDERS,
+            "partner": 200,
+            "lead": 302,
+        },
+    ),
+    "proposal_edit": (
+        "get",
+        "/proposals/{draft}/edit/",
+        {**SIGNED_OUT, **OUTSIDERS, "partner": 403, "lead": 200},
+    ),
+    "proposal_submit": (
+        "post",
+        "/proposals/{draft}/submit/",
+        {
+            **POST_SIGNED_OUT,
+            **OUTSIDERS,
+            "partner": 403,
+            "lead": 302,
+        },
+    ),
+    "proposal_withdraw": (
+        "post",
+        "/proposals/{submitted}/withdraw/",
+        {
+            **POST_SIGNED_OUT,
+            **OUTSIDERS,
+            "officer_same_province": 403,
+            "fund_officer": 403,
+            "partner": 403,
+            "lead": 302,
+        },
+    ),
+    "proposal_pdf": (
+        "get",
+        "/proposals/{submitted}/pdf/",
+        {
+            **SIGNED_OUT,
+            **OUTSIDERS,
+            "officer_same_province": 200,
+            "fund_officer": 200,
+            "partner": 200,
+            "lead": 200,
+        },
+    ),
+    "narrative_download": (
+        "get",
+        "/proposals/{submitted}/narrative/",
+        {
+            **SIGNED_OUT,
+            **OUTSIDERS,
+            "officer_same_province": 404,
+            "fund_officer": 404,
+            "partner": 404,
+            "lead": 404,  # no narrative PDF attached: readers get 404 too
+        },
+    ),
+    "consortium": (
+        "get",
+        "/proposals/{draft}/consortium/",
+        {**SIGNED_OUT, **OUTSIDERS, "partner": 200, "lead": 200},
+    ),
+    "member_add": (
+        "post",
+        "/proposals/{draft}/consortium/add/",
+        {
+            **POST_SIGNED_OUT,
+            **OUTSIDERS,
+            "partner": 403,
+            "lead": 302,
+        },
+    ),
+    "member_invite": (
+        "post",
+        "/proposals/{draft}/consortium/{pending_member}/invite/",
+        {
+            **POST_SIGNED_OUT,
+            **OUTSIDERS,
+            "partner": 403,
+            "lead": 302,
+        },
+    ),
+    "member_revoke": (
+        "post",
+        "/proposals/{draft}/consortium/{pending_member}/revoke/",
+        {
+            **POST_SIGNED_OUT,
+            **OUTSIDERS,
+            "partner": 403,
+            "lead": 302,
+        },
+    ),
+    "budget": (
+        "get",
+        "/proposals/{draft}/budget/",
+        {**SIGNED_OUT, **OUTSIDERS, "partner": 200, "lead": 200},
+    ),
+    "budget_member": (
+        "get",
+        "/proposals/{draft}/budget/{partner_member}/",
+        {
+            **SIGNED_OUT,
+            **OUTSIDERS,
+            "partner": 200,
+            "lead": 403,
+        },
+    ),
+    "budget_preview": (
+        "post",
+        "/proposals/{draft}/budget/{lead_member}/preview/",
+        {
+            **POST_SIGNED_OUT,
+            **OUTSIDERS,
+            "partner": 403,
+            "lead": 200,
+        },
+    ),
     "invitation": ("get", "/invitations/{token}/", {"*": 200, "incomplete": PROFILE}),
 }
 

@@ -11,9 +11,15 @@ class AuditEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     action = models.CharField(_("action"), max_length=60)
-    call = models.ForeignKey("grants.Call", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    call = models.ForeignKey(
+        "grants.Call", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     proposal = models.ForeignKey(
-        "grants.Proposal", on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries"
+        "grants.Proposal",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
     )
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)

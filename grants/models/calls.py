@@ -71,8 +71,12 @@ class Call(models.Model):
     max_participations_per_pi = models.PositiveSmallIntegerField(
         _("proposals a PI may take part in"), default=2
     )
-    min_duration_months = models.PositiveSmallIntegerField(_("shortest duration (months)"), default=24)
-    max_duration_months = models.PositiveSmallIntegerField(_("longest duration (months)"), default=48)
+    min_duration_months = models.PositiveSmallIntegerField(
+        _("shortest duration (months)"), default=24
+    )
+    max_duration_months = models.PositiveSmallIntegerField(
+        _("longest duration (months)"), default=48
+    )
     narrative_pdf_required = models.BooleanField(_("narrative PDF required"), default=False)
     attachment_max_mb = models.PositiveSmallIntegerField(_("largest attachment (MB)"), default=20)
     attachment_max_pages = models.PositiveSmallIntegerField(_("most attachment pages"), default=30)
@@ -82,7 +86,11 @@ class Call(models.Model):
         _("cap on direct costs (yuan)"), max_digits=14, decimal_places=2, default=Decimal("3000000")
     )
     max_direct_per_year = models.DecimalField(
-        _("cap on direct costs per year (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("cap on direct costs per year (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
     max_equipment_share = models.DecimalField(
         _("largest equipment share of direct costs"),
@@ -94,7 +102,10 @@ class Call(models.Model):
 
     # Funding
     funding_model = models.CharField(
-        _("funding model"), max_length=10, choices=FundingModel.choices, default=FundingModel.VIRTUAL
+        _("funding model"),
+        max_length=10,
+        choices=FundingModel.choices,
+        default=FundingModel.VIRTUAL,
     )
     balancing_share = models.DecimalField(
         _("balancing share of each contribution"),
@@ -116,7 +127,10 @@ class Call(models.Model):
         verbose_name = _("call")
         verbose_name_plural = _("calls")
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes_at__gt=models.F("opens_at")), name="call_closes_after_opening"),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__gt=models.F("opens_at")),
+                name="call_closes_after_opening",
+            ),
             models.CheckConstraint(
                 condition=models.Q(max_institutions__gte=models.F("min_institutions")),
                 name="call_institution_bounds_ordered",
@@ -159,8 +173,12 @@ class Contribution(models.Model):
         verbose_name = _("contribution")
         verbose_name_plural = _("contributions")
         constraints = [
-            models.UniqueConstraint(fields=["call", "province"], name="one_contribution_per_province"),
-            models.CheckConstraint(condition=models.Q(amount__gte=0), name="contribution_not_negative"),
+            models.UniqueConstraint(
+                fields=["call", "province"], name="one_contribution_per_province"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="contribution_not_negative"
+            ),
         ]
 
     def __str__(self):

@@ -36,7 +36,9 @@ class Proposal(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT
     )
-    reference = models.CharField(_("reference number"), max_length=40, unique=True, null=True, blank=True)
+    reference = models.CharField(
+        _("reference number"), max_length=40, unique=True, null=True, blank=True
+    )
 
     title_zh = models.CharField(_("title (Chinese)"), max_length=200, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
@@ -59,7 +61,9 @@ class Proposal(models.Model):
     keywords = models.CharField(_("keywords"), max_length=300, blank=True)
     abstract_zh = models.TextField(_("abstract (Chinese)"), blank=True)
     abstract_en = models.TextField(_("abstract (English)"), blank=True)
-    duration_months = models.PositiveSmallIntegerField(_("duration (months)"), null=True, blank=True)
+    duration_months = models.PositiveSmallIntegerField(
+        _("duration (months)"), null=True, blank=True
+    )
     industry_problem = models.TextField(_("industrial orientation"), blank=True)
     partner_enterprise = models.CharField(_("partner enterprise"), max_length=200, blank=True)
     section_rationale = models.TextField(_("rationale and research content"), blank=True)
@@ -68,7 +72,10 @@ class Proposal(models.Model):
     narrative_pdf = models.FileField(_("narrative PDF"), upload_to=attachment_path, blank=True)
     narrative_pdf_name = models.CharField(max_length=120, blank=True)
     other_funding = models.CharField(
-        _("other funding for the same content"), max_length=10, choices=OtherFunding.choices, blank=True
+        _("other funding for the same content"),
+        max_length=10,
+        choices=OtherFunding.choices,
+        blank=True,
     )
     other_funding_details = models.TextField(_("details of other funding"), blank=True)
 
@@ -124,7 +131,10 @@ class ConsortiumMember(models.Model):
 
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="members")
     institution = models.ForeignKey(
-        Institution, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("institution")
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("institution"),
     )
     is_lead = models.BooleanField(default=False)
     pi = models.ForeignKey(
@@ -170,7 +180,9 @@ def token_digest(token: str) -> str:
 class Invitation(models.Model):
     """A single-use, expiring link inviting a partner PI. Only the token's digest is stored."""
 
-    member = models.ForeignKey(ConsortiumMember, on_delete=models.CASCADE, related_name="invitations")
+    member = models.ForeignKey(
+        ConsortiumMember, on_delete=models.CASCADE, related_name="invitations"
+    )
     email = models.EmailField(_("e-mail address"))
     token_digest = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(
@@ -205,7 +217,9 @@ class TeamMember(models.Model):
         verbose_name = _("team member")
         verbose_name_plural = _("team members")
         constraints = [
-            models.CheckConstraint(condition=models.Q(person_months__gte=0), name="person_months_not_negative")
+            models.CheckConstraint(
+                condition=models.Q(person_months__gte=0), name="person_months_not_negative"
+            )
         ]
 
     def __str__(self):
@@ -222,7 +236,9 @@ class BudgetLine(models.Model):
     """Direct costs of one member, in one category, in one project year. Indirect costs are
     never stored: grants.budget computes them."""
 
-    member = models.ForeignKey(ConsortiumMember, on_delete=models.CASCADE, related_name="budget_lines")
+    member = models.ForeignKey(
+        ConsortiumMember, on_delete=models.CASCADE, related_name="budget_lines"
+    )
     category = models.CharField(max_length=12, choices=BudgetCategory.choices)
     year = models.PositiveSmallIntegerField()
     amount = models.DecimalField(max_digits=14, decimal_places=2)
@@ -230,10 +246,17 @@ class BudgetLine(models.Model):
     class Meta:
         ordering = ["member_id", "year", "category"]
         constraints = [
-            models.UniqueConstraint(fields=["member", "category", "year"], name="one_line_per_cell"),
-            models.CheckConstraint(condition=models.Q(amount__gte=0), name="budget_amount_not_negative"),
+            models.UniqueConstraint(
+                fields=["member", "category", "year"], name="one_line_per_cell"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="budget_amount_not_negative"
+            ),
             models.CheckConstraint(condition=models.Q(year__gte=1), name="budget_year_from_one"),
         ]
+
+    def __str__(self):
+        return f"{self.get_category_display()} · {self.year}: {self.amount}"
 
 
 class AvoidedExpert(models.Model):

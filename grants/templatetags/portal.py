@@ -27,7 +27,9 @@ def wan(amount):
 @register.filter
 def in_language(violation):
     """A violation's message in the reader's language."""
-    return violation.message_zh if (get_language() or "zh").startswith("zh") else violation.message_en
+    return (
+        violation.message_zh if (get_language() or "zh").startswith("zh") else violation.message_en
+    )
 
 
 @register.filter

@@ -28,4 +28,3 @@ def profile(request):
         messages.success(request, _("Your profile is saved."))
         return redirect(safe_next(request) or "dashboard")
     return render(request, "grants/profile.html", {"form": form, "next": safe_next(request)})
-

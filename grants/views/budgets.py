@@ -19,8 +19,16 @@ from .helpers import kept_post, login_required_keeping_post
 def budget_page(request, pk):
     proposal = get_proposal(request.user, pk)
     overview = budget_overview(proposal)
-    editable = [m for m, _totals in overview.members if may_edit_member(request.user, m)] if is_consortium_pi(request.user, proposal) else []
-    return render(request, "grants/proposals/budget.html", {"proposal": proposal, "overview": overview, "editable": editable})
+    editable = (
+        [m for m, _totals in overview.members if may_edit_member(request.user, m)]
+        if is_consortium_pi(request.user, proposal)
+        else []
+    )
+    return render(
+        request,
+        "grants/proposals/budget.html",
+        {"proposal": proposal, "overview": overview, "editable": editable},
+    )
 
 
 def _years(proposal):
@@ -46,13 +54,19 @@ def budget_member(request, pk, member_pk):
     proposal, member = _editable_member(request, pk, member_pk)
     data = request.POST if request.method == "POST" else kept_post(request)
     form = BudgetForm(data, years=_years(proposal), initial=BudgetForm.initial_for(member))
-    team = TeamFormSet(data, prefix="team", initial=list(member.team.values("name", "role", "person_months")))
+    team = TeamFormSet(
+        data, prefix="team", initial=list(member.team.values("name", "role", "person_months"))
+    )
     digest = data.get("digest") if data else workflow.lines_digest(member)
     if request.method == "POST" and form.is_valid() and team.is_valid():
         rows = [row for row in team.cleaned_data if row and not row.get("DELETE")]
         try:
             workflow.member_budget_save(
-                member=member, actor=request.user, cells=form.cells(), team=rows, expected_digest=digest
+                member=member,
+                actor=request.user,
+                cells=form.cells(),
+                team=rows,
+                expected_digest=digest,
             )
         except workflow.WorkflowError as error:
             form.add_error(None, error.message)
@@ -74,14 +88,22 @@ def budget_member(request, pk, member_pk):
 def budget_preview(request, pk, member_pk):
     """The totals as the user types (htmx); the same numbers the saved budget will show."""
     proposal, member = _editable_member(request, pk, member_pk)
-    form = BudgetForm(request.POST or None, years=_years(proposal), initial=BudgetForm.initial_for(member))
-    return render(request, "grants/proposals/partials/budget_totals.html", {"preview": _preview(proposal, member, form), "proposal": proposal})
+    form = BudgetForm(
+        request.POST or None, years=_years(proposal), initial=BudgetForm.initial_for(member)
+    )
+    return render(
+        request,
+        "grants/proposals/partials/budget_totals.html",
+        {"preview": _preview(proposal, member, form), "proposal": proposal},
+    )
 
 
 def _preview(proposal, member, form):
     """The proposal's budget with this member's saved lines replaced by what is in the form."""
     members = [
-        m for m in proposal.members.select_related("institution__province") if m.status != MemberStatus.REVOKED
+        m
+        for m in proposal.members.select_related("institution__province")
+        if m.status != MemberStatus.REVOKED
     ]
     lines = [line for line in budget_lines(proposal, members) if line.member != str(member.pk)]
     if form.is_bound:
@@ -91,8 +113,13 @@ def _preview(proposal, member, form):
         valid = True
         cells = {(line.category, line.year): line.amount for line in member.budget_lines.all()}
     lines += [
-        budget.Line(member=str(member.pk), province=member.institution.province_id, category=category,
-                    year=year, amount=amount)
+        budget.Line(
+            member=str(member.pk),
+            province=member.institution.province_id,
+            category=category,
+            year=year,
+            amount=amount,
+        )
         for (category, year), amount in cells.items()
         if amount
     ]

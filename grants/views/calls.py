@@ -17,7 +17,9 @@ def call_list(request):
 
 def call_detail(request, code):
     call = get_object_or_404(
-        Call.objects.visible_to_applicants().prefetch_related("discipline_areas", "contributions__province"),
+        Call.objects.visible_to_applicants().prefetch_related(
+            "discipline_areas", "contributions__province"
+        ),
         code=code,
     )
     return render(request, "grants/calls/detail.html", {"call": call})

@@ -20,7 +20,9 @@ def consortium(request, pk):
     proposal = get_proposal(request.user, pk)
     if not is_consortium_pi(request.user, proposal):
         return redirect("proposal_detail", pk=pk)
-    members = proposal.members.select_related("institution__province", "pi").prefetch_related("invitations")
+    members = proposal.members.select_related("institution__province", "pi").prefetch_related(
+        "invitations"
+    )
     return render(
         request,
         "grants/proposals/consortium.html",
@@ -60,7 +62,9 @@ def member_add(request, pk):
 def _member(request, pk, member_pk):
     proposal = get_proposal(request.user, pk)
     require_lead(request.user, proposal)
-    return get_object_or_404(ConsortiumMember.objects.select_related("proposal__call"), proposal=proposal, pk=member_pk)
+    return get_object_or_404(
+        ConsortiumMember.objects.select_related("proposal__call"), proposal=proposal, pk=member_pk
+    )
 
 
 @require_POST
@@ -72,11 +76,15 @@ def member_invite(request, pk, member_pk):
         messages.error(request, _("Enter a valid e-mail address for the partner PI."))
         return redirect("consortium", pk=pk)
     try:
-        workflow.invitation_send(member=member, actor=request.user, email=form.cleaned_data["email"])
+        workflow.invitation_send(
+            member=member, actor=request.user, email=form.cleaned_data["email"]
+        )
     except workflow.WorkflowError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+        messages.success(
+            request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+        )
     return redirect("consortium", pk=pk)
 
 
@@ -85,11 +93,17 @@ def member_invite(request, pk, member_pk):
 def member_revoke(request, pk, member_pk):
     member = _member(request, pk, member_pk)
     try:
-        workflow.member_revoke(member=member, actor=request.user, expected_version=int(request.POST.get("version", 0)))
+        workflow.member_revoke(
+            member=member, actor=request.user, expected_version=int(request.POST.get("version", 0))
+        )
     except (workflow.WorkflowError, ValueError) as error:
         messages.error(request, getattr(error, "message", str(error)))
     else:
-        messages.success(request, _("%(institution)s is no longer in the consortium.") % {"institution": member.institution})
+        messages.success(
+            request,
+            _("%(institution)s is no longer in the consortium.")
+            % {"institution": member.institution},
+        )
     return redirect("consortium", pk=pk)
 
 
@@ -117,9 +131,16 @@ def invitation(request, token):
             messages.error(request, error.message)
         else:
             if accept:
-                messages.success(request, _("You have joined the consortium. Fill in your institution's team and budget."))
+                messages.success(
+                    request,
+                    _(
+                        "You have joined the consortium. Fill in your institution's team and budget."
+                    ),
+                )
                 return redirect("budget_member", pk=member.proposal_id, member_pk=member.pk)
-            messages.success(request, _("You have declined the invitation. The lead PI has been told."))
+            messages.success(
+                request, _("You have declined the invitation. The lead PI has been told.")
+            )
             return redirect("dashboard")
     return render(request, "grants/invitations/answer.html", {"invitation": found, "token": token})
 
@@ -129,13 +150,22 @@ def institution_request(request):
     """Ask the fund office to add an institution missing from the list."""
     form = InstitutionRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        officers = User.objects.filter(role_grants__role=Role.FUND_OFFICER).values_list("email", flat=True)
-        record(actor=request.user, action="institution.requested", after={
-            key: str(value) for key, value in form.cleaned_data.items()
-        })
-        emails.send_on_commit(list(officers), "institution_request", {"request_data": form.cleaned_data, "requester": request.user})
-        messages.success(request, _("Thank you. The fund office will add the institution and tell you by e-mail."))
+        officers = User.objects.filter(role_grants__role=Role.FUND_OFFICER).values_list(
+            "email", flat=True
+        )
+        record(
+            actor=request.user,
+            action="institution.requested",
+            after={key: str(value) for key, value in form.cleaned_data.items()},
+        )
+        emails.send_on_commit(
+            list(officers),
+            "institution_request",
+            {"request_data": form.cleaned_data, "requester": request.user},
+        )
+        messages.success(
+            request,
+            _("Thank you. The fund office will add the institution and tell you by e-mail."),
+        )
         return redirect(safe_next(request) or "dashboard")
     return render(request, "grants/institution_request.html", {"form": form})
-
-

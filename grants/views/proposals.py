@@ -19,13 +19,19 @@ from .helpers import kept_post, login_required_keeping_post
 @login_required_keeping_post
 def proposal_detail(request, pk):
     proposal = get_proposal(request.user, pk)
-    if proposal.lead_id == request.user.pk and proposal.is_editable_state and proposal.call.is_open():
+    if (
+        proposal.lead_id == request.user.pk
+        and proposal.is_editable_state
+        and proposal.call.is_open()
+    ):
         return redirect("proposal_edit", pk=pk)
     in_consortium = is_consortium_pi(request.user, proposal)
     context = {
         "proposal": proposal,
         "in_consortium": in_consortium,
-        "violations": violations_for(proposal, timezone.now()) if in_consortium and proposal.is_editable_state else [],
+        "violations": violations_for(proposal, timezone.now())
+        if in_consortium and proposal.is_editable_state
+        else [],
         "overview": budget_overview(proposal),
         "members": proposal.members.select_related("institution__province", "pi"),
     }
@@ -56,12 +62,21 @@ def proposal_edit(request, pk):
     else:
         data = kept_post(request)
         if data is not None:
-            messages.warning(request, _("This is what you typed before signing in again. It is not saved yet: press Save draft."))
-        form = ProposalForm(data, instance=proposal, call=call, initial={"version": proposal.version})
+            messages.warning(
+                request,
+                _(
+                    "This is what you typed before signing in again. It is not saved yet: press Save draft."
+                ),
+            )
+        form = ProposalForm(
+            data, instance=proposal, call=call, initial={"version": proposal.version}
+        )
         avoid_form = AvoidedExpertsForm(data, initial=AvoidedExpertsForm.initial_for(proposal))
         if data is not None:
             form.is_valid() and avoid_form.is_valid()
-    return render(request, "grants/proposals/edit.html", _edit_context(request, proposal, form, avoid_form))
+    return render(
+        request, "grants/proposals/edit.html", _edit_context(request, proposal, form, avoid_form)
+    )
 
 
 def _edit_context(request, proposal, form, avoid_form):
@@ -89,14 +104,21 @@ def proposal_submit(request, pk):
     except workflow.NotEligible as error:
         messages.error(request, error.message)
         for violation in error.violations:
-            messages.error(request, violation.message_zh if request.LANGUAGE_CODE.startswith("zh") else violation.message_en)
+            messages.error(
+                request,
+                violation.message_zh
+                if request.LANGUAGE_CODE.startswith("zh")
+                else violation.message_en,
+            )
         return redirect("proposal_edit", pk=pk)
     except workflow.WorkflowError as error:
         messages.error(request, error.message)
         return redirect("proposal_detail", pk=pk)
     messages.success(
         request,
-        _("Submitted. Your reference number is %(reference)s; every PI of the consortium has been e-mailed.")
+        _(
+            "Submitted. Your reference number is %(reference)s; every PI of the consortium has been e-mailed."
+        )
         % {"reference": proposal.reference},
     )
     return redirect("proposal_detail", pk=pk)
