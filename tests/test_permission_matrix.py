@@ -15,6 +15,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from grants import workflow
 from grants.models import Role
 from tests.factories import make_call, make_proposal, make_user
+from tests.grants.views.matrix_office import OFFICE_ROWS
+from tests.grants.views.matrix_office import extend_scenario as extend_office_scenario
+from tests.reviews.matrix_reviews import REVIEW_ROWS
+from tests.reviews.matrix_reviews import extend_scenario as extend_review_scenario
 
 # Third-party and framework pages tested by their own projects.
 FOREIGN_PREFIXES = ("accounts/", "admin/", "i18n/")
@@ -75,6 +79,8 @@ def scenario(reference):
         "pending_member": pending.pk,
         "token": token,
     }
+    for extend in SCENARIO_EXTENSIONS:
+        extend(users, values)
     return users, values
 
 
@@ -241,6 +247,12 @@ MATRIX = {
     ),
     "invitation": ("get", "/invitations/{token}/", {"*": 200, "incomplete": PROFILE}),
 }
+
+
+# Each area keeps its own rows and scenario additions beside its tests.
+MATRIX.update(OFFICE_ROWS)
+MATRIX.update(REVIEW_ROWS)
+SCENARIO_EXTENSIONS = [extend_office_scenario, extend_review_scenario]
 
 
 def test_every_page_is_in_the_matrix():
