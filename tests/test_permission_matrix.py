@@ -17,13 +17,12 @@ from grants.models import Role
 from tests.factories import make_call, make_proposal, make_user
 from tests.grants.views.matrix_office import OFFICE_ROWS
 from tests.grants.views.matrix_office import extend_scenario as extend_office_scenario
+from tests.matrix_roles import LOGIN, OUTSIDERS, POST_SIGNED_OUT, PROFILE, SIGNED_OUT
 from tests.reviews.matrix_reviews import REVIEW_ROWS
 from tests.reviews.matrix_reviews import extend_scenario as extend_review_scenario
 
 # Third-party and framework pages tested by their own projects.
 FOREIGN_PREFIXES = ("accounts/", "admin/", "i18n/")
-
-LOGIN, PROFILE = "login", "profile"  # a 302 to the sign-in page, or to complete the profile
 
 
 def our_url_names(resolver=None, prefix=""):
@@ -96,16 +95,6 @@ ROLES = [
     "partner",
     "lead",
 ]
-OUTSIDERS = {
-    "other_applicant": 404,
-    "reviewer": 404,
-    "panel_chair": 404,
-    "officer_other_province": 404,
-    "officer_same_province": 404,
-    "fund_officer": 404,
-}
-SIGNED_OUT = {"anonymous": LOGIN, "incomplete": PROFILE}
-POST_SIGNED_OUT = {"anonymous": LOGIN, "incomplete": PROFILE}
 
 # page name: (method, path, {role: expected}); roles not listed expect "*".
 MATRIX = {
