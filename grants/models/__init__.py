@@ -1,5 +1,5 @@
 from .audit import AuditEntry
-from .calls import Call, CallStatus, Contribution, FundingModel
+from .calls import Call, CallStatus, Contribution, FundingModel, ProvinceRule
 from .people import Role, RoleGrant, User
 from .proposals import (
     AvoidedExpert,
@@ -11,6 +11,7 @@ from .proposals import (
     OtherFunding,
     Proposal,
     ProposalStatus,
+    Screening,
     TeamMember,
 )
 from .reference import Discipline, Institution, Province
@@ -32,6 +33,8 @@ __all__ = [
     "OtherFunding",
     "Proposal",
     "ProposalStatus",
+    "ProvinceRule",
+    "Screening",
     "Province",
     "Role",
     "RoleGrant",

@@ -25,6 +25,11 @@ class FundingModel(models.TextChoices):
     MIXED = "mixed", _("Mixed: provincial pots plus a balancing pot")
 
 
+class ProvinceRule(models.TextChoices):
+    ALL_CONSORTIUM = "all", _("Exclude reviewers from every province of the consortium")
+    LEAD_ONLY = "lead", _("Exclude reviewers from the lead's province only")
+
+
 class CallQuerySet(models.QuerySet):
     def visible_to_applicants(self):
         return self.exclude(status=CallStatus.DRAFT)
@@ -113,6 +118,41 @@ class Call(models.Model):
         decimal_places=2,
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+
+    # Review
+    reviewers_per_proposal = models.PositiveSmallIntegerField(
+        _("reviewers per proposal"), default=5, validators=[MinValueValidator(3)]
+    )
+    reviewer_min_load = models.PositiveSmallIntegerField(
+        _("fewest proposals per reviewer"), default=0
+    )
+    reviewer_max_load = models.PositiveSmallIntegerField(
+        _("most proposals per reviewer"), default=6
+    )
+    province_rule = models.CharField(
+        _("province rule"),
+        max_length=10,
+        choices=ProvinceRule.choices,
+        default=ProvinceRule.ALL_CONSORTIUM,
+    )
+    overall_threshold = models.DecimalField(
+        _("overall threshold (weighted mean, 0–5)"),
+        max_digits=3,
+        decimal_places=1,
+        default=Decimal("3.0"),
+    )
+    panel_min_provinces = models.PositiveSmallIntegerField(
+        _("panel members' fewest provinces"), default=3
+    )
+    panel_max_province_share = models.DecimalField(
+        _("largest share of a panel from one province"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.40"),
+    )
+    provincial_confirmation_required = models.BooleanField(
+        _("provinces confirm their share before awards are final"), default=True
     )
 
     # Numbers proposals in order of submission; incremented under a row lock.

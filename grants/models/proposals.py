@@ -20,6 +20,12 @@ class ProposalStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+class Screening(models.TextChoices):
+    PENDING = "pending", _("Not screened yet")
+    ELIGIBLE = "eligible", _("Eligible")
+    INELIGIBLE = "ineligible", _("Ineligible")
+
+
 class OtherFunding(models.TextChoices):
     NONE = "none", _("No other funding has been sought or received for this content")
     DECLARED = "declared", _("Related funding exists and is declared below")
@@ -78,6 +84,11 @@ class Proposal(models.Model):
         blank=True,
     )
     other_funding_details = models.TextField(_("details of other funding"), blank=True)
+
+    screening = models.CharField(
+        _("screening"), max_length=12, choices=Screening.choices, default=Screening.PENDING
+    )
+    screening_reason = models.TextField(_("reason for ineligibility"), blank=True)
 
     # Optimistic locking: a save names the version it started from and is refused if another
     # save came first, so two people editing one draft never overwrite each other silently.
