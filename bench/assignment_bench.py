@@ -1,0 +1,239 @@
+"""Benchmark of the reviewer-assignment solver (reviews/assignment.py).
+
+Synthetic instances shaped like a Joint Fund call, plus the real MIDL conference matrix:
+
+    .venv/bin/python bench/assignment_bench.py [--seed 7] [--large] [--fair-time-limit 60]
+
+Prints a markdown table. Synthetic calls: proposals from consortia of 2-3 of the four delta
+provinces, reviewers from 30 provinces (the delta over-represented), reviewers from any
+consortium province excluded, a few declared conflicts, NSFC-like codes three levels deep and
+topic vectors that make most pairs weak and a few strong; the best 150 allowed reviewers per
+proposal become candidates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from reviews import assignment  # noqa: E402
+
+MIDL = (
+    Path(__file__).resolve().parent.parent.parent / "shared/benchmarks/assignment/midl-scores.npy"
+)
+PROVINCES = 30
+DELTA = 4  # provinces 0-3 fund the call
+DELTA_REVIEWER_SHARE = 0.35
+DEPARTMENTS, SECOND_LEVEL, THIRD_LEVEL = 8, 5, 4
+TOPICS_PER_CODE = 3
+TOP_N = 150
+CONFLICT_RATE = 0.001
+ROW_BLOCK = 1000  # proposals scored at a time, so the large instance fits in memory
+
+
+@dataclass
+class Synthetic:
+    proposals: list
+    reviewers: list
+    candidates: list
+    generate_seconds: float
+    build_seconds: float
+
+
+def main() -> None:
+    args = _arguments()
+    rows = []
+    instances = [("synthetic 2,000 x 3,000, k=5", 2_000, 3_000)]
+    if args.large:
+        instances.append(("synthetic 10,000 x 20,000, k=5", 10_000, 20_000))
+    for name, n_proposals, n_reviewers in instances:
+        data = synthetic(n_proposals, n_reviewers, args.seed)
+        rows.append(_run(name, "plain", data, k=5))
+        rows.append(_run(name, "plain, no spread", data, k=5, spread=False))
+        busy = replace(data, reviewers=[replace(r, min_load=1) for r in data.reviewers])
+        rows.append(_run(name, "plain, min load 1", busy, k=5))
+        if n_proposals <= 2_000:
+            rows.append(_run(name, "fair", data, k=5, fair=True, limit=args.fair_time_limit))
+    if MIDL.exists():
+        midl = _midl()
+        name = "MIDL 118 x 177, k=3, load<=4"
+        rows.append(_run(name, "plain", midl, k=3, spread=False))
+        rows.append(_run(name, "fair", midl, k=3, fair=True, spread=False))
+    _print_table(rows)
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--large", action="store_true", help="also 10,000 x 20,000")
+    parser.add_argument("--fair-time-limit", type=float, default=60.0)
+    return parser.parse_args()
+
+
+def synthetic(n_proposals: int, n_reviewers: int, seed: int) -> Synthetic:
+    """A call and its candidates; "generate" times the scores, "build" the candidate lists."""
+    rng = np.random.default_rng(seed)
+    started = time.perf_counter()
+    n_codes = DEPARTMENTS * SECOND_LEVEL * THIRD_LEVEL
+    # Some fields draw far more proposals (and have more experts) than others.
+    popularity = rng.zipf(1.6, n_codes).astype(float)
+    popularity /= popularity.sum()
+    p_code = rng.choice(n_codes, n_proposals, p=popularity)
+    r_code = rng.choice(n_codes, n_reviewers, p=popularity)
+    p_topics = _topics(rng, p_code // THIRD_LEVEL, n_codes // THIRD_LEVEL)
+    r_topics = _topics(rng, r_code // THIRD_LEVEL, n_codes // THIRD_LEVEL)
+    # One reviewer in five is registered at the second level only (F06 rather than F0601).
+    second_only = rng.random(n_reviewers) < 0.2
+    r_code = np.where(second_only, n_codes + r_code // THIRD_LEVEL, r_code)
+    levels = _level_table(n_codes)
+    r_province = _reviewer_provinces(rng, n_reviewers)
+    consortia = _consortia(rng, n_proposals)
+    generate, build, candidates = time.perf_counter() - started, 0.0, []
+    for first in range(0, n_proposals, ROW_BLOCK):
+        started = time.perf_counter()
+        rows = slice(first, first + ROW_BLOCK)
+        scores = _affinities(levels[p_code[rows]][:, r_code], p_topics[rows], r_topics)
+        conflict = consortia[rows][:, r_province] | (rng.random(scores.shape) < CONFLICT_RATE)
+        generate += time.perf_counter() - started
+        started = time.perf_counter()
+        candidates += assignment.candidates_from_matrix(
+            scores, top_n=TOP_N, conflict=conflict, first_proposal=first
+        )
+        build += time.perf_counter() - started
+    started = time.perf_counter()
+    proposals = [assignment.Proposal(i, f"P-{i:05d}") for i in range(n_proposals)]
+    loads = rng.integers(4, 9, n_reviewers)
+    reviewers = [
+        assignment.Reviewer(j, f"province {r_province[j]:02d}", int(loads[j]))
+        for j in range(n_reviewers)
+    ]
+    build += time.perf_counter() - started
+    return Synthetic(proposals, reviewers, candidates, generate, build)
+
+
+def _level_table(n_codes: int) -> np.ndarray:
+    """Discipline score of each proposal code against each reviewer code.
+
+    Codes 0..n_codes-1 are third-level (F0601); n_codes + i is second-level code i (F06).
+    """
+    theirs = np.arange(n_codes + n_codes // THIRD_LEVEL)
+    their_parent = np.where(theirs >= n_codes, theirs - n_codes, theirs // THIRD_LEVEL)
+    ours = np.arange(n_codes)[:, None]
+    our_parent = ours // THIRD_LEVEL
+    return np.select(
+        [
+            ours == theirs,
+            our_parent == their_parent,
+            our_parent // SECOND_LEVEL == their_parent // SECOND_LEVEL,
+        ],
+        [assignment.EXACT_CODE, assignment.SAME_PARENT, assignment.SAME_DEPARTMENT],
+        0.0,
+    ).astype(np.float32)
+
+
+def _topics(rng, field, n_fields) -> np.ndarray:
+    """Sparse unit topic vectors, concentrated on the topics of each one's field."""
+    n_topics = n_fields * TOPICS_PER_CODE
+    alpha = np.full((len(field), n_topics), 0.02)
+    for t in range(TOPICS_PER_CODE):
+        alpha[np.arange(len(field)), field * TOPICS_PER_CODE + t] = 1.0
+    vectors = rng.gamma(alpha).astype(np.float32)
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def _reviewer_provinces(rng, n_reviewers) -> np.ndarray:
+    weights = np.concatenate(
+        [np.full(DELTA, DELTA_REVIEWER_SHARE / DELTA), rng.dirichlet(np.ones(PROVINCES - DELTA))]
+    )
+    weights[DELTA:] *= 1 - DELTA_REVIEWER_SHARE
+    return rng.choice(PROVINCES, n_reviewers, p=weights / weights.sum())
+
+
+def _consortia(rng, n_proposals) -> np.ndarray:
+    """Proposals x provinces, True for each delta province in the consortium (2 or 3)."""
+    member = np.zeros((n_proposals, PROVINCES), dtype=bool)
+    for i, size in enumerate(rng.integers(2, 4, n_proposals)):
+        member[i, rng.choice(DELTA, size, replace=False)] = True
+    return member
+
+
+def _affinities(levels, p_topics, r_topics) -> np.ndarray:
+    """The portal's discipline weights, with topic similarity standing in for keywords."""
+    topical = p_topics @ r_topics.T
+    return assignment.DISCIPLINE_WEIGHT * levels + assignment.KEYWORD_WEIGHT * topical
+
+
+def _midl() -> Synthetic:
+    started = time.perf_counter()
+    scores, conflict = assignment.load_affinity_matrix(MIDL)
+    candidates = assignment.candidates_from_matrix(scores, conflict=conflict)
+    proposals = [assignment.Proposal(i, f"paper {i}") for i in range(scores.shape[0])]
+    reviewers = [assignment.Reviewer(j, None, 4) for j in range(scores.shape[1])]
+    return Synthetic(proposals, reviewers, candidates, 0.0, time.perf_counter() - started)
+
+
+def _run(
+    name: str,
+    mode: str,
+    data: Synthetic,
+    k: int,
+    fair: bool = False,
+    spread: bool = True,
+    limit: float = assignment.FAIR_TIME_LIMIT,
+) -> list[str]:
+    started = time.perf_counter()
+    with assignment.native_stdout_to_stderr():
+        result = assignment.solve(
+            data.proposals,
+            data.reviewers,
+            data.candidates,
+            k,
+            fair=fair,
+            spread_provinces=spread,
+            time_limit=limit,
+        )
+    solve_seconds = time.perf_counter() - started
+    return [
+        name,
+        mode + ("" if result.exact else " (not proven optimal)"),
+        f"{len(data.candidates):,}",
+        f"{data.generate_seconds:.2f}",
+        f"{data.build_seconds:.2f}",
+        f"{solve_seconds:.2f}",
+        f"{result.total:.2f}",
+        f"{result.weakest:.3f}",
+        "yes" if result.complete else f"no ({len(result.shortfalls)} short)",
+        f"{len(result.spread_relaxed)}",
+        f"{len(result.underloaded)}",
+    ]
+
+
+def _print_table(rows: list[list[str]]) -> None:
+    header = [
+        "instance",
+        "mode",
+        "candidates",
+        "generate s",
+        "build s",
+        "solve s",
+        "total",
+        "weakest",
+        "complete",
+        "one-province",
+        "under min load",
+    ]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---" for _ in header) + "|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()
