@@ -100,17 +100,27 @@ def applicant_section(user):
 
 
 def fund_officer_section(user):
+    from .models import CallStatus
+
     calls = Call.objects.annotate(
-        submitted=Count("proposals", filter=Q(proposals__status=ProposalStatus.SUBMITTED))
-    ).order_by("-opens_at")
+        listed=Count("proposals", filter=~Q(proposals__status=ProposalStatus.DRAFT))
+    ).order_by("-opens_at", "code")
     items = [
         Item(
-            label=call.title,
-            url=reverse("call_detail", args=[call.code]),
-            note=f"{call.get_status_display()} · " + _("%(n)d submitted") % {"n": call.submitted},
+            label=_("All calls, drafts included"),
+            url=reverse("office_call_list"),
+            note=_("create, edit, open and close calls"),
         )
-        for call in calls
     ]
+    for call in calls:
+        listed = call.status != CallStatus.DRAFT
+        items.append(
+            Item(
+                label=call.title,
+                url=reverse("office_proposals" if listed else "office_call", args=[call.code]),
+                note=f"{call.get_status_display()} · " + _("%(n)d proposals") % {"n": call.listed},
+            )
+        )
     return Section(
         role=Role.FUND_OFFICER,
         title=_("Fund office"),
@@ -120,15 +130,39 @@ def fund_officer_section(user):
 
 
 def provincial_officer_section(user):
+    from django.db.models import Exists, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from .models import ConsortiumMember, Proposal
+
     province = Province.objects.get(code=officer_province_code(user))
-    calls = Call.objects.filter(contributions__province=province).annotate(
-        contributed=Sum("contributions__amount", filter=Q(contributions__province=province))
+    involving = ConsortiumMember.objects.filter(
+        proposal=OuterRef("pk"), status=MemberStatus.ACCEPTED, institution__province=province
+    )
+    counts = (
+        Proposal.objects.filter(call=OuterRef("pk"))
+        .exclude(status=ProposalStatus.DRAFT)
+        .filter(Exists(involving))
+        .order_by()
+        .values("call")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    calls = (
+        Call.objects.visible_to_applicants()
+        .filter(contributions__province=province)
+        .annotate(
+            contributed=Sum("contributions__amount", filter=Q(contributions__province=province)),
+            involving=Coalesce(Subquery(counts), 0),
+        )
+        .order_by("-opens_at", "code")
     )
     items = [
         Item(
             label=call.title,
-            url=reverse("call_detail", args=[call.code]),
-            note=_("contribution %(amount)s") % {"amount": yuan(call.contributed)},
+            url=reverse("office_proposals", args=[call.code]),
+            note=_("contribution %(amount)s · %(n)d proposals with %(province)s institutions")
+            % {"amount": yuan(call.contributed), "n": call.involving, "province": province.name},
         )
         for call in calls
     ]
@@ -141,16 +175,55 @@ def provincial_officer_section(user):
 
 
 def reviewer_section(user):
+    from reviews.models import AssignmentStatus
+    from reviews.permissions import assignments_for
+
+    waiting = assignments_for(user).filter(
+        status__in=[AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED],
+        review__submitted_at__isnull=True,
+    )
+    items = [
+        Item(
+            label=f"{item.proposal.reference} · {item.proposal.title}",
+            url=reverse(
+                "review_invitation" if item.status == AssignmentStatus.INVITED else "review_form",
+                args=[item.pk],
+            ),
+            note=(
+                _("invitation to answer")
+                if item.status == AssignmentStatus.INVITED
+                else _("review to write")
+            )
+            + (
+                f" · {_('due')} {timezone.localtime(item.call.review_deadline):%Y-%m-%d}"
+                if item.call.review_deadline
+                else ""
+            ),
+        )
+        for item in waiting
+    ]
     return Section(
         role=Role.REVIEWER,
         title=_("My reviews"),
+        items=items,
         empty=_("No review invitations are waiting for you."),
     )
 
 
 def panel_chair_section(user):
+    from reviews.models import Panel
+
+    items = [
+        Item(
+            label=panel.name,
+            url=reverse("panel_page", args=[panel.pk]),
+            note=_("ranking locked") if panel.locked_at else _("ranking to agree and lock"),
+        )
+        for panel in Panel.objects.filter(chair=user).select_related("call")
+    ]
     return Section(
         role=Role.PANEL_CHAIR,
         title=_("Panels I chair"),
+        items=items,
         empty=_("No panel is waiting for you."),
     )

@@ -22,3 +22,242 @@ class ReviewerProfile(models.Model):
 
     def __str__(self):
         return str(self.user)
+
+
+class Criterion(models.Model):
+    """One scored criterion of a call, with its weight and threshold (0–5, half points)."""
+
+    call = models.ForeignKey("grants.Call", on_delete=models.CASCADE, related_name="criteria")
+    key = models.SlugField(_("key"), max_length=30)
+    name_zh = models.CharField(_("Chinese name"), max_length=60)
+    name_en = models.CharField(_("English name"), max_length=100)
+    weight = models.DecimalField(_("weight"), max_digits=4, decimal_places=2)
+    threshold = models.DecimalField(_("threshold"), max_digits=2, decimal_places=1, default=3)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["call_id", "order", "pk"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "key"], name="one_criterion_key_per_call"),
+            models.CheckConstraint(
+                condition=models.Q(weight__gt=0), name="criterion_weight_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        from grants.models.reference import in_reader_language
+
+        return in_reader_language(self.name_zh, self.name_en)
+
+
+class ConflictKind(models.TextChoices):
+    RELATIVE = "relative", _("Relative")
+    COAUTHOR = "coauthor", _("Recent co-author or collaborator")
+    SUPERVISION = "supervision", _("Supervisor or student")
+    OTHER = "other", _("Other reason")
+
+
+class DeclaredConflict(models.Model):
+    """A relationship a reviewer declares: with a person (any of their proposals) or with one
+    proposal. Either way the pair is never assigned."""
+
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="declared_conflicts"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    proposal = models.ForeignKey(
+        "grants.Proposal",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="declared_conflicts",
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=ConflictKind.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("declared conflict")
+        verbose_name_plural = _("declared conflicts")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False) | models.Q(proposal__isnull=False),
+                name="conflict_names_a_person_or_proposal",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} ↔ {self.person or self.proposal}: {self.get_kind_display()}"
+
+
+class AssignmentStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    CONFLICT = "conflict", _("Conflict declared")
+
+
+class Assignment(models.Model):
+    """A reviewer asked to review one proposal. Created only through reviews.workflow, which
+    checks every conflict rule first."""
+
+    call = models.ForeignKey("grants.Call", on_delete=models.PROTECT, related_name="assignments")
+    proposal = models.ForeignKey(
+        "grants.Proposal", on_delete=models.PROTECT, related_name="assignments"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=AssignmentStatus.choices,
+        default=AssignmentStatus.INVITED,
+    )
+    affinity = models.DecimalField(_("affinity"), max_digits=5, decimal_places=4, default=0)
+    explanation = models.CharField(_("why this reviewer"), max_length=300, blank=True)
+    manual = models.BooleanField(_("added by hand"), default=False)
+    decline_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    no_conflict_declared_at = models.DateTimeField(null=True, blank=True)
+    invited_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["proposal_id", "-affinity", "pk"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "reviewer"], name="one_assignment_per_pair")
+        ]
+        indexes = [models.Index(fields=["reviewer", "status"])]
+
+    def __str__(self):
+        return f"{self.proposal} → {self.reviewer}"
+
+
+class AssignmentRun(models.Model):
+    """One run of the solver for a call: progress while it works, then the proposed pairs for
+    the fund office to preview, adjust and publish."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready to review")
+        FAILED = "failed", _("Failed")
+        PUBLISHED = "published", _("Published")
+
+    call = models.ForeignKey(
+        "grants.Call", on_delete=models.CASCADE, related_name="assignment_runs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    fair = models.BooleanField(_("fairness mode"), default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=300, blank=True)
+    # {"pairs": [{"proposal": id, "reviewer": id, "affinity": x, "explanation": s}, ...],
+    #  "shortfalls": [...], "total": x, "weakest": x, "seconds": x}
+    result = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.call} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Rating(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent (优)")
+    GOOD = "good", _("Good (良)")
+    FAIR = "fair", _("Fair (中)")
+    POOR = "poor", _("Poor (差)")
+
+
+class Advice(models.TextChoices):
+    PRIORITY = "priority", _("Fund with priority (优先资助)")
+    FUNDABLE = "fundable", _("Fundable (可资助)")
+    NOT_FUNDABLE = "not_fundable", _("Do not fund (不予资助)")
+
+
+class Review(models.Model):
+    assignment = models.OneToOneField(Assignment, on_delete=models.PROTECT, related_name="review")
+    # {criterion key: "4.5" or None for n/a}
+    scores = models.JSONField(default=dict)
+    justifications = models.JSONField(default=dict)
+    comments_for_applicants = models.TextField(_("comments for the applicants"), blank=True)
+    confidential_comments = models.TextField(
+        _("confidential comments for the fund office"), blank=True
+    )
+    rating = models.CharField(
+        _("overall rating"), max_length=10, choices=Rating.choices, blank=True
+    )
+    advice = models.CharField(
+        _("funding advice"), max_length=12, choices=Advice.choices, blank=True
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+
+    def __str__(self):
+        return f"{self.assignment}"
+
+    @property
+    def is_submitted(self):
+        return self.submitted_at is not None
+
+
+class Panel(models.Model):
+    call = models.ForeignKey("grants.Call", on_delete=models.CASCADE, related_name="panels")
+    area = models.ForeignKey("grants.Discipline", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=120)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chaired_panels"
+    )
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="panels", blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["call_id", "area_id"]
+        verbose_name = _("panel")
+        verbose_name_plural = _("panels")
+        constraints = [models.UniqueConstraint(fields=["call", "area"], name="one_panel_per_area")]
+
+    def __str__(self):
+        return self.name
+
+
+class PanelEntry(models.Model):
+    """A proposal's place in its panel's ranking; position is fixed once the panel locks."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="entries")
+    proposal = models.OneToOneField(
+        "grants.Proposal", on_delete=models.PROTECT, related_name="panel_entry"
+    )
+    position = models.PositiveIntegerField(null=True, blank=True)
+    consensus_score = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    consensus_comment = models.TextField(blank=True)
+    reorder_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["panel_id", "position", "pk"]
+        verbose_name = _("panel entry")
+        verbose_name_plural = _("panel entries")
+
+    def __str__(self):
+        return f"{self.panel}: {self.proposal}"

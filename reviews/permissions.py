@@ -1,0 +1,51 @@
+"""Who may see what in reviewing: reviewers only their own accepted assignments, panels only
+their members and chair, the fund office everything. Objects are fetched through here."""
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+
+from grants.models import Role
+from grants.permissions import has_role
+
+from .models import Assignment, AssignmentStatus, Panel
+
+
+def assignments_for(user):
+    return Assignment.objects.filter(reviewer=user).select_related(
+        "proposal__call", "proposal__primary_code"
+    )
+
+
+def get_assignment(user, pk):
+    """The reviewer's own assignment, or 404 (another reviewer's assignments do not exist)."""
+    return get_object_or_404(assignments_for(user), pk=pk)
+
+
+def get_accepted_assignment(user, pk):
+    """Content is shown only after the reviewer accepted and declared no conflict."""
+    return get_object_or_404(
+        assignments_for(user),
+        pk=pk,
+        status=AssignmentStatus.ACCEPTED,
+        no_conflict_declared_at__isnull=False,
+    )
+
+
+def panels_for(user):
+    if has_role(user, Role.FUND_OFFICER):
+        return Panel.objects.all()
+    return Panel.objects.filter(Q(chair=user) | Q(members=user)).distinct()
+
+
+def get_panel(user, pk):
+    return get_object_or_404(panels_for(user).select_related("call", "area", "chair"), pk=pk)
+
+
+def get_chaired_panel(user, pk):
+    """Members and the fund office read a panel; only its chair changes it (403 for them)."""
+    from django.core.exceptions import PermissionDenied
+
+    panel = get_panel(user, pk)
+    if panel.chair_id != user.pk:
+        raise PermissionDenied
+    return panel

@@ -1,0 +1,191 @@
+"""Route a call's proposals to reviewers: read the database into the plain data that
+reviews.conflicts and reviews.assignment take, and write the result back."""
+
+from collections import Counter, defaultdict
+
+from django.db.models import Q
+
+from grants.models import MemberStatus, Proposal, ProposalStatus, Role, Screening, User
+
+from . import assignment, conflicts
+from .models import DeclaredConflict
+
+TOP_CANDIDATES = 150
+REASON_LABELS = {
+    "same_province": "excluded by province rule",
+    "same_institution": "same institution",
+    "applicant_in_call": "applicants in this call",
+    "declared": "declared conflicts",
+    "avoidance_list": "on the avoidance list",
+}
+
+
+def proposals_in_review(call):
+    return (
+        Proposal.objects.filter(
+            call=call, status=ProposalStatus.SUBMITTED, screening=Screening.ELIGIBLE
+        )
+        .select_related("primary_code", "secondary_code", "lead__institution")
+        .prefetch_related("members__institution", "avoided_experts")
+        .order_by("reference")
+    )
+
+
+def reviewer_pool(call):
+    return (
+        User.objects.filter(
+            role_grants__role=Role.REVIEWER, reviewer_profile__available=True, is_active=True
+        )
+        .select_related("institution", "reviewer_profile")
+        .prefetch_related("disciplines")
+        .order_by("pk")
+    )
+
+
+def proposal_side(proposal) -> conflicts.ProposalSide:
+    members = [m for m in proposal.members.all() if m.status == MemberStatus.ACCEPTED]
+    return conflicts.ProposalSide(
+        key=proposal.pk,
+        institution_ids=frozenset(m.institution_id for m in members),
+        province_codes=frozenset(m.institution.province_id for m in members),
+        lead_province=next((m.institution.province_id for m in members if m.is_lead), ""),
+        pi_ids=frozenset(m.pi_id for m in members if m.pi_id),
+        avoid_names=frozenset(
+            conflicts.normalise_name(e.name) for e in proposal.avoided_experts.all()
+        ),
+    )
+
+
+def call_participants(call) -> set:
+    return set(
+        Proposal.objects.filter(call=call)
+        .exclude(status=ProposalStatus.WITHDRAWN)
+        .filter(members__status=MemberStatus.ACCEPTED)
+        .values_list("members__pi_id", flat=True)
+    )
+
+
+def declared_by_reviewer(user_ids) -> dict:
+    people, proposals = defaultdict(set), defaultdict(set)
+    for reviewer_id, person_id, proposal_id in DeclaredConflict.objects.filter(
+        reviewer_id__in=user_ids
+    ).values_list("reviewer_id", "person_id", "proposal_id"):
+        if person_id:
+            people[reviewer_id].add(person_id)
+        if proposal_id:
+            proposals[reviewer_id].add(proposal_id)
+    return {uid: (frozenset(people[uid]), frozenset(proposals[uid])) for uid in user_ids}
+
+
+def reviewer_sides(reviewers, call) -> list:
+    participants = call_participants(call)
+    declared = declared_by_reviewer([r.pk for r in reviewers])
+    return [
+        conflicts.ReviewerSide(
+            user_id=r.pk,
+            name=r.name,
+            institution_id=r.institution_id,
+            province_code=r.institution.province_id if r.institution_id else None,
+            in_call_proposals=r.pk in participants,
+            declared_people=declared[r.pk][0],
+            declared_proposals=declared[r.pk][1],
+        )
+        for r in reviewers
+    ]
+
+
+def conflicts_for_pair(proposal, reviewer):
+    """The hard conflicts of one pair, read fresh from the database (manual and admin paths)."""
+    side = reviewer_sides([reviewer], proposal.call)[0]
+    return conflicts.conflicts(proposal_side(proposal), side, proposal.call.province_rule)
+
+
+def proposal_codes(proposal):
+    return [code for code in (proposal.primary_code_id, proposal.secondary_code_id) if code]
+
+
+def build_instance(call, progress=lambda percent, message: None):
+    """Everything the solver needs, plus the reasons reviewers were left out per proposal."""
+    proposals = list(proposals_in_review(call))
+    reviewers = list(reviewer_pool(call))
+    sides = reviewer_sides(reviewers, call)
+    profiles = [
+        (
+            [d.code for d in r.disciplines.all()],
+            r.keyword_list,
+        )
+        for r in reviewers
+    ]
+    candidates, plain_proposals = [], []
+    for index, proposal in enumerate(proposals):
+        side = proposal_side(proposal)
+        excluded = Counter()
+        scored = []
+        for r_index, reviewer_side in enumerate(sides):
+            found = conflicts.conflicts(side, reviewer_side, call.province_rule)
+            if found:
+                excluded[REASON_LABELS[found[0].code]] += 1
+                continue
+            value, why = assignment.affinity(
+                proposal_codes(proposal), proposal.keyword_list, *profiles[r_index]
+            )
+            scored.append((value, r_index, why))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        for value, r_index, why in scored[:TOP_CANDIDATES]:
+            candidates.append(assignment.Candidate(index, r_index, value, why))
+        plain_proposals.append(
+            assignment.Proposal(
+                key=proposal.pk,
+                label=proposal.reference or str(proposal.pk),
+                discipline=proposal.primary_code_id or "",
+                excluded=dict(excluded),
+            )
+        )
+        if index % 50 == 0:
+            progress(10 + int(60 * index / max(len(proposals), 1)), "scoring candidates")
+    plain_reviewers = [
+        assignment.Reviewer(
+            key=r.pk,
+            province=r.institution.province_id if r.institution_id else None,
+            max_load=min(call.reviewer_max_load, r.reviewer_profile.max_reviews_per_call),
+            min_load=call.reviewer_min_load,
+        )
+        for r in reviewers
+    ]
+    return plain_proposals, plain_reviewers, candidates
+
+
+def solve_call(call, *, fair=False, progress=lambda percent, message: None):
+    plain_proposals, plain_reviewers, candidates = build_instance(call, progress)
+    progress(75, "solving")
+    result = assignment.solve(
+        plain_proposals, plain_reviewers, candidates, call.reviewers_per_proposal, fair=fair
+    )
+    return {
+        "pairs": [
+            {
+                "proposal": p.proposal,
+                "reviewer": p.reviewer,
+                "affinity": round(p.affinity, 4),
+                "explanation": p.explanation,
+            }
+            for p in result.pairs
+        ],
+        "shortfalls": [s.reason for s in result.shortfalls],
+        "total": round(result.total, 4),
+        "weakest": round(result.weakest, 4) if result.weakest is not None else None,
+        "complete": result.complete,
+    }
+
+
+def past_shared_proposals(reviewer_ids, pi_ids, call):
+    """Potential conflicts the portal can detect: the reviewer and an applicant PI were in the
+    same consortium in an earlier call. Shown to officers, not enforced."""
+    rows = (
+        Proposal.objects.exclude(call=call)
+        .filter(members__pi_id__in=reviewer_ids, members__status=MemberStatus.ACCEPTED)
+        .filter(Q(members__pi_id__in=pi_ids))
+        .values_list("pk", "reference")
+        .distinct()
+    )
+    return list(rows)

@@ -1,0 +1,37 @@
+"""Background work for reviews: the assignment solver runs outside the request."""
+
+from django.db import transaction
+from django_tasks import task
+
+from .models import AssignmentRun
+
+
+def _progress(run_id):
+    def report(percent, message):
+        AssignmentRun.objects.filter(pk=run_id).update(progress=percent, message=message)
+
+    return report
+
+
+@task()
+def solve_assignment(run_id):
+    from grants import emails
+
+    from .routing import solve_call
+
+    run = AssignmentRun.objects.select_related("call", "created_by").get(pk=run_id)
+    AssignmentRun.objects.filter(pk=run_id).update(status=AssignmentRun.Status.RUNNING, progress=5)
+    try:
+        result = solve_call(run.call, fair=run.fair, progress=_progress(run_id))
+    except Exception as error:  # the officer must learn that it failed, whatever the cause
+        AssignmentRun.objects.filter(pk=run_id).update(
+            status=AssignmentRun.Status.FAILED, message=str(error)[:300]
+        )
+        raise
+    with transaction.atomic():
+        AssignmentRun.objects.filter(pk=run_id).update(
+            status=AssignmentRun.Status.DONE, progress=100, message="", result=result
+        )
+        emails.send_on_commit(
+            [run.created_by.email], "assignment_ready", {"run": run, "call": run.call}
+        )

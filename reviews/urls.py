@@ -1,0 +1,39 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("reviews/", views.reviewer_home, name="reviewer_home"),
+    path("reviews/<int:pk>/", views.invitation, name="review_invitation"),
+    path("reviews/<int:pk>/accept/", views.accept, name="review_accept"),
+    path("reviews/<int:pk>/decline/", views.decline, name="review_decline"),
+    path("reviews/<int:pk>/conflict/", views.declare_conflict, name="review_conflict"),
+    path("reviews/<int:pk>/review/", views.review_form, name="review_form"),
+    path("reviews/<int:pk>/pdf/", views.review_pdf, name="review_pdf"),
+    path("reviews/<int:pk>/narrative/", views.review_narrative, name="review_narrative"),
+    path("office/calls/<slug:code>/assignment/", views.assignment_page, name="assignment_page"),
+    path("office/calls/<slug:code>/assignment/run/", views.assignment_run, name="assignment_run"),
+    path(
+        "office/calls/<slug:code>/assignment/<int:run_pk>/progress/",
+        views.assignment_progress,
+        name="assignment_progress",
+    ),
+    path(
+        "office/calls/<slug:code>/assignment/<int:run_pk>/adjust/",
+        views.assignment_adjust,
+        name="assignment_adjust",
+    ),
+    path(
+        "office/calls/<slug:code>/assignment/<int:run_pk>/publish/",
+        views.assignment_publish,
+        name="assignment_publish",
+    ),
+    path("office/calls/<slug:code>/panels/", views.panel_list, name="panel_list"),
+    path("panels/<int:pk>/", views.panel_page, name="panel_page"),
+    path(
+        "panels/<int:pk>/entries/<int:entry_pk>/consensus/",
+        views.panel_consensus,
+        name="panel_consensus",
+    ),
+    path("panels/<int:pk>/lock/", views.panel_lock, name="panel_lock"),
+]

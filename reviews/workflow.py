@@ -1,0 +1,433 @@
+"""The one place where assignments, reviews and panels change state."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grants import emails
+from grants.audit import record
+from grants.models import Role, User
+from grants.workflow import WorkflowError
+
+from . import scoring
+from .models import (
+    Assignment,
+    AssignmentRun,
+    AssignmentStatus,
+    ConflictKind,
+    Criterion,
+    DeclaredConflict,
+    Panel,
+    PanelEntry,
+    Review,
+)
+from .routing import conflicts_for_pair
+
+DEFAULT_CRITERIA = [
+    ("excellence", "科学价值与创新性", "Excellence", Decimal("0.30")),
+    ("impact", "影响与产业意义", "Impact", Decimal("0.30")),
+    ("implementation", "可行性与实施", "Implementation", Decimal("0.20")),
+    ("collaboration", "跨省协同与团队", "Collaboration across provinces", Decimal("0.20")),
+]
+
+
+def criteria_for(call):
+    """The call's criteria; a call without any gets the fund's four defaults."""
+    criteria = list(call.criteria.all())
+    if criteria:
+        return criteria
+    with transaction.atomic():
+        for order, (key, zh, en, weight) in enumerate(DEFAULT_CRITERIA):
+            Criterion.objects.get_or_create(
+                call=call,
+                key=key,
+                defaults={"name_zh": zh, "name_en": en, "weight": weight, "order": order},
+            )
+    return list(call.criteria.all())
+
+
+def plain_criteria(criteria):
+    return tuple(scoring.Criterion(c.key, c.weight, c.threshold) for c in criteria)
+
+
+def fund_office_emails():
+    return list(
+        User.objects.filter(role_grants__role=Role.FUND_OFFICER).values_list("email", flat=True)
+    )
+
+
+# ---- assignment ---------------------------------------------------------------------------
+
+
+def refuse_if_conflicted(proposal, reviewer):
+    found = conflicts_for_pair(proposal, reviewer)
+    if found:
+        reasons = "; ".join(c.message_en if not _chinese() else c.message_zh for c in found)
+        raise WorkflowError(
+            _("%(reviewer)s cannot review %(proposal)s: %(reasons)s.")
+            % {"reviewer": reviewer, "proposal": proposal, "reasons": reasons},
+            code="conflict",
+        )
+
+
+def _chinese():
+    from django.utils.translation import get_language
+
+    return (get_language() or "zh").startswith("zh")
+
+
+@transaction.atomic
+def run_start(*, call, actor, fair=False):
+    run = AssignmentRun.objects.create(call=call, created_by=actor, fair=fair)
+    record(
+        actor=actor, action="assignment.run_started", call=call, after={"run": run.pk, "fair": fair}
+    )
+    from .tasks import solve_assignment
+
+    transaction.on_commit(lambda: solve_assignment.enqueue(run.pk))
+    return run
+
+
+def run_pairs_edit(*, run, actor, add=None, remove=None):
+    """Adjust a proposed assignment by hand before publishing; added pairs face every rule."""
+    from grants.models import Proposal
+
+    with transaction.atomic():
+        run = AssignmentRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != AssignmentRun.Status.DONE:
+            raise WorkflowError(
+                _("Only a finished, unpublished run can be adjusted."), code="state"
+            )
+        pairs = run.result["pairs"]
+        if add:
+            proposal_id, reviewer_id = add
+            proposal = Proposal.objects.select_related("call").get(pk=proposal_id, call=run.call)
+            reviewer = User.objects.select_related("institution").get(pk=reviewer_id)
+            refuse_if_conflicted(proposal, reviewer)
+            if any(p["proposal"] == proposal_id and p["reviewer"] == reviewer_id for p in pairs):
+                raise WorkflowError(
+                    _("This reviewer is already on that proposal."), code="duplicate"
+                )
+            pairs.append(
+                {
+                    "proposal": proposal_id,
+                    "reviewer": reviewer_id,
+                    "affinity": 0,
+                    "explanation": "added by hand",
+                    "manual": True,
+                }
+            )
+        if remove:
+            pairs[:] = [p for p in pairs if (p["proposal"], p["reviewer"]) != tuple(remove)]
+        run.save(update_fields=["result"])
+        record(
+            actor=actor,
+            action="assignment.adjusted",
+            call=run.call,
+            after={"add": add, "remove": remove},
+        )
+    return run
+
+
+@transaction.atomic
+def run_publish(*, run, actor):
+    """Turn a previewed run into assignments and invite every reviewer by e-mail."""
+    from grants.models import Proposal
+
+    run = AssignmentRun.objects.select_for_update().select_related("call").get(pk=run.pk)
+    if run.status != AssignmentRun.Status.DONE:
+        raise WorkflowError(_("Only a finished run can be published."), code="state")
+    proposals = {p.pk: p for p in Proposal.objects.filter(call=run.call).select_related("call")}
+    reviewers = {
+        u.pk: u
+        for u in User.objects.filter(
+            pk__in={p["reviewer"] for p in run.result["pairs"]}
+        ).select_related("institution")
+    }
+    created = []
+    for pair in run.result["pairs"]:
+        proposal, reviewer = proposals[pair["proposal"]], reviewers[pair["reviewer"]]
+        if Assignment.objects.filter(proposal=proposal, reviewer=reviewer).exists():
+            continue
+        refuse_if_conflicted(proposal, reviewer)  # a conflict may have been declared since
+        created.append(
+            Assignment.objects.create(
+                call=run.call,
+                proposal=proposal,
+                reviewer=reviewer,
+                affinity=Decimal(str(pair["affinity"])),
+                explanation=pair["explanation"][:300],
+                manual=pair.get("manual", False),
+            )
+        )
+    run.status = AssignmentRun.Status.PUBLISHED
+    run.save(update_fields=["status"])
+    record(
+        actor=actor,
+        action="assignment.published",
+        call=run.call,
+        after={"assignments": len(created)},
+    )
+    by_reviewer = {}
+    for item in created:
+        by_reviewer.setdefault(item.reviewer, []).append(item)
+    for reviewer, items in by_reviewer.items():
+        emails.send_on_commit(
+            [reviewer.email],
+            "review_invitation",
+            {"reviewer": reviewer, "assignments": items, "call": run.call},
+        )
+    return created
+
+
+@transaction.atomic
+def assignment_add(*, proposal, reviewer, actor):
+    """Add one reviewer to a proposal directly (after publishing); every rule applies."""
+    refuse_if_conflicted(proposal, reviewer)
+    item, created = Assignment.objects.get_or_create(
+        proposal=proposal,
+        reviewer=reviewer,
+        defaults={"call": proposal.call, "manual": True, "explanation": "added by hand"},
+    )
+    if not created:
+        raise WorkflowError(_("This reviewer is already on that proposal."), code="duplicate")
+    record(
+        actor=actor, action="assignment.added", proposal=proposal, after={"reviewer": reviewer.pk}
+    )
+    emails.send_on_commit(
+        [reviewer.email],
+        "review_invitation",
+        {"reviewer": reviewer, "assignments": [item], "call": proposal.call},
+    )
+    return item
+
+
+def _locked(assignment, reviewer):
+    item = (
+        Assignment.objects.select_for_update()
+        .select_related("proposal__call")
+        .get(pk=assignment.pk)
+    )
+    if item.reviewer_id != reviewer.pk:
+        raise WorkflowError(_("This is not your review."), code="not_yours")
+    return item
+
+
+@transaction.atomic
+def assignment_accept(*, assignment, reviewer, no_conflict: bool):
+    """Accepting includes declaring that there is no conflict; only then is the content shown."""
+    if not no_conflict:
+        raise WorkflowError(
+            _("Confirm that you have no conflict of interest with this proposal."), code="declare"
+        )
+    item = _locked(assignment, reviewer)
+    if item.status != AssignmentStatus.INVITED:
+        raise WorkflowError(_("This invitation has already been answered."), code="answered")
+    item.status = AssignmentStatus.ACCEPTED
+    item.no_conflict_declared_at = item.answered_at = timezone.now()
+    item.save(update_fields=["status", "no_conflict_declared_at", "answered_at"])
+    record(actor=reviewer, action="assignment.accepted", proposal=item.proposal)
+    return item
+
+
+@transaction.atomic
+def assignment_decline(*, assignment, reviewer, reason):
+    item = _locked(assignment, reviewer)
+    if item.status != AssignmentStatus.INVITED:
+        raise WorkflowError(_("This invitation has already been answered."), code="answered")
+    item.status = AssignmentStatus.DECLINED
+    item.decline_reason = reason[:300]
+    item.answered_at = timezone.now()
+    item.save(update_fields=["status", "decline_reason", "answered_at"])
+    record(actor=reviewer, action="assignment.declined", proposal=item.proposal, note=reason)
+    emails.send_on_commit(
+        fund_office_emails(),
+        "review_declined",
+        {"assignment": item, "reason": reason, "conflict": False},
+    )
+    return item
+
+
+@transaction.atomic
+def assignment_declare_conflict(*, assignment, reviewer, kind, note=""):
+    """A declared conflict removes the assignment (and any draft review) and alerts the office."""
+    if kind not in ConflictKind.values:
+        raise WorkflowError(_("Choose the kind of conflict."), code="kind")
+    item = _locked(assignment, reviewer)
+    DeclaredConflict.objects.create(
+        reviewer=reviewer, proposal=item.proposal, kind=kind, note=note[:300]
+    )
+    Review.objects.filter(assignment=item, submitted_at__isnull=True).delete()
+    item.status = AssignmentStatus.CONFLICT
+    item.decline_reason = note[:300]
+    item.answered_at = timezone.now()
+    item.save(update_fields=["status", "decline_reason", "answered_at"])
+    record(
+        actor=reviewer,
+        action="assignment.conflict_declared",
+        proposal=item.proposal,
+        after={"kind": kind},
+        note=note,
+    )
+    emails.send_on_commit(
+        fund_office_emails(),
+        "review_declined",
+        {"assignment": item, "reason": note, "conflict": True},
+    )
+    return item
+
+
+# ---- reviewing ----------------------------------------------------------------------------
+
+
+def require_review_open(call, now=None):
+    now = now or timezone.now()
+    if call.review_deadline and now >= call.review_deadline:
+        raise WorkflowError(
+            _("The review deadline has passed; reviews can no longer be changed."), code="deadline"
+        )
+
+
+@transaction.atomic
+def review_save(*, assignment, reviewer, data: dict, submit: bool, now=None):
+    """Save a review (draft or submitted). ``data`` is the review form's cleaned data."""
+    item = _locked(assignment, reviewer)
+    if item.status != AssignmentStatus.ACCEPTED:
+        raise WorkflowError(_("Accept the invitation before reviewing."), code="not_accepted")
+    require_review_open(item.proposal.call, now)
+    review, _created = Review.objects.select_for_update().get_or_create(assignment=item)
+    for field in (
+        "scores",
+        "justifications",
+        "comments_for_applicants",
+        "confidential_comments",
+        "rating",
+        "advice",
+    ):
+        setattr(review, field, data[field])
+    if submit:
+        review.submitted_at = now or timezone.now()
+    review.save()
+    record(
+        actor=reviewer,
+        action="review.submitted" if submit else "review.saved",
+        proposal=item.proposal,
+    )
+    return review
+
+
+# ---- panels -------------------------------------------------------------------------------
+
+
+def panel_composition_problems(panel_members_provinces, min_provinces, max_share):
+    """Panels draw members from at least ``min_provinces`` provinces, none above ``max_share``."""
+    problems = []
+    counts = {}
+    for code in panel_members_provinces:
+        counts[code] = counts.get(code, 0) + 1
+    total = len(panel_members_provinces)
+    if len(counts) < min_provinces:
+        problems.append(
+            _("The panel's members come from %(n)d provinces; at least %(min)d are needed.")
+            % {"n": len(counts), "min": min_provinces}
+        )
+    for code, count in sorted(counts.items()):
+        if total and Decimal(count) / Decimal(total) > max_share:
+            problems.append(
+                _(
+                    "%(count)d of %(total)d members come from province %(code)s, above the %(share)s%% limit."
+                )
+                % {"count": count, "total": total, "code": code, "share": int(max_share * 100)}
+            )
+    return problems
+
+
+@transaction.atomic
+def panel_create(*, call, area, name, chair, members, actor):
+    provinces = [m.institution.province_id for m in members if m.institution_id]
+    problems = panel_composition_problems(
+        provinces, call.panel_min_provinces, call.panel_max_province_share
+    )
+    if problems:
+        raise WorkflowError(" ".join(str(p) for p in problems), code="composition")
+    panel = Panel.objects.create(call=call, area=area, name=name, chair=chair)
+    panel.members.set(members)
+    from .routing import proposals_in_review
+
+    for proposal in proposals_in_review(call).filter(primary_code__code__startswith=area.code):
+        PanelEntry.objects.get_or_create(panel=panel, proposal=proposal)
+    record(
+        actor=actor,
+        action="panel.created",
+        call=call,
+        after={"panel": panel.pk, "members": [m.pk for m in members]},
+    )
+    return panel
+
+
+def _require_chair(panel, actor):
+    if panel.chair_id != actor.pk:
+        raise WorkflowError(_("Only the panel's chair can do this."), code="not_chair")
+    if panel.locked_at:
+        raise WorkflowError(_("The ranking is locked."), code="locked")
+
+
+@transaction.atomic
+def panel_consensus(*, entry, actor, score, comment):
+    panel = Panel.objects.select_for_update().get(pk=entry.panel_id)
+    _require_chair(panel, actor)
+    error = scoring.validate_score(score)
+    if error:
+        raise WorkflowError(_("Give the consensus score from 0 to 5 in half points."), code="score")
+    entry.consensus_score = score
+    entry.consensus_comment = comment
+    entry.save(update_fields=["consensus_score", "consensus_comment"])
+    record(
+        actor=actor, action="panel.consensus", proposal=entry.proposal, after={"score": str(score)}
+    )
+    return entry
+
+
+@transaction.atomic
+def panel_lock(*, panel, actor, order, reasons):
+    """Fix the ranking. ``order`` is the list of proposal ids from first to last; any place that
+    differs from the computed ranking needs a written reason in ``reasons`` (id -> text)."""
+    from .ranking import computed_order
+
+    panel = Panel.objects.select_for_update().get(pk=panel.pk)
+    _require_chair(panel, actor)
+    entries = {e.proposal_id: e for e in panel.entries.select_related("proposal")}
+    if sorted(order) != sorted(entries):
+        raise WorkflowError(
+            _("The ranking must list every proposal of the panel exactly once."), code="order"
+        )
+    expected = computed_order(panel)
+    for position, proposal_id in enumerate(order, 1):
+        entry = entries[proposal_id]
+        moved = expected.index(proposal_id) + 1 != position
+        reason = (reasons.get(proposal_id) or "").strip()
+        if moved and not reason:
+            raise WorkflowError(
+                _("Write why %(proposal)s moves from place %(old)d to %(new)d.")
+                % {
+                    "proposal": entry.proposal,
+                    "old": expected.index(proposal_id) + 1,
+                    "new": position,
+                },
+                code="reason",
+            )
+        entry.position = position
+        entry.reorder_reason = reason if moved else ""
+        entry.save(update_fields=["position", "reorder_reason"])
+    panel.locked_at = timezone.now()
+    panel.locked_by = actor
+    panel.save(update_fields=["locked_at", "locked_by"])
+    record(
+        actor=actor,
+        action="panel.locked",
+        call=panel.call,
+        after={"panel": panel.pk, "order": order},
+    )
+    return panel
