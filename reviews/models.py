@@ -261,3 +261,59 @@ class PanelEntry(models.Model):
 
     def __str__(self):
         return f"{self.panel}: {self.proposal}"
+
+
+class ExpertInvitation(models.Model):
+    """The fund office's single-use, expiring invitation to join the reviewer pool. Only the
+    token's digest is stored; the link works for someone who has no account yet."""
+
+    email = models.EmailField(_("e-mail address"))
+    name = models.CharField(_("name"), max_length=100)
+    institution = models.ForeignKey(
+        "grants.Institution",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("institution"),
+    )
+    token_digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    # Set when the invitation is accepted; a used invitation without it was declined.
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("expert invitation")
+        verbose_name_plural = _("expert invitations")
+        indexes = [models.Index(fields=["email"])]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
+
+    def usable(self, now=None):
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        return self.used_at is None and self.revoked_at is None and now < self.expires_at
+
+    @property
+    def state(self):
+        """One word for lists: pending, accepted, declined, revoked or expired."""
+        if self.revoked_at:
+            return "revoked"
+        if self.used_at:
+            return "accepted" if self.accepted_by_id else "declined"
+        return "pending" if self.usable() else "expired"

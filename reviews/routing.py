@@ -3,8 +3,6 @@ reviews.conflicts and reviews.assignment take, and write the result back."""
 
 from collections import Counter, defaultdict
 
-from django.db.models import Q
-
 from grants.models import MemberStatus, Proposal, ProposalStatus, Role, Screening, User
 
 from . import assignment, conflicts
@@ -176,16 +174,3 @@ def solve_call(call, *, fair=False, progress=lambda percent, message: None):
         "weakest": round(result.weakest, 4) if result.weakest is not None else None,
         "complete": result.complete,
     }
-
-
-def past_shared_proposals(reviewer_ids, pi_ids, call):
-    """Potential conflicts the portal can detect: the reviewer and an applicant PI were in the
-    same consortium in an earlier call. Shown to officers, not enforced."""
-    rows = (
-        Proposal.objects.exclude(call=call)
-        .filter(members__pi_id__in=reviewer_ids, members__status=MemberStatus.ACCEPTED)
-        .filter(Q(members__pi_id__in=pi_ids))
-        .values_list("pk", "reference")
-        .distinct()
-    )
-    return list(rows)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import pool_views, views
 
 urlpatterns = [
     path("reviews/", views.reviewer_home, name="reviewer_home"),
@@ -36,4 +36,18 @@ urlpatterns = [
         name="panel_consensus",
     ),
     path("panels/<int:pk>/lock/", views.panel_lock, name="panel_lock"),
+    path("office/reviewers/", pool_views.reviewer_pool, name="reviewer_pool"),
+    path("office/reviewers/invite/", pool_views.expert_invite, name="expert_invite"),
+    path(
+        "office/reviewers/invitations/<int:pk>/revoke/",
+        pool_views.expert_invitation_revoke,
+        name="expert_invitation_revoke",
+    ),
+    path("office/reviewers/import/", pool_views.reviewer_import, name="reviewer_import"),
+    path(
+        "experts/invitations/<str:token>/",
+        pool_views.expert_invitation,
+        name="expert_invitation",
+    ),
+    path("reviews/settings/", pool_views.reviewer_settings, name="reviewer_settings"),
 ]

@@ -1,9 +1,9 @@
 """Permission-matrix rows for reviewing and panels (see tests/test_permission_matrix.py)."""
 
 from grants.models import Discipline, Proposal, Role, Screening
-from reviews import workflow
+from reviews import pool, workflow
 from reviews.models import AssignmentRun
-from tests.matrix_roles import SIGNED_OUT
+from tests.matrix_roles import PROFILE, SIGNED_OUT
 from tests.reviews.factories import make_reviewer
 
 NOT_FOUND = {
@@ -21,7 +21,8 @@ OFFICE_POST = {**SIGNED_OUT, "*": 403, "fund_officer": 302}
 
 def extend_scenario(users, values):
     """The submitted proposal is screened eligible and assigned to the scenario's reviewer, who
-    accepted; an F panel is chaired by the scenario's chair; a solver run is queued."""
+    accepted; an F panel is chaired by the scenario's chair; a solver run is queued; an expert
+    has a pending invitation to the reviewer pool."""
     from grants.models import Call
 
     proposal = Proposal.objects.get(pk=values["submitted"])
@@ -43,6 +44,14 @@ def extend_scenario(users, values):
     run = AssignmentRun.objects.create(call=call, created_by=officer)
     values.update(assignment=item.pk, panel=panel.pk, entry=panel.entries.get().pk, run=run.pk)
     users["panel_chair"].role_grants.get_or_create(role=Role.REVIEWER)
+    # A pending expert invitation to the reviewer pool.
+    expert_token = pool.expert_invitation_send(
+        actor=officer, email="new.expert@example.org", name="New Expert"
+    )
+    values.update(
+        expert_token=expert_token,
+        expert_invitation=pool.expert_invitation_by_token(expert_token).pk,
+    )
 
 
 REVIEW_ROWS = {
@@ -116,5 +125,24 @@ REVIEW_ROWS = {
         "post",
         "/panels/{panel}/lock/",
         {**SIGNED_OUT, "*": 404, "panel_chair": 302, "fund_officer": 403},
+    ),
+    "reviewer_pool": ("get", "/office/reviewers/", OFFICE_ONLY),
+    # Posted empty, the invitation form comes back with its errors.
+    "expert_invite": ("post", "/office/reviewers/invite/", OFFICE_ONLY),
+    "expert_invitation_revoke": (
+        "post",
+        "/office/reviewers/invitations/{expert_invitation}/revoke/",
+        OFFICE_POST,
+    ),
+    "reviewer_import": ("get", "/office/reviewers/import/", OFFICE_ONLY),
+    "expert_invitation": (
+        "get",
+        "/experts/invitations/{expert_token}/",
+        {"*": 200, "incomplete": PROFILE},
+    ),
+    "reviewer_settings": (
+        "get",
+        "/reviews/settings/",
+        {**SIGNED_OUT, "*": 403, "reviewer": 200, "panel_chair": 200},
     ),
 }

@@ -238,3 +238,13 @@ def test_chair_locks_the_ranking_and_a_move_needs_a_reason(call_in_review):
     assert [e.proposal_id for e in panel.entries.order_by("position")] == [low.pk, high.pk]
     with pytest.raises(WorkflowError, match="locked"):
         workflow.panel_consensus(entry=panel.entries.first(), actor=chair, score="4", comment="")
+
+
+def test_the_admin_cannot_create_or_change_assignments(admin_client, call_in_review):
+    call, (proposal, _) = call_in_review
+    assert admin_client.get("/admin/reviews/assignment/add/").status_code == 403
+    item = workflow.assignment_add(proposal=proposal, reviewer=make_reviewer(), actor=officer())
+    response = admin_client.post(f"/admin/reviews/assignment/{item.pk}/change/", {"status": "accepted"})
+    assert response.status_code == 403
+    item.refresh_from_db()
+    assert item.status == AssignmentStatus.INVITED

@@ -1,0 +1,595 @@
+"""The reviewer pool: who is in it and how experts join it.
+
+Experts join by the fund office's single-use invitation or by a CSV import; each reviewer
+keeps their own settings (load per call, availability). Every write here checks its input,
+runs in a transaction, writes an audit entry and queues its e-mails for after the commit.
+``potential_conflicts`` reads the relationships the portal can detect that are not hard
+rules, for officers to weigh when they assign.
+"""
+
+import csv
+import io
+import re
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from allauth.account import app_settings as allauth_settings
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from grants import emails
+from grants.accounts import role_grant, user_register_verified
+from grants.audit import record
+from grants.forms import MAX_PROFILE_KEYWORDS, split_keywords
+from grants.models import (
+    CallStatus,
+    ConsortiumMember,
+    Discipline,
+    Institution,
+    MemberStatus,
+    ProposalStatus,
+    Role,
+    RoleGrant,
+    User,
+)
+from grants.models.proposals import token_digest
+from grants.models.reference import in_reader_language
+from grants.workflow import WorkflowError
+
+from .models import Assignment, AssignmentStatus, ExpertInvitation, ReviewerProfile
+
+INVITATION_LIFETIME = timedelta(days=14)
+MAX_REVIEWS_PER_CALL = 30
+CURRENT_ASSIGNMENT = (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
+
+
+# ---- reading the pool ---------------------------------------------------------------------
+
+
+def reviewers(search=""):
+    """Everyone holding the reviewer role, with their profile and how many assignments they
+    carry now (invited or accepted, in calls not yet decided), searchable by name, e-mail,
+    institution or discipline code."""
+    current = (
+        Assignment.objects.filter(reviewer=OuterRef("pk"), status__in=CURRENT_ASSIGNMENT)
+        .exclude(call__status=CallStatus.DECIDED)
+        .order_by()
+        .values("reviewer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    people = (
+        User.objects.filter(role_grants__role=Role.REVIEWER)
+        .select_related("institution__province", "reviewer_profile")
+        .prefetch_related("disciplines")
+        .annotate(
+            current_assignments=Coalesce(Subquery(current, output_field=IntegerField()), Value(0))
+        )
+        .order_by("name", "pk")
+    )
+    search = search.strip()
+    if search:
+        with_code = User.disciplines.through.objects.filter(
+            discipline__code__istartswith=search
+        ).values("user_id")
+        people = people.filter(
+            Q(name__icontains=search)
+            | Q(email__icontains=search)
+            | Q(institution__name_zh__icontains=search)
+            | Q(institution__name_en__icontains=search)
+            | Q(pk__in=with_code)
+        )
+    return people
+
+
+def recent_invitations():
+    return ExpertInvitation.objects.select_related(
+        "invited_by", "accepted_by", "institution__province"
+    )
+
+
+# ---- invitations --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def expert_invitation_send(*, actor, email, name, institution=None, now=None):
+    """Invite ``email`` to join the reviewer pool. Returns the raw token (only e-mailed)."""
+    now = now or timezone.now()
+    email = email.strip().lower()
+    if RoleGrant.objects.filter(user__email__iexact=email, role=Role.REVIEWER).exists():
+        raise WorkflowError(
+            _("%(email)s is already in the reviewer pool.") % {"email": email}, code="member"
+        )
+    # A new invitation replaces any earlier one to the same address, whose link stops working.
+    ExpertInvitation.objects.filter(
+        email=email, used_at=None, revoked_at=None, expires_at__gt=now
+    ).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = ExpertInvitation(
+        email=email,
+        name=name.strip(),
+        institution=institution,
+        token_digest=token_digest(token),
+        invited_by=actor,
+        expires_at=now + INVITATION_LIFETIME,
+    )
+    invitation.full_clean()
+    invitation.save()
+    record(
+        actor=actor,
+        action="expert_invitation.sent",
+        after={"invitation": invitation.pk, "email": email},
+    )
+    emails.send_on_commit(
+        [email],
+        "expert_invitation",
+        {"invitation": invitation, "inviter": actor, "token": token},
+    )
+    return token
+
+
+def expert_invitation_by_token(token):
+    return (
+        ExpertInvitation.objects.select_related("invited_by", "institution")
+        .filter(token_digest=token_digest(token))
+        .first()
+    )
+
+
+def _locked_usable(token, now):
+    found = expert_invitation_by_token(token)
+    invitation = ExpertInvitation.objects.select_for_update().get(pk=found.pk) if found else None
+    if invitation is None:
+        raise WorkflowError(_("This invitation link is not valid."), code="unknown")
+    if invitation.used_at:
+        raise WorkflowError(_("This invitation has already been answered."), code="used")
+    if invitation.revoked_at:
+        raise WorkflowError(_("The fund office has withdrawn this invitation."), code="revoked")
+    if now >= invitation.expires_at:
+        raise WorkflowError(
+            _("This invitation expired. Ask the fund office to send a new one."), code="expired"
+        )
+    return invitation
+
+
+@transaction.atomic
+def expert_invitation_accept(*, token, user, now=None):
+    """Join the pool: the reviewer role and a reviewer profile (kept if one exists)."""
+    now = now or timezone.now()
+    invitation = _locked_usable(token, now)
+    invitation.used_at = now
+    invitation.accepted_by = user
+    invitation.save(update_fields=["used_at", "accepted_by"])
+    role_grant(user=user, role=Role.REVIEWER)
+    profile, _created = ReviewerProfile.objects.get_or_create(user=user)
+    record(
+        actor=user,
+        action="expert_invitation.accepted",
+        after={"invitation": invitation.pk, "invited": invitation.email, "account": user.email},
+    )
+    return profile
+
+
+@transaction.atomic
+def expert_invitation_decline(*, token, user, now=None):
+    now = now or timezone.now()
+    invitation = _locked_usable(token, now)
+    invitation.used_at = now
+    invitation.save(update_fields=["used_at"])
+    record(
+        actor=user,
+        action="expert_invitation.declined",
+        after={"invitation": invitation.pk, "invited": invitation.email},
+    )
+    return invitation
+
+
+@transaction.atomic
+def expert_invitation_revoke(*, invitation, actor, now=None):
+    now = now or timezone.now()
+    invitation = ExpertInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.used_at or invitation.revoked_at:
+        raise WorkflowError(_("Only a pending invitation can be withdrawn."), code="not_pending")
+    invitation.revoked_at = now
+    invitation.save(update_fields=["revoked_at"])
+    record(
+        actor=actor,
+        action="expert_invitation.revoked",
+        after={"invitation": invitation.pk, "email": invitation.email},
+    )
+    return invitation
+
+
+# ---- CSV import ---------------------------------------------------------------------------
+
+IMPORT_COLUMNS = ("email", "name", "institution_zh", "disciplines", "keywords", "max_reviews")
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+CODE_SEPARATORS = re.compile(r"[\s;；]+")
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (encoding, columns); no row was looked at."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class ImportRow:
+    line: int
+    email: str
+    name: str
+    institution: Institution
+    disciplines: list
+    keywords: str
+    max_reviews: int | None  # None keeps the current value (or the default for a new one)
+
+
+@dataclass
+class RowProblem:
+    line: int
+    email: str
+    reasons: list = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    created: list
+    updated: list
+
+
+def _decode(data: bytes) -> str:
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportFileError(
+            _("The file is larger than %(size)d MB: split it into several files.")
+            % {"size": MAX_IMPORT_BYTES // (1024 * 1024)}
+        )
+    try:
+        # utf-8-sig drops the byte-order mark Excel writes at the start of "CSV UTF-8".
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            _("The file is not UTF-8 text. In Excel, save it as “CSV UTF-8 (comma delimited)”.")
+        ) from error
+
+
+def _header(reader):
+    header = next(reader, None)
+    if not header:
+        raise ImportFileError(_("The file is empty."))
+    names = [name.strip().lower() for name in header]
+    missing = [column for column in IMPORT_COLUMNS if column not in names]
+    if missing:
+        raise ImportFileError(
+            _("The first line must name the columns %(columns)s; missing: %(missing)s.")
+            % {"columns": ",".join(IMPORT_COLUMNS), "missing": ", ".join(missing)}
+        )
+    return names
+
+
+def _check_row(values, line, seen, institutions, codes):
+    """The row as an ImportRow, or its problems as a RowProblem."""
+    email = values["email"].lower()
+    problem = RowProblem(line=line, email=values["email"])
+    if not email:
+        problem.reasons.append(_("the e-mail address is missing"))
+    else:
+        try:
+            validate_email(email)
+        except ValidationError:
+            problem.reasons.append(
+                _("“%(value)s” is not a valid e-mail address") % {"value": values["email"]}
+            )
+        if email in seen:
+            problem.reasons.append(
+                _("the e-mail address is repeated from line %(line)d") % {"line": seen[email]}
+            )
+        else:
+            seen[email] = line
+    if not values["name"]:
+        problem.reasons.append(_("the name is missing"))
+    elif len(values["name"]) > 100:
+        problem.reasons.append(_("the name is longer than 100 characters"))
+    institution = institutions.get(values["institution_zh"])
+    if not values["institution_zh"]:
+        problem.reasons.append(_("the institution is missing"))
+    elif institution is None:
+        problem.reasons.append(
+            _("unknown institution “%(value)s”: use its Chinese name from the reference list")
+            % {"value": values["institution_zh"]}
+        )
+    wanted = [code.upper() for code in CODE_SEPARATORS.split(values["disciplines"]) if code]
+    unknown = [code for code in wanted if code not in codes]
+    if not wanted:
+        problem.reasons.append(_("give at least one discipline code"))
+    elif unknown:
+        problem.reasons.append(
+            ngettext(
+                "unknown discipline code %(codes)s",
+                "unknown discipline codes %(codes)s",
+                len(unknown),
+            )
+            % {"codes": ", ".join(unknown)}
+        )
+    words = split_keywords(values["keywords"])
+    keywords = ", ".join(words)
+    if len(words) > MAX_PROFILE_KEYWORDS or len(keywords) > 300:
+        problem.reasons.append(
+            _("give at most %(count)d keywords (300 characters)") % {"count": MAX_PROFILE_KEYWORDS}
+        )
+    max_reviews = None
+    if values["max_reviews"]:
+        try:
+            max_reviews = int(values["max_reviews"])
+        except ValueError:
+            max_reviews = 0
+        if not 1 <= max_reviews <= MAX_REVIEWS_PER_CALL:
+            problem.reasons.append(
+                _("max_reviews must be a whole number from 1 to %(most)d")
+                % {"most": MAX_REVIEWS_PER_CALL}
+            )
+    if problem.reasons:
+        return problem
+    return ImportRow(
+        line=line,
+        email=email,
+        name=values["name"],
+        institution=institution,
+        disciplines=[codes[code] for code in dict.fromkeys(wanted)],
+        keywords=keywords,
+        max_reviews=max_reviews,
+    )
+
+
+def import_read(data: bytes):
+    """Check every row of an uploaded CSV file. Returns (rows, problems); the file is only
+    good to import when ``problems`` is empty. Raises ImportFileError for an unreadable file."""
+    reader = csv.reader(io.StringIO(_decode(data), newline=""))
+    names = _header(reader)
+    institutions = {i.name_zh: i for i in Institution.objects.all()}
+    codes = {d.code: d for d in Discipline.objects.all()}
+    rows, problems, seen = [], [], {}
+    for cells in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(names):
+            problems.append(
+                RowProblem(
+                    line=line,
+                    email=cells[0].strip(),
+                    reasons=[
+                        _(
+                            "the row has more fields than the header: put values that "
+                            "contain commas in double quotes"
+                        )
+                    ],
+                )
+            )
+            continue
+        values = dict(zip(names, (cell.strip() for cell in cells), strict=False))
+        values = {column: values.get(column, "") for column in IMPORT_COLUMNS}
+        checked = _check_row(values, line, seen, institutions, codes)
+        (problems if isinstance(checked, RowProblem) else rows).append(checked)
+    if not rows and not problems:
+        raise ImportFileError(_("The file has no reviewers below its header line."))
+    return rows, problems
+
+
+def password_set_url(user):
+    """A link to allauth's password reset form for ``user``, valid for
+    PASSWORD_RESET_TIMEOUT; afterwards the person asks for a new one on the reset page."""
+    token = allauth_settings.PASSWORD_RESET_TOKEN_GENERATOR().make_token(user)
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": token},
+    )
+    return settings.SITE_URL + path
+
+
+@transaction.atomic
+def reviewers_import(*, rows, actor):
+    """Create or update the reviewers of checked rows, all or none.
+
+    A new address gets a verified account without a password, to be set through the reset
+    link in its welcome e-mail. An existing account keeps the profile its owner maintains
+    once they have signed in; until then the file's name, institution, codes and keywords
+    replace the earlier ones, so a corrected file can simply be imported again.
+    """
+    by_email = {
+        user.email_lower: user
+        for user in User.objects.annotate(email_lower=Lower("email")).filter(
+            email_lower__in=[row.email for row in rows]
+        )
+    }
+    reviewers_before = set(
+        RoleGrant.objects.filter(role=Role.REVIEWER, user__in=by_email.values()).values_list(
+            "user_id", flat=True
+        )
+    )
+    result = ImportResult(created=[], updated=[])
+    for row in rows:
+        user = by_email.get(row.email)
+        if user is None:
+            user = user_register_verified(
+                email=row.email,
+                password=None,
+                name=row.name,
+                institution=row.institution,
+                keywords=row.keywords,
+                disciplines=row.disciplines,
+            )
+            result.created.append(row.email)
+        else:
+            if user.last_login is None:
+                user.name, user.institution, user.keywords = row.name, row.institution, row.keywords
+                user.save(update_fields=["name", "institution", "keywords"])
+                user.disciplines.set(row.disciplines)
+            result.updated.append(row.email)
+        role_grant(user=user, role=Role.REVIEWER)
+        profile, _created = ReviewerProfile.objects.get_or_create(user=user)
+        if row.max_reviews is not None and profile.max_reviews_per_call != row.max_reviews:
+            profile.max_reviews_per_call = row.max_reviews
+            profile.save(update_fields=["max_reviews_per_call"])
+        if user.pk not in reviewers_before:
+            _welcome(user)
+    record(
+        actor=actor,
+        action="reviewers.imported",
+        after={"created": result.created, "updated": result.updated},
+    )
+    return result
+
+
+def _welcome(user):
+    emails.send_on_commit(
+        [user.email],
+        "expert_invitation_imported",
+        {
+            "person": user,
+            "set_password_url": None if user.has_usable_password() else password_set_url(user),
+            "reset_page_url": settings.SITE_URL + reverse("account_reset_password"),
+            "link_days": max(settings.PASSWORD_RESET_TIMEOUT // 86400, 1),
+        },
+    )
+
+
+# ---- a reviewer's own settings ------------------------------------------------------------
+
+
+@transaction.atomic
+def reviewer_settings_save(*, user, max_reviews_per_call, available, unavailable_until):
+    profile, _created = ReviewerProfile.objects.select_for_update().get_or_create(user=user)
+    fields = ("max_reviews_per_call", "available", "unavailable_until")
+    before = {name: _plain(getattr(profile, name)) for name in fields}
+    profile.max_reviews_per_call = max_reviews_per_call
+    profile.available = available
+    profile.unavailable_until = None if available else unavailable_until
+    profile.full_clean()
+    profile.save()
+    after = {name: _plain(getattr(profile, name)) for name in fields}
+    record(actor=user, action="reviewer.settings_saved", before=before, after=after)
+    return profile
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+@transaction.atomic
+def availability_reopen(*, today=None):
+    """Make reviewers available again once the date they gave has passed (for the daily
+    schedule). Returns how many came back."""
+    today = today or timezone.localdate()
+    due = ReviewerProfile.objects.filter(available=False, unavailable_until__lt=today)
+    user_ids = list(due.values_list("user_id", flat=True))
+    count = due.update(available=True, unavailable_until=None)
+    if count:
+        record(actor=None, action="reviewer.availability_reopened", after={"users": user_ids})
+    return count
+
+
+# ---- potential conflicts ------------------------------------------------------------------
+
+
+def _key(thing):
+    return getattr(thing, "pk", thing)
+
+
+def potential_conflicts(pairs):
+    """For (proposal, reviewer) pairs (objects or ids), the potential conflicts the portal can
+    detect that are not hard rules, each naming its type and source:
+
+    - the reviewer and one of the proposal's PIs were in the same consortium in a submitted
+      proposal of another call (a shared proposal of the same call is a hard rule already);
+    - the reviewer works in the same city as the lead institution.
+
+    Returns {(proposal_id, reviewer_id): [text, ...]} for every pair asked, in three queries
+    whatever the number of pairs. Only reads; decides nothing.
+    """
+    pairs = [(_key(proposal), _key(reviewer)) for proposal, reviewer in pairs]
+    if not pairs:
+        return {}
+    proposal_ids = {p for p, _r in pairs}
+    reviewer_ids = {r for _p, r in pairs}
+
+    members = ConsortiumMember.objects.filter(
+        proposal_id__in=proposal_ids, status=MemberStatus.ACCEPTED
+    ).values_list(
+        "proposal_id",
+        "proposal__call_id",
+        "pi_id",
+        "pi__name",
+        "is_lead",
+        "institution__name_zh",
+        "institution__name_en",
+        "institution__city_en",
+    )
+    calls, pis, leads = {}, defaultdict(dict), {}
+    for proposal_id, call_id, pi_id, pi_name, is_lead, zh, en, city in members:
+        calls[proposal_id] = call_id
+        if pi_id:
+            pis[proposal_id][pi_id] = pi_name
+        if is_lead:
+            leads[proposal_id] = (in_reader_language(zh, en), city.strip())
+
+    places = {
+        pk: (in_reader_language(zh, en), (city or "").strip())
+        for pk, zh, en, city in User.objects.filter(pk__in=reviewer_ids).values_list(
+            "pk", "institution__name_zh", "institution__name_en", "institution__city_en"
+        )
+        if zh
+    }
+
+    people = reviewer_ids | {pi for named in pis.values() for pi in named}
+    taken_part = defaultdict(dict)  # person → {proposal id: (call id, reference)}
+    for person, proposal_id, call_id, reference in (
+        ConsortiumMember.objects.filter(status=MemberStatus.ACCEPTED, pi_id__in=people)
+        .exclude(proposal__status=ProposalStatus.DRAFT)
+        .values_list("pi_id", "proposal_id", "proposal__call_id", "proposal__reference")
+    ):
+        taken_part[person][proposal_id] = (call_id, reference or f"#{proposal_id}")
+
+    found = {}
+    for proposal_id, reviewer_id in pairs:
+        texts = []
+        reviewer_past = taken_part.get(reviewer_id, {})
+        shared = set()
+        for pi_id, pi_name in pis.get(proposal_id, {}).items():
+            if pi_id == reviewer_id:
+                continue
+            for past_id, (call_id, reference) in taken_part.get(pi_id, {}).items():
+                if past_id in reviewer_past and call_id != calls.get(proposal_id):
+                    shared.add((reference, pi_name))
+        for reference, pi_name in sorted(shared):
+            texts.append(
+                _("Shared proposal %(reference)s: the reviewer and %(pi)s were in its consortium")
+                % {"reference": reference, "pi": pi_name}
+            )
+        lead, place = leads.get(proposal_id), places.get(reviewer_id)
+        if lead and place and lead[1] and lead[1].casefold() == place[1].casefold():
+            texts.append(
+                _(
+                    "Same city, %(city)s: the reviewer works at %(reviewer_institution)s, "
+                    "the lead institution is %(lead_institution)s"
+                )
+                % {
+                    "city": lead[1],
+                    "reviewer_institution": place[0],
+                    "lead_institution": lead[0],
+                }
+            )
+        found[(proposal_id, reviewer_id)] = texts
+    return found
