@@ -100,6 +100,8 @@ def applicant_section(user):
 
 
 def fund_officer_section(user):
+    from django.utils.translation import ngettext
+
     from .models import CallStatus
 
     calls = Call.objects.annotate(
@@ -118,7 +120,8 @@ def fund_officer_section(user):
             Item(
                 label=call.title,
                 url=reverse("office_proposals" if listed else "office_call", args=[call.code]),
-                note=f"{call.get_status_display()} · " + _("%(n)d proposals") % {"n": call.listed},
+                note=f"{call.get_status_display()} · "
+                + ngettext("%(n)d proposal", "%(n)d proposals", call.listed) % {"n": call.listed},
             )
         )
     return Section(
@@ -132,6 +135,7 @@ def fund_officer_section(user):
 def provincial_officer_section(user):
     from django.db.models import Exists, OuterRef, Subquery
     from django.db.models.functions import Coalesce
+    from django.utils.translation import ngettext
 
     from .models import ConsortiumMember, Proposal
 
@@ -161,7 +165,11 @@ def provincial_officer_section(user):
         Item(
             label=call.title,
             url=reverse("office_proposals", args=[call.code]),
-            note=_("contribution %(amount)s · %(n)d proposals with %(province)s institutions")
+            note=ngettext(
+                "contribution %(amount)s · %(n)d proposal with %(province)s institutions",
+                "contribution %(amount)s · %(n)d proposals with %(province)s institutions",
+                call.involving,
+            )
             % {"amount": yuan(call.contributed), "n": call.involving, "province": province.name},
         )
         for call in calls

@@ -1,9 +1,34 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import (
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Call, CallStatus, Discipline
+from . import budget
+from .models import (
+    BudgetLine,
+    Call,
+    CallStatus,
+    ConsortiumMember,
+    Discipline,
+    Institution,
+    MemberStatus,
+    Proposal,
+    ProposalStatus,
+    Province,
+    Screening,
+)
+from .money import ZERO
 
 
 class CallFilter(django_filters.FilterSet):
@@ -37,3 +62,125 @@ class CallFilter(django_filters.FilterSet):
             return queryset
         open_ids = Call.objects.open_now(timezone.now()).values("pk")
         return queryset.filter(pk__in=open_ids) if value else queryset.exclude(pk__in=open_ids)
+
+
+# ---- the fund office's proposal lists -------------------------------------------------------
+
+AMOUNT = DecimalField(max_digits=16, decimal_places=2)
+
+
+def with_requested_totals(proposals):
+    """Annotate each proposal with its requested direct costs, equipment and total (direct
+    plus indirect under grants.budget's tiers), summed in the database over the budget lines
+    of accepted members, the ones a submitted proposal is judged on.
+
+    ``total_requested`` serves for sorting; pages show grants.budget's exact figure, computed
+    from the two sums (see requested_total)."""
+    lines = (
+        BudgetLine.objects.filter(
+            member__proposal=OuterRef("pk"), member__status=MemberStatus.ACCEPTED
+        )
+        .order_by()
+        .values("member__proposal")
+    )
+
+    def summed(queryset):
+        return Coalesce(
+            Subquery(queryset.annotate(sum=Sum("amount")).values("sum"), output_field=AMOUNT),
+            Value(ZERO),
+            output_field=AMOUNT,
+        )
+
+    proposals = proposals.annotate(
+        direct_total=summed(lines),
+        equipment_total=summed(lines.filter(category=budget.EQUIPMENT)),
+    )
+    base = ExpressionWrapper(F("direct_total") - F("equipment_total"), output_field=AMOUNT)
+    indirect = Value(ZERO, output_field=AMOUNT)
+    lower = ZERO
+    for upper, rate in budget.INDIRECT_TIERS:
+        top = base if upper is None else Least(base, Value(upper, output_field=AMOUNT))
+        slice_ = Greatest(
+            ExpressionWrapper(top - Value(lower, output_field=AMOUNT), output_field=AMOUNT),
+            Value(ZERO, output_field=AMOUNT),
+            output_field=AMOUNT,
+        )
+        indirect = ExpressionWrapper(
+            indirect + slice_ * Value(rate, output_field=AMOUNT), output_field=AMOUNT
+        )
+        lower = upper
+    return proposals.annotate(
+        total_requested=ExpressionWrapper(F("direct_total") + indirect, output_field=AMOUNT)
+    )
+
+
+def requested_total(proposal):
+    """The exact total (direct plus indirect) of a proposal annotated by with_requested_totals."""
+    return proposal.direct_total + budget.indirect_cost_cap(
+        proposal.direct_total - proposal.equipment_total
+    )
+
+
+class OfficeProposalFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[c for c in ProposalStatus.choices if c[0] != ProposalStatus.DRAFT],
+    )
+    screening = django_filters.ChoiceFilter(label=_("Eligibility"), choices=Screening.choices)
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province"),
+        queryset=Province.objects.filter(institutions__isnull=False).distinct(),
+        method="filter_province",
+    )
+    institution = django_filters.ModelChoiceFilter(
+        label=_("Institution"),
+        queryset=Institution.objects.select_related("province"),
+        method="filter_institution",
+    )
+    discipline = django_filters.CharFilter(
+        label=_("Primary discipline code"),
+        method="filter_discipline",
+        help_text=_("The code or its start: F, F06, F0601."),
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[
+            ("reference", "reference"),
+            ("title_en", "title"),
+            ("submitted_at", "submitted_at"),
+            ("total_requested", "total"),
+        ],
+        field_labels={
+            "reference": _("Reference"),
+            "title_en": _("Title (English)"),
+            "submitted_at": _("Submitted at"),
+            "total_requested": _("Total requested"),
+        },
+    )
+
+    class Meta:
+        model = Proposal
+        fields = ["status", "screening", "province", "institution", "discipline"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["institution"].field.label_from_instance = lambda institution: (
+            f"{institution.name} · {institution.province.name}"
+        )
+
+    def _with_member(self, queryset, **where):
+        # Any accepted member counts; a subquery, not a join, so no proposal is listed twice.
+        members = ConsortiumMember.objects.filter(
+            proposal=OuterRef("pk"), status=MemberStatus.ACCEPTED, **where
+        )
+        return queryset.filter(Exists(members))
+
+    def filter_province(self, queryset, name, value):
+        return self._with_member(queryset, institution__province=value)
+
+    def filter_institution(self, queryset, name, value):
+        return self._with_member(queryset, institution=value)
+
+    def filter_discipline(self, queryset, name, value):
+        code = value.strip().upper()
+        return queryset.filter(primary_code__code__startswith=code) if code else queryset

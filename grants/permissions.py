@@ -120,3 +120,55 @@ def editable_members(user, proposal):
         for member in proposal.members.select_related("institution__province", "pi")
         if may_edit_member(user, member)
     ]
+
+
+# ---- the fund office ------------------------------------------------------------------------
+
+
+def office_calls_for(user):
+    """The calls an officer works on: every call for the fund office, the published ones for a
+    provincial officer (a draft has no proposals to show yet)."""
+    from .models import Call
+
+    if is_fund_officer(user):
+        return Call.objects.all()
+    if officer_province_code(user):
+        return Call.objects.visible_to_applicants()
+    return Call.objects.none()
+
+
+def get_office_call(user, code):
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(office_calls_for(user), code=code)
+
+
+def office_proposals_for(user):
+    """The submitted (never draft) proposals an officer may list: all of them for the fund
+    office; for a provincial officer only those with an accepted member institution in the
+    officer's province, even where the officer also applies elsewhere."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import ConsortiumMember, MemberStatus, Proposal, ProposalStatus
+
+    submitted = Proposal.objects.exclude(status=ProposalStatus.DRAFT)
+    if is_fund_officer(user):
+        return submitted
+    province = officer_province_code(user)
+    if not province:
+        return Proposal.objects.none()
+    in_province = ConsortiumMember.objects.filter(
+        proposal=OuterRef("pk"),
+        status=MemberStatus.ACCEPTED,
+        institution__province_id=province,
+    )
+    return submitted.filter(Exists(in_province))
+
+
+def get_office_proposal(user, pk):
+    """A submitted proposal for the fund office's screening page (404 for drafts)."""
+    from django.shortcuts import get_object_or_404
+
+    if not has_role(user, Role.FUND_OFFICER):
+        raise PermissionDenied
+    return get_object_or_404(office_proposals_for(user).select_related("call", "lead"), pk=pk)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, budgets, calls, consortium, proposals
+from .views import accounts, budgets, calls, consortium, office, proposals
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -36,4 +36,18 @@ urlpatterns = [
         name="budget_preview",
     ),
     path("invitations/<str:token>/", consortium.invitation, name="invitation"),
+    path("office/calls/", office.call_list, name="office_call_list"),
+    path("office/calls/new/", office.call_create, name="office_call_create"),
+    path("office/calls/<slug:code>/", office.call_detail, name="office_call"),
+    path("office/calls/<slug:code>/edit/", office.call_edit, name="office_call_edit"),
+    path("office/calls/<slug:code>/state/", office.call_transition, name="office_call_transition"),
+    path("office/calls/<slug:code>/proposals/", office.proposal_list, name="office_proposals"),
+    path(
+        "office/calls/<slug:code>/proposals/export/",
+        office.proposal_export,
+        name="office_proposals_export",
+    ),
+    path("office/proposals/<int:pk>/", office.proposal_detail, name="office_proposal"),
+    path("office/proposals/<int:pk>/screen/", office.proposal_screen, name="office_screen"),
+    path("office/proposals/<int:pk>/return/", office.proposal_return, name="office_return"),
 ]

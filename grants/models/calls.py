@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -155,8 +156,6 @@ class Call(models.Model):
         _("provinces confirm their share before awards are final"), default=True
     )
 
-    # Numbers proposals in order of submission; incremented under a row lock.
-    last_sequence = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -223,3 +222,36 @@ class Contribution(models.Model):
 
     def __str__(self):
         return f"{self.province}: ¥{self.amount:,.2f}"
+
+
+class DeadlineExtension(models.Model):
+    """A later deadline set after the call opened. The rules are frozen once a call opens;
+    the deadline is the one thing that may still move, and only ever later."""
+
+    call = models.ForeignKey(
+        Call, on_delete=models.PROTECT, related_name="deadline_extensions", verbose_name=_("call")
+    )
+    old_closes_at = models.DateTimeField(_("previous deadline"))
+    new_closes_at = models.DateTimeField(_("new deadline"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("extended by"),
+    )
+    at = models.DateTimeField(_("extended at"), auto_now_add=True)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("deadline extension")
+        verbose_name_plural = _("deadline extensions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(new_closes_at__gt=models.F("old_closes_at")),
+                name="deadline_only_moves_later",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.call.code}: {self.old_closes_at:%Y-%m-%d %H:%M} → {self.new_closes_at:%Y-%m-%d %H:%M}"

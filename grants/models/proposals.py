@@ -184,6 +184,21 @@ class ConsortiumMember(models.Model):
         return self.institution.province
 
 
+class ReferenceCounter(models.Model):
+    """The last number given to proposals of one year and discipline area (YRD-2026-F06-0042):
+    unique across calls, taken under a row lock at submission."""
+
+    year = models.PositiveSmallIntegerField()
+    area = models.CharField(max_length=3)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "area"], name="one_counter_per_year_area")]
+
+    def __str__(self):
+        return f"{self.year}-{self.area}: {self.last}"
+
+
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

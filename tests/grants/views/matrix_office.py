@@ -1,7 +1,41 @@
 """Permission-matrix rows for the fund office's pages (see tests/test_permission_matrix.py)."""
 
-OFFICE_ROWS = {}
+from tests.matrix_roles import POST_SIGNED_OUT, SIGNED_OUT
+
+FUND_OFFICE_ONLY = {**SIGNED_OUT, "*": 403, "fund_officer": 200}
+# Provincial officers share the proposal list and its export, limited to their province
+# (tests/grants/views/test_office_lists.py checks what each of them sees).
+OFFICERS = {
+    **SIGNED_OUT,
+    "*": 403,
+    "officer_other_province": 200,
+    "officer_same_province": 200,
+    "fund_officer": 200,
+}
+# Posted without data: refused with a message (302) or the form shown again with errors (200).
+FUND_OFFICE_POST_REDIRECT = {**POST_SIGNED_OUT, "*": 403, "fund_officer": 302}
+FUND_OFFICE_POST_FORM = {**POST_SIGNED_OUT, "*": 403, "fund_officer": 200}
+
+OFFICE_ROWS = {
+    "office_call_list": ("get", "/office/calls/", FUND_OFFICE_ONLY),
+    "office_call_create": ("get", "/office/calls/new/", FUND_OFFICE_ONLY),
+    "office_call": ("get", "/office/calls/{draft_call}/", FUND_OFFICE_ONLY),
+    "office_call_edit": ("get", "/office/calls/{draft_call}/edit/", FUND_OFFICE_ONLY),
+    "office_call_transition": (
+        "post",
+        "/office/calls/{call}/state/",
+        FUND_OFFICE_POST_REDIRECT,
+    ),
+    "office_proposals": ("get", "/office/calls/{call}/proposals/", OFFICERS),
+    "office_proposals_export": ("get", "/office/calls/{call}/proposals/export/", OFFICERS),
+    "office_proposal": ("get", "/office/proposals/{submitted}/", FUND_OFFICE_ONLY),
+    "office_screen": ("post", "/office/proposals/{submitted}/screen/", FUND_OFFICE_POST_FORM),
+    "office_return": ("post", "/office/proposals/{submitted}/return/", FUND_OFFICE_POST_FORM),
+}
 
 
 def extend_scenario(users, values):
-    """Add the objects these rows need to the shared scenario."""
+    """Add the objects these rows need to the shared scenario: a draft call."""
+    from tests.factories import make_call
+
+    values["draft_call"] = make_call("office-draft", status_open=False).code

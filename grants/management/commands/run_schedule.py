@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+
+from grants import workflow
+
+
+class Command(BaseCommand):
+    help = (
+        "Open draft calls whose opening time has come and close open calls whose deadline has "
+        "passed. Run it every minute; running it again changes nothing."
+    )
+
+    def handle(self, *args, **options):
+        done = workflow.calls_run_schedule()
+        if not done:
+            self.stdout.write("Nothing to do.")
+        for call, outcome, detail in done:
+            if outcome == "not_opened":
+                self.stdout.write(f"{call.code}: not opened: {detail}")
+            else:
+                self.stdout.write(f"{call.code}: {outcome}")

@@ -1,0 +1,429 @@
+"""The fund office's pages: calls and their schedule, proposal lists and exports, screening.
+
+Provincial officers share the proposal list and its export, limited to their province.
+"""
+
+import csv
+import json
+from copy import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Substr
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from grants import workflow
+from grants.filters import OfficeProposalFilter, requested_total, with_requested_totals
+from grants.forms import CallForm, DeadlineExtensionForm, ReturnForm, ScreeningForm
+from grants.models import (
+    AuditEntry,
+    Call,
+    CallStatus,
+    ConsortiumMember,
+    Discipline,
+    MemberStatus,
+    ProposalStatus,
+    Province,
+    Role,
+    Screening,
+)
+from grants.permissions import (
+    get_office_call,
+    get_office_proposal,
+    is_fund_officer,
+    office_proposals_for,
+    role_required,
+)
+from grants.plain import violations_for
+from grants.presenters import document_for
+
+from .helpers import login_required_keeping_post
+
+PAGE_SIZE = 50
+AUDIT_ROWS = 200
+OFFICERS = (Role.FUND_OFFICER, Role.PROVINCIAL_OFFICER)
+ACTION_LABELS = {
+    "open": gettext_lazy("Open the call now"),
+    "close": gettext_lazy("Close the call"),
+    "start_review": gettext_lazy("Start the review"),
+    "start_panel": gettext_lazy("Start the panel stage"),
+    "decide": gettext_lazy("Mark as decided"),
+}
+
+
+# ---- calls ----------------------------------------------------------------------------------
+
+
+@login_required
+@role_required(Role.FUND_OFFICER)
+def call_list(request):
+    calls = Call.objects.annotate(
+        proposal_count=Count("proposals", filter=~Q(proposals__status=ProposalStatus.DRAFT))
+    ).order_by("-opens_at", "code")
+    return render(request, "grants/office/call_list.html", {"calls": calls})
+
+
+@login_required_keeping_post
+@role_required(Role.FUND_OFFICER)
+def call_create(request):
+    form = CallForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            call = workflow.call_create(
+                actor=request.user,
+                fields=form.call_fields(),
+                areas=form.cleaned_data["discipline_areas"],
+                contributions=form.contributions(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The call is saved as a draft."))
+            return redirect("office_call", code=call.code)
+    return render(request, "grants/office/call_form.html", {"form": form, "call": None})
+
+
+@login_required_keeping_post
+@role_required(Role.FUND_OFFICER)
+def call_edit(request, code):
+    call = get_office_call(request.user, code)
+    if call.status != CallStatus.DRAFT:
+        return _deadline_extension(request, call)
+    # The form edits its own copy, so the page keeps the saved code and title on error.
+    form = CallForm(request.POST or None, instance=Call.objects.get(pk=call.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            call = workflow.call_update(
+                call=call,
+                actor=request.user,
+                fields=form.call_fields(),
+                areas=form.cleaned_data["discipline_areas"],
+                contributions=form.contributions(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        except workflow.WorkflowError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The call is saved."))
+            return redirect("office_call", code=call.code)
+    return render(request, "grants/office/call_form.html", {"form": form, "call": call})
+
+
+def _deadline_extension(request, call):
+    """Once a call is open its rules are frozen; the deadline alone may move, and only later."""
+    form = None
+    if call.status == CallStatus.OPEN:
+        form = DeadlineExtensionForm(request.POST or None, call=call)
+        if request.method == "POST" and form.is_valid():
+            try:
+                workflow.call_extend_deadline(
+                    call=call,
+                    actor=request.user,
+                    closes_at=form.cleaned_data["closes_at"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except workflow.WorkflowError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("The deadline is extended; the lead PIs of the drafts have been e-mailed."),
+                )
+                return redirect("office_call", code=call.code)
+    return render(request, "grants/office/call_extend.html", {"call": call, "form": form})
+
+
+@login_required
+@role_required(Role.FUND_OFFICER)
+def call_detail(request, code):
+    call = get_office_call(request.user, code)
+    by_status = dict(
+        call.proposals.exclude(status=ProposalStatus.DRAFT)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    context = {
+        "call": call,
+        "areas": call.discipline_areas.all(),
+        "contributions": call.contributions.select_related("province"),
+        "problems": workflow.call_open_problems(call) if call.status == CallStatus.DRAFT else [],
+        "actions": [
+            (action, ACTION_LABELS[action])
+            for action in workflow.call_next_actions(call)
+            # Before the deadline the call closes on its own, never by hand.
+            if action != "close" or call.closes_at <= timezone.now()
+        ],
+        "by_status": [
+            (label, by_status.get(value, 0))
+            for value, label in ProposalStatus.choices
+            if value != ProposalStatus.DRAFT
+        ],
+        "pending_screening": call.proposals.filter(
+            status=ProposalStatus.SUBMITTED, screening=Screening.PENDING
+        ).count(),
+        "extensions": call.deadline_extensions.select_related("by"),
+        # Entries about proposals stay on each proposal's page; drafts' entries are private.
+        "audit": _audit_rows(
+            AuditEntry.objects.filter(call=call, proposal__isnull=True).select_related("actor")[
+                :AUDIT_ROWS
+            ]
+        ),
+    }
+    return render(request, "grants/office/call_detail.html", context)
+
+
+@require_POST
+@login_required_keeping_post
+@role_required(Role.FUND_OFFICER)
+def call_transition(request, code):
+    call = get_office_call(request.user, code)
+    action = request.POST.get("action", "")
+    try:
+        call = workflow.call_move(call=call, actor=request.user, action=action)
+    except workflow.WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("The call is now “%(status)s”.") % {"status": call.get_status_display()}
+        )
+    return redirect("office_call", code=call.code)
+
+
+# ---- proposal lists -------------------------------------------------------------------------
+
+
+def _filtered_proposals(request, call):
+    proposals = with_requested_totals(
+        office_proposals_for(request.user)
+        .filter(call=call)
+        .select_related("lead", "primary_code")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=ConsortiumMember.objects.filter(status=MemberStatus.ACCEPTED)
+                .select_related("institution__province")
+                .order_by("-is_lead", "pk"),
+                to_attr="accepted_members",
+            )
+        )
+        .order_by("reference", "pk")
+    )
+    return OfficeProposalFilter(request.GET or None, queryset=proposals, request=request)
+
+
+def _counts(proposals):
+    """How many of ``proposals`` involve each province, and how many lie in each department."""
+    ids = proposals.order_by().values("pk")
+    provinces = dict(
+        ConsortiumMember.objects.filter(proposal__in=ids, status=MemberStatus.ACCEPTED)
+        .values_list("institution__province")
+        .annotate(n=Count("proposal", distinct=True))
+    )
+    departments = dict(
+        proposals.order_by()
+        .annotate(department=Substr("primary_code_id", 1, 1))
+        .values_list("department")
+        .annotate(n=Count("pk"))
+    )
+    names = {p.code: p for p in Province.objects.filter(code__in=provinces)}
+    departments_named = {d.code: d for d in Discipline.objects.filter(code__in=departments)}
+    return (
+        [(names[code], n) for code, n in sorted(provinces.items())],
+        [
+            (departments_named.get(code) or code or _("no code"), n)
+            for code, n in sorted(departments.items(), key=lambda item: item[0] or "~")
+        ],
+    )
+
+
+@login_required
+@role_required(*OFFICERS)
+def proposal_list(request, code):
+    call = get_office_call(request.user, code)
+    filterset = _filtered_proposals(request, call)
+    proposals = filterset.qs
+    page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
+    for proposal in page:
+        proposal.total = requested_total(proposal)
+    by_province, by_department = _counts(proposals)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "call": call,
+        "filter": filterset,
+        "page": page,
+        "by_province": by_province,
+        "by_department": by_department,
+        "query": query.urlencode(),
+        "office": is_fund_officer(request.user),
+    }
+    return render(request, "grants/office/proposal_list.html", context)
+
+
+# Excel reads a leading = + - @ (and tab or carriage return) as the start of a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """Text as a spreadsheet cell that never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv_row(proposal):
+    members = proposal.accepted_members
+    lead = next((m for m in members if m.is_lead), None)
+    provinces = sorted({m.institution.province_id: m.institution.province for m in members}.items())
+    texts = [
+        proposal.reference,
+        proposal.title_zh,
+        proposal.title_en,
+        proposal.lead.name,
+        lead.institution.name if lead else "",
+        "; ".join(province.name for _code, province in provinces),
+        proposal.primary_code_id or "",
+        proposal.get_status_display(),
+        proposal.get_screening_display(),
+        timezone.localtime(proposal.submitted_at).strftime("%Y-%m-%d %H:%M")
+        if proposal.submitted_at
+        else "",
+    ]
+    # Amounts stay numbers, so Excel can add them up.
+    return [csv_safe(text) for text in texts] + [
+        f"{proposal.direct_total:.2f}",
+        f"{requested_total(proposal):.2f}",
+    ]
+
+
+@login_required
+@role_required(*OFFICERS)
+def proposal_export(request, code):
+    """The filtered list as CSV: UTF-8 with a byte-order mark, so Excel shows Chinese."""
+    call = get_office_call(request.user, code)
+    proposals = _filtered_proposals(request, call).qs
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{call.code}-proposals.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Reference"),
+            _("Title (Chinese)"),
+            _("Title (English)"),
+            _("Lead PI"),
+            _("Lead institution"),
+            _("Provinces"),
+            _("Primary discipline code"),
+            _("Status"),
+            _("Screening"),
+            _("Submitted at (Beijing time)"),
+            _("Direct costs (yuan)"),
+            _("Total (yuan)"),
+        ]
+    )
+    for proposal in proposals:
+        writer.writerow(_csv_row(proposal))
+    return response
+
+
+# ---- one proposal: screening ----------------------------------------------------------------
+
+
+def _frozen_document(proposal):
+    """The proposal as last submitted. document_for shows a returned proposal's live draft
+    (what its consortium is correcting); the fund office judges the snapshot instead."""
+    frozen = copy(proposal)
+    frozen.status = ProposalStatus.SUBMITTED
+    return document_for(frozen)
+
+
+def _audit_rows(entries):
+    for entry in entries:
+        entry.before_text, entry.after_text = (
+            "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+            for value in (entry.before, entry.after)
+        )
+    return entries
+
+
+def _proposal_page(request, proposal, screening_form=None, return_form=None):
+    document = _frozen_document(proposal)
+    province_names = {member.province_code: member.province for member in document.members}
+    call = proposal.call
+    context = {
+        "proposal": proposal,
+        "call": call,
+        "document": document,
+        "budget_rows": [
+            (province_names.get(code, code), totals)
+            for code, totals in document.budget.by_province.items()
+        ],
+        "violations": violations_for(proposal, proposal.submitted_at or timezone.now()),
+        "may_screen": proposal.status == ProposalStatus.SUBMITTED
+        and call.status == CallStatus.CLOSED,
+        "may_return": proposal.status == ProposalStatus.SUBMITTED and call.is_open(),
+        "screening_form": screening_form or ScreeningForm(),
+        "return_form": return_form or ReturnForm(),
+        "audit": _audit_rows(proposal.audit_entries.select_related("actor")[:AUDIT_ROWS]),
+    }
+    return render(request, "grants/office/proposal_detail.html", context)
+
+
+@login_required
+def proposal_detail(request, pk):
+    return _proposal_page(request, get_office_proposal(request.user, pk))
+
+
+@require_POST
+@login_required_keeping_post
+def proposal_screen(request, pk):
+    proposal = get_office_proposal(request.user, pk)
+    form = ScreeningForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == ScreeningForm.ELIGIBLE:
+                workflow.proposal_screen_eligible(proposal=proposal, actor=request.user)
+                messages.success(request, _("Marked eligible: the proposal goes to review."))
+            else:
+                workflow.proposal_screen_ineligible(
+                    proposal=proposal, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(
+                    request,
+                    _("Marked ineligible; every PI of the consortium has been told why."),
+                )
+        except workflow.WorkflowError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("office_proposal", pk=pk)
+    return _proposal_page(request, proposal, screening_form=form)
+
+
+@require_POST
+@login_required_keeping_post
+def proposal_return(request, pk):
+    proposal = get_office_proposal(request.user, pk)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.proposal_return(
+                proposal=proposal, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except workflow.WorkflowError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Returned for correction; every PI of the consortium has been e-mailed."),
+            )
+            return redirect("office_proposal", pk=pk)
+    return _proposal_page(request, proposal, return_form=form)

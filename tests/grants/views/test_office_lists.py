@@ -1,0 +1,368 @@
+"""The officers' proposal lists: filters, sorting, counts, pagination, the provincial limit, the
+CSV export and the query counts."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from grants import workflow
+from grants.models import BudgetCategory, Discipline, Institution, Proposal, Role, Screening
+from tests.factories import make_call, make_proposal, make_user
+
+
+@pytest.fixture
+def officer(reference):
+    return make_user(roles=[Role.FUND_OFFICER])
+
+
+def with_budget(proposal, lead, cells):
+    """Replace the lead institution's budget lines before submission."""
+    member = proposal.members.get(is_lead=True)
+    workflow.member_budget_save(
+        member=member,
+        actor=lead,
+        cells=cells,
+        team=[],
+        expected_digest=workflow.lines_digest(member),
+    )
+    return workflow.proposal_submit(proposal=proposal, actor=lead)
+
+
+@pytest.fixture
+def listed(reference):
+    """Three listed proposals and a draft:
+
+    shanghai: Fudan (Shanghai) + Zhejiang University, F0601, a formula in its English title
+    battery:  Nanjing University (Jiangsu) + USTC (Anhui), E03, more money, equipment too
+    grid:     SJTU (Shanghai) + Southeast University (Jiangsu), F04, withdrawn
+    draft:    Hefei University of Technology (Anhui) + Zhejiang University of Technology
+    """
+    call = make_call("c1")
+    shanghai = make_proposal(
+        call,
+        make_user(institution="复旦大学", name="李领衔"),
+        partners=[make_user(institution="浙江大学")],
+        submit=True,
+        title_zh="可信视觉大模型",
+        title_en='=HYPERLINK("http://evil.example","click")',
+        primary_code=Discipline.objects.get(code="F0601"),
+    )
+    battery_lead = make_user(institution="南京大学")
+    battery = with_budget(
+        make_proposal(
+            call,
+            battery_lead,
+            partners=[make_user(institution="中国科学技术大学")],
+            title_zh="固态电池复合电极",
+            title_en="Solid-state battery electrodes",
+            primary_code=Discipline.objects.get(code="E03"),
+        ),
+        battery_lead,
+        {
+            (BudgetCategory.EQUIPMENT, 1): Decimal("200000"),
+            **{(BudgetCategory.OPERATIONS, year): Decimal("100000") for year in (1, 2, 3)},
+        },
+    )
+    grid_lead = make_user(institution="上海交通大学")
+    grid = make_proposal(
+        call,
+        grid_lead,
+        partners=[make_user(institution="东南大学")],
+        submit=True,
+        title_en="Grid dispatch",
+        primary_code=Discipline.objects.get(code="F04"),
+    )
+    workflow.proposal_withdraw(proposal=grid, actor=grid_lead)
+    draft = make_proposal(
+        call,
+        make_user(institution="合肥工业大学"),
+        partners=[make_user(institution="浙江工业大学")],
+    )
+    Proposal.objects.filter(pk=battery.pk).update(screening=Screening.ELIGIBLE)
+    return call, {"shanghai": shanghai, "battery": battery, "grid": grid, "draft": draft}
+
+
+def references(response, proposals):
+    names = {p.reference: name for name, p in proposals.items()}
+    return [names[p.reference] for p in response.context["page"]]
+
+
+def test_fund_office_lists_every_non_draft_proposal(client, officer, listed):
+    call, proposals = listed
+    client.force_login(officer)
+    response = client.get("/office/calls/c1/proposals/")
+    # By reference: YRD-2026-E03-…, YRD-2026-F04-…, YRD-2026-F06-…
+    assert references(response, proposals) == ["battery", "grid", "shanghai"]
+    assert f'href="/office/proposals/{proposals["shanghai"].pk}/"' in response.text
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("status=withdrawn", ["grid"]),
+        ("status=submitted", ["battery", "shanghai"]),
+        ("screening=eligible", ["battery"]),
+        ("screening=pending", ["grid", "shanghai"]),
+        ("province=340000", ["battery"]),
+        ("province=310000", ["grid", "shanghai"]),
+        ("province=320000", ["battery", "grid"]),
+        ("province=330000", ["shanghai"]),
+        ("discipline=F", ["grid", "shanghai"]),
+        ("discipline=f06", ["shanghai"]),
+        ("discipline=F0601", ["shanghai"]),
+        ("discipline=E03", ["battery"]),
+        ("discipline=H", []),
+        ("province=310000&status=submitted", ["shanghai"]),
+    ],
+)
+def test_filters(client, officer, listed, query, expected):
+    _call, proposals = listed
+    client.force_login(officer)
+    response = client.get(f"/office/calls/c1/proposals/?{query}")
+    assert references(response, proposals) == expected
+
+
+def test_filter_by_institution(client, officer, listed):
+    _call, proposals = listed
+    client.force_login(officer)
+    ustc = Institution.objects.get(name_zh="中国科学技术大学")
+    response = client.get(f"/office/calls/c1/proposals/?institution={ustc.pk}")
+    assert references(response, proposals) == ["battery"]
+
+
+@pytest.mark.parametrize(
+    "ordering, expected",
+    [
+        ("reference", ["battery", "grid", "shanghai"]),
+        ("-reference", ["shanghai", "grid", "battery"]),
+        ("-total", ["battery"]),  # the other two ask for the same amount
+        ("title", ["shanghai", "grid", "battery"]),
+        ("-submitted_at", ["grid", "battery", "shanghai"]),
+    ],
+)
+def test_sorting(client, officer, listed, ordering, expected):
+    _call, proposals = listed
+    client.force_login(officer)
+    response = client.get(f"/office/calls/c1/proposals/?ordering={ordering}")
+    assert references(response, proposals)[: len(expected)] == expected
+
+
+def test_totals_are_direct_plus_computed_indirect(client, officer, listed):
+    _call, proposals = listed
+    client.force_login(officer)
+    rows = {p.reference: p for p in client.get("/office/calls/c1/proposals/").context["page"]}
+    battery = rows[proposals["battery"].reference]
+    # Direct 500,000 + 300,000; indirect 30% of (800,000 - 200,000 equipment) = 180,000.
+    assert (battery.direct_total, battery.total) == (Decimal("800000.00"), Decimal("980000.00"))
+    assert rows[proposals["shanghai"].reference].total == Decimal("780000.00")
+
+
+def test_counts_by_province_and_department(client, officer, listed):
+    client.force_login(officer)
+    response = client.get("/office/calls/c1/proposals/")
+    assert [(p.code, n) for p, n in response.context["by_province"]] == [
+        ("310000", 2),
+        ("320000", 2),
+        ("330000", 1),
+        ("340000", 1),
+    ]
+    assert [(str(d.code), n) for d, n in response.context["by_department"]] == [("E", 1), ("F", 2)]
+    filtered = client.get("/office/calls/c1/proposals/?province=340000")
+    assert [(p.code, n) for p, n in filtered.context["by_province"]] == [
+        ("320000", 1),
+        ("340000", 1),
+    ]
+
+
+def test_pages_of_fifty(client, officer, listed, monkeypatch):
+    from grants.views import office
+
+    _call, proposals = listed
+    monkeypatch.setattr(office, "PAGE_SIZE", 2)
+    client.force_login(officer)
+    second = client.get("/office/calls/c1/proposals/?ordering=reference&page=2")
+    assert references(second, proposals) == ["shanghai"]
+    assert "ordering=reference&amp;page=1" in second.text
+
+
+def test_page_size_is_fifty():
+    from grants.views import office
+
+    assert office.PAGE_SIZE == 50
+
+
+# ---- provincial officers --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "province, expected",
+    [
+        ("310000", ["grid", "shanghai"]),
+        ("320000", ["battery", "grid"]),
+        ("330000", ["shanghai"]),
+        ("340000", ["battery"]),
+    ],
+)
+def test_provincial_officers_see_only_proposals_with_their_institutions(
+    client, listed, province, expected
+):
+    _call, proposals = listed
+    client.force_login(make_user(roles=[Role.PROVINCIAL_OFFICER], province=province))
+    response = client.get("/office/calls/c1/proposals/")
+    assert references(response, proposals) == expected
+    export = client.get("/office/calls/c1/proposals/export/").content.decode("utf-8-sig")
+    for name, proposal in proposals.items():
+        if proposal.reference:
+            assert (proposal.reference in export) == (name in expected)
+
+
+def test_provincial_officer_never_sees_other_provinces_even_by_filtering(client, listed):
+    _call, proposals = listed
+    officer = make_user(roles=[Role.PROVINCIAL_OFFICER], province="340000")
+    client.force_login(officer)
+    for query in ("province=310000", "province=330000", "status=withdrawn", "discipline=F"):
+        assert references(client.get(f"/office/calls/c1/proposals/?{query}"), proposals) == []
+    page = client.get("/office/calls/c1/proposals/")
+    assert proposals["shanghai"].title_zh not in page.text
+    assert f'href="/proposals/{proposals["battery"].pk}/"' in page.text
+    assert "/office/proposals/" not in page.text
+
+
+def test_provincial_officers_own_proposals_elsewhere_stay_out_of_the_list(client, listed):
+    call, proposals = listed
+    officer = make_user(roles=[Role.PROVINCIAL_OFFICER], province="340000", institution="南京大学")
+    own = make_proposal(call, officer, partners=[make_user(institution="西湖大学")], submit=True)
+    client.force_login(officer)
+    response = client.get("/office/calls/c1/proposals/")
+    assert own.reference not in [p.reference for p in response.context["page"]]
+
+
+def test_provincial_officers_do_not_see_draft_calls(client, reference):
+    make_call("not-yet", status_open=False)
+    client.force_login(make_user(roles=[Role.PROVINCIAL_OFFICER], province="310000"))
+    assert client.get("/office/calls/not-yet/proposals/").status_code == 404
+
+
+# ---- CSV ------------------------------------------------------------------------------------
+
+
+def read_csv(response):
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_csv_opens_in_excel_with_chinese_totals_and_no_formulas(client, officer, listed):
+    _call, proposals = listed
+    client.force_login(officer)
+    response = client.get("/office/calls/c1/proposals/export/")
+    assert 'filename="c1-proposals.csv"' in response["Content-Disposition"]
+    header, *rows = read_csv(response)
+    assert header == [
+        "Reference",
+        "Title (Chinese)",
+        "Title (English)",
+        "Lead PI",
+        "Lead institution",
+        "Provinces",
+        "Primary discipline code",
+        "Status",
+        "Screening",
+        "Submitted at (Beijing time)",
+        "Direct costs (yuan)",
+        "Total (yuan)",
+    ]
+    by_reference = {row[0]: row for row in rows}
+    assert len(rows) == 3
+    shanghai = by_reference[proposals["shanghai"].reference]
+    assert shanghai[1] == "可信视觉大模型"
+    assert shanghai[2] == '\'=HYPERLINK("http://evil.example","click")'
+    assert shanghai[3] == "李领衔"
+    assert shanghai[4] == "Fudan University"
+    assert shanghai[5] == "Shanghai; Zhejiang"
+    assert shanghai[6:9] == ["F0601", "Submitted", "Not screened yet"]
+    assert shanghai[9] == timezone.localtime(proposals["shanghai"].submitted_at).strftime(
+        "%Y-%m-%d %H:%M"
+    )
+    assert shanghai[10:] == ["600000.00", "780000.00"]
+    battery = by_reference[proposals["battery"].reference]
+    assert battery[1] == "固态电池复合电极" and battery[5] == "Jiangsu; Anhui"
+    assert battery[8] == "Eligible" and battery[10:] == ["800000.00", "980000.00"]
+    assert sum(Decimal(row[11]) for row in rows) == Decimal("2540000.00")
+
+
+def test_csv_follows_the_filters(client, officer, listed):
+    _call, proposals = listed
+    client.force_login(officer)
+    _header, *rows = read_csv(client.get("/office/calls/c1/proposals/export/?province=340000"))
+    assert [row[0] for row in rows] == [proposals["battery"].reference]
+
+
+@pytest.mark.parametrize(
+    "text, cell",
+    [
+        ("=1+1", "'=1+1"),
+        ("+86 21", "'+86 21"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("长三角 = 协同", "长三角 = 协同"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_csv_cells_never_start_a_formula(text, cell):
+    from grants.views.office import csv_safe
+
+    assert csv_safe(text) == cell
+
+
+# ---- query counts ---------------------------------------------------------------------------
+
+
+def many_proposals(count):
+    call = make_call("busy", max_participations_per_pi=count + 1)
+    partner = make_user(institution="浙江大学")
+    for number in range(count):
+        lead = make_user(institution=["复旦大学", "南京大学", "中国科学技术大学"][number % 3])
+        make_proposal(call, lead, partners=[partner], submit=True, title_en=f"P{number}")
+    return call
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_list_query_count_does_not_grow_with_rows(
+    client, officer, reference, django_assert_num_queries, count
+):
+    many_proposals(count)
+    client.force_login(officer)
+    client.get("/office/calls/busy/proposals/")  # warm the session and caches
+    with django_assert_num_queries(16):
+        response = client.get("/office/calls/busy/proposals/?ordering=-total")
+    assert len(response.context["page"]) == count
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_export_query_count_does_not_grow_with_rows(
+    client, officer, reference, django_assert_num_queries, count
+):
+    many_proposals(count)
+    client.force_login(officer)
+    client.get("/office/calls/busy/proposals/export/")
+    with django_assert_num_queries(9):
+        response = client.get("/office/calls/busy/proposals/export/")
+    assert len(read_csv(response)) == count + 1
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_provincial_list_query_count_does_not_grow_with_rows(
+    client, reference, django_assert_num_queries, count
+):
+    many_proposals(count)
+    client.force_login(make_user(roles=[Role.PROVINCIAL_OFFICER], province="330000"))
+    client.get("/office/calls/busy/proposals/")
+    with django_assert_num_queries(16):
+        response = client.get("/office/calls/busy/proposals/")
+    assert len(response.context["page"]) == count
