@@ -32,7 +32,8 @@ def database_from_url(url):
     """Read DATABASE_URL: postgres://user:pass@host:port/name or sqlite:///path (relative to the repo)."""
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
-        path = unquote(parts.path.lstrip("/")) or "db.sqlite3"
+        # sqlite:///db.sqlite3 is relative to the repository, sqlite:////var/db.sqlite3 absolute.
+        path = unquote(parts.path[1:] if parts.path.startswith("/") else parts.path) or "db.sqlite3"
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": path if os.path.isabs(path) else BASE_DIR / path,
