@@ -9,12 +9,22 @@ from .models import Role, RoleGrant, User
 
 @transaction.atomic
 def user_register_verified(
-    *, email, password, name="", institution=None, title="", keywords="", disciplines=(), orcid=""
+    *,
+    email,
+    password=None,
+    password_hash=None,
+    name="",
+    institution=None,
+    title="",
+    keywords="",
+    disciplines=(),
+    orcid="",
 ):
     """Create (or return) an account whose e-mail address is already verified.
 
     Used where the portal itself vouches for the address (the demo, an officer's import);
-    everyone else verifies through allauth's e-mail confirmation.
+    everyone else verifies through allauth's e-mail confirmation. ``password_hash`` lets the
+    demo hash its one shared password once instead of once per person.
     """
     email = email.strip().lower()
     user, created = User.objects.get_or_create(
@@ -28,7 +38,10 @@ def user_register_verified(
         },
     )
     if created:
-        user.set_password(password)
+        if password_hash:
+            user.password = password_hash
+        else:
+            user.set_password(password)
         user.full_clean()
         user.save()
         user.disciplines.set(disciplines)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Discipline, Institution, Province, RoleGrant, User
+from .models import AuditEntry, Discipline, Institution, Province, RoleGrant, User
 
 
 @admin.register(Province)
@@ -50,3 +50,21 @@ class UserAdmin(BaseUserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log is append-only: readable here, never added, changed or deleted."""
+
+    list_display = ["at", "actor", "action", "call", "proposal"]
+    list_filter = ["action"]
+    search_fields = ["action", "note", "proposal__reference"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

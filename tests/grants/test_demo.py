@@ -44,3 +44,22 @@ def test_every_demo_login_reaches_its_dashboard(client, reference, settings):
             assert f'data-role="{role}"' in page.text, email
     assert User.objects.get(email="admin@example.org").is_superuser
     assert User.objects.get(email="reviewer@example.org").institution.name_en == "Wuhan University"
+
+
+def test_demo_shows_an_open_call_and_one_in_review_with_work_waiting(client, reference, settings):
+    from grants.models import Call, MemberStatus, Proposal
+    from reviews.models import Assignment, Panel, Review
+
+    seed()
+    assert Call.objects.open_now().filter(code="2026-info-eng").exists()
+    in_review = Call.objects.get(code="2026-digital-delta")
+    assert in_review.status == "in_review"
+    assert Review.objects.filter(assignment__call=in_review, submitted_at__isnull=False).count() >= 10
+    assert Panel.objects.filter(call=in_review, chair__email="chair@example.org").exists()
+    assert Assignment.objects.filter(reviewer__email="reviewer@example.org", status="invited").exists()
+    draft = Proposal.objects.get(lead__email="lead@example.org", status="draft")
+    assert draft.members.filter(pi__email="partner@example.org", status=MemberStatus.ACCEPTED).exists()
+    for email, marker in [("reviewer@example.org", "/reviews/"), ("chair@example.org", "/panels/")]:
+        client.logout()
+        client.post("/accounts/login/", {"login": email, "password": settings.DEMO_PASSWORD})
+        assert marker in client.get("/dashboard/").text

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
@@ -16,6 +17,6 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             logins = demo.seed(stdout=self.stdout)
         self.stdout.write("")
-        self.stdout.write(f"Demo logins (password: {demo.password()}):")
+        self.stdout.write(f"Demo logins (password: {settings.DEMO_PASSWORD}):")
         for email, role in logins:
             self.stdout.write(f"  {email:<26} {role}")
