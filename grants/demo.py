@@ -114,6 +114,8 @@ def seed(stdout=None):
     write(f"Open call {call.code} with drafts and submitted proposals ready.")
     call = seed_review_call()
     write(f"Call {call.code} in review with assignments, reviews and a panel ready.")
+    call = seed_decided_call()
+    write(f"Call {call.code} decided, with confirmed awards, letters and a paid first year.")
     return demo_logins()
 
 
@@ -339,7 +341,9 @@ def seed_proposals(call):
             workflow.proposal_submit(proposal=proposal, actor=lead)
 
 
-def fill_proposal(proposal, lead, title_zh, title_en, code, now=None, keywords="长三角, 协同创新, 基础研究"):
+def fill_proposal(
+    proposal, lead, title_zh, title_en, code, now=None, keywords="长三角, 协同创新, 基础研究"
+):
     text = "本项目聚焦长三角区域协同创新中的关键科学问题，" * 6
     cleaned = {
         "version": proposal.version,
@@ -360,7 +364,9 @@ def fill_proposal(proposal, lead, title_zh, title_en, code, now=None, keywords="
         "other_funding": OtherFunding.NONE,
         "other_funding_details": "",
     }
-    workflow.proposal_draft_save(proposal=proposal, actor=lead, cleaned=cleaned, experts=[], now=now)
+    workflow.proposal_draft_save(
+        proposal=proposal, actor=lead, cleaned=cleaned, experts=[], now=now
+    )
 
 
 def fill_budget(member, pi, now=None):
@@ -385,18 +391,54 @@ def fill_budget(member, pi, now=None):
 
 REVIEW_CALL = "2026-digital-delta"
 REVIEW_PROPOSALS = [
-    ("F0601", "多模态工业视觉检测的可解释学习", "Explainable learning for multimodal industrial inspection",
-     "复旦大学", "浙江大学", "machine learning, computer vision, 工业检测"),
-    ("F06", "长三角城市群交通大模型", "A foundation model of traffic across the delta's city cluster",
-     "同济大学", "东南大学", "machine learning, traffic, 交通"),
-    ("F04", "面向车规芯片的可靠性设计方法", "Reliability design for automotive-grade chips",
-     "上海交通大学", "中国科学技术大学", "integrated circuits, reliability, 芯片"),
-    ("F02", "跨省政务数据的隐私计算", "Privacy-preserving computation on cross-provincial government data",
-     "南京大学", "浙江工业大学", "privacy, cryptography, 数据安全"),
-    ("F03", "长江口水环境的智能感知网络", "Intelligent sensing networks for the Yangtze estuary",
-     "华东师范大学", "合肥工业大学", "sensor networks, wireless communication, 水环境"),
-    ("F0601", "小样本缺陷识别与迁移学习", "Few-shot defect recognition and transfer learning",
-     "浙江大学", "安徽大学", "machine learning, computer vision, 迁移学习"),
+    (
+        "F0601",
+        "多模态工业视觉检测的可解释学习",
+        "Explainable learning for multimodal industrial inspection",
+        "复旦大学",
+        "浙江大学",
+        "machine learning, computer vision, 工业检测",
+    ),
+    (
+        "F06",
+        "长三角城市群交通大模型",
+        "A foundation model of traffic across the delta's city cluster",
+        "同济大学",
+        "东南大学",
+        "machine learning, traffic, 交通",
+    ),
+    (
+        "F04",
+        "面向车规芯片的可靠性设计方法",
+        "Reliability design for automotive-grade chips",
+        "上海交通大学",
+        "中国科学技术大学",
+        "integrated circuits, reliability, 芯片",
+    ),
+    (
+        "F02",
+        "跨省政务数据的隐私计算",
+        "Privacy-preserving computation on cross-provincial government data",
+        "南京大学",
+        "浙江工业大学",
+        "privacy, cryptography, 数据安全",
+    ),
+    (
+        "F03",
+        "长江口水环境的智能感知网络",
+        "Intelligent sensing networks for the Yangtze estuary",
+        "华东师范大学",
+        "合肥工业大学",
+        "sensor networks, wireless communication, 水环境",
+    ),
+    (
+        "F0601",
+        "小样本缺陷识别与迁移学习",
+        "Few-shot defect recognition and transfer learning",
+        "浙江大学",
+        "安徽大学",
+        "machine learning, computer vision, 迁移学习",
+    ),
 ]
 
 
@@ -409,21 +451,31 @@ def seed_review_call():
     office = officer()
     now = timezone.now()
     call = Call.objects.create(
-        code=REVIEW_CALL, year=now.year,
+        code=REVIEW_CALL,
+        year=now.year,
         title_zh="长三角联合基金 2026 年度“数字长三角”专项",
         title_en="2026 Digital Delta call: information sciences",
         summary_zh="资助信息科学领域的跨省协同基础研究。",
         summary_en="Cross-provincial basic research in the information sciences.",
-        opens_at=now - timedelta(days=90), closes_at=deadline(-20), review_deadline=deadline(25),
-        reviewers_per_proposal=3, reviewer_max_load=4,
+        opens_at=now - timedelta(days=90),
+        closes_at=deadline(-20),
+        review_deadline=deadline(25),
+        reviewers_per_proposal=3,
+        reviewer_max_load=4,
     )
     call.discipline_areas.set(Discipline.objects.filter(code="F"))
-    for code, amount in {"310000": 8_000_000, "320000": 6_000_000, "330000": 6_000_000, "340000": 4_000_000}.items():
+    for code, amount in {
+        "310000": 8_000_000,
+        "320000": 6_000_000,
+        "330000": 6_000_000,
+        "340000": 4_000_000,
+    }.items():
         Contribution.objects.create(call=call, province_id=code, amount=Decimal(amount))
     call = workflow.call_open(call=call, actor=office)
     submitted_on = now - timedelta(days=25)
     proposals = [
-        submit_past_proposal(call, number, row, submitted_on) for number, row in enumerate(REVIEW_PROPOSALS, 1)
+        submit_past_proposal(call, number, row, submitted_on)
+        for number, row in enumerate(REVIEW_PROPOSALS, 1)
     ]
     call = workflow.call_close(call=call, actor=office, now=now)
     for proposal in proposals:
@@ -432,24 +484,43 @@ def seed_review_call():
     assign_and_review(call, proposals, office)
     chair = User.objects.get(email="chair@example.org")
     members = panel_members(call)
-    review_workflow.panel_create(call=call, area=Discipline.objects.get(code="F"), name="信息科学会评组 F",
-                                 chair=chair, members=members, actor=office)
+    review_workflow.panel_create(
+        call=call,
+        area=Discipline.objects.get(code="F"),
+        name="信息科学会评组 F",
+        chair=chair,
+        members=members,
+        actor=office,
+    )
     return call
 
 
 def submit_past_proposal(call, number, row, when):
     code, title_zh, title_en, lead_at, partner_at, keywords = row
-    lead = user_register_verified(email=f"f{number:02d}.lead@example.org", password_hash=password_hash(),
-                                  name=f"{SURNAMES[number]}教授", institution=institution(lead_at),
-                                  title=User.Title.PROFESSOR)
-    partner = user_register_verified(email=f"f{number:02d}.partner@example.org", password_hash=password_hash(),
-                                     name=f"{SURNAMES[number + 10]}研究员", institution=institution(partner_at),
-                                     title=User.Title.RESEARCHER)
+    lead = user_register_verified(
+        email=f"f{number:02d}.lead@example.org",
+        password_hash=password_hash(),
+        name=f"{SURNAMES[number]}教授",
+        institution=institution(lead_at),
+        title=User.Title.PROFESSOR,
+    )
+    partner = user_register_verified(
+        email=f"f{number:02d}.partner@example.org",
+        password_hash=password_hash(),
+        name=f"{SURNAMES[number + 10]}研究员",
+        institution=institution(partner_at),
+        title=User.Title.RESEARCHER,
+    )
     proposal = workflow.proposal_create(call=call, lead=lead, now=when)
     fill_proposal(proposal, lead, title_zh, title_en, code, now=when, keywords=keywords)
     proposal.refresh_from_db()
-    member = workflow.member_add(proposal=proposal, actor=lead, institution=partner.institution,
-                                 expected_version=proposal.version, now=when)
+    member = workflow.member_add(
+        proposal=proposal,
+        actor=lead,
+        institution=partner.institution,
+        expected_version=proposal.version,
+        now=when,
+    )
     token = workflow.invitation_send(member=member, actor=lead, email=partner.email, now=when)
     workflow.invitation_answer(token=token, user=partner, accept=True, now=when)
     for each in proposal.members.filter(status=MemberStatus.ACCEPTED):
@@ -457,7 +528,7 @@ def submit_past_proposal(call, number, row, when):
     return workflow.proposal_submit(proposal=proposal, actor=lead, now=when)
 
 
-def assign_and_review(call, proposals, office):
+def assign_and_review(call, proposals, office, review_all=False, when=None):
     """Run the solver as the fund office would, publish, and let most reviewers answer."""
     from reviews import workflow as review_workflow
     from reviews.models import AssignmentRun
@@ -468,18 +539,23 @@ def assign_and_review(call, proposals, office):
     run.refresh_from_db()
     assignments = review_workflow.run_publish(run=run, actor=office)
     reviewer = User.objects.get(email="reviewer@example.org")
-    if not any(item.reviewer_id == reviewer.pk for item in assignments):
+    if not review_all and not any(item.reviewer_id == reviewer.pk for item in assignments):
         review_workflow.assignment_add(proposal=proposals[0], reviewer=reviewer, actor=office)
     rng = random.Random(7)
     for item in assignments:
-        if item.reviewer_id == reviewer.pk:
+        if item.reviewer_id == reviewer.pk and not review_all:
             continue  # reviewer@example.org has invitations waiting
         review_workflow.assignment_accept(assignment=item, reviewer=item.reviewer, no_conflict=True)
-        review_workflow.review_save(assignment=item, reviewer=item.reviewer, data=demo_review(rng), submit=True)
+        review_workflow.review_save(
+            assignment=item, reviewer=item.reviewer, data=demo_review(rng), submit=True, now=when
+        )
 
 
 def demo_review(rng):
-    scores = {key: str(rng.choice([3, 3.5, 4, 4, 4.5, 5])) for key in ("excellence", "impact", "implementation", "collaboration")}
+    scores = {
+        key: str(rng.choice([3, 3.5, 4, 4, 4.5, 5]))
+        for key in ("excellence", "impact", "implementation", "collaboration")
+    }
     mean = sum(Decimal(v) for v in scores.values()) / 4
     rating, advice = ("excellent", "priority") if mean >= Decimal("4.5") else ("good", "fundable")
     return {
@@ -495,7 +571,11 @@ def demo_review(rng):
 def panel_members(call):
     """Five experts from five provinces outside the consortia, none a chair."""
     chosen, provinces = [], set()
-    for user in User.objects.filter(role_grants__role=Role.REVIEWER).select_related("institution").order_by("email"):
+    for user in (
+        User.objects.filter(role_grants__role=Role.REVIEWER)
+        .select_related("institution")
+        .order_by("email")
+    ):
         province = user.institution.province_id if user.institution_id else None
         if province and province not in provinces and user.email != "chair@example.org":
             chosen.append(user)
@@ -503,3 +583,117 @@ def panel_members(call):
         if len(chosen) == 5:
             break
     return chosen
+
+
+# ---- a decided call -------------------------------------------------------------------------
+
+DECIDED_CALL = "2025-materials"
+DECIDED_PROPOSALS = [
+    (
+        "E03",
+        "长三角新能源材料的界面调控",
+        "Interface control in new-energy materials",
+        "上海交通大学",
+        "南京大学",
+        "battery materials, interfaces, 新能源",
+    ),
+    (
+        "E01",
+        "高温合金的多尺度损伤机理",
+        "Multiscale damage in superalloys",
+        "同济大学",
+        "中国科学技术大学",
+        "composite materials, superalloys, 损伤",
+    ),
+    (
+        "E07",
+        "跨省电网的韧性评估",
+        "Resilience of cross-provincial power grids",
+        "东南大学",
+        "浙江大学",
+        "power systems, resilience, 电网",
+    ),
+    (
+        "E08",
+        "智能建造的结构健康监测",
+        "Structural health monitoring for smart construction",
+        "浙江工业大学",
+        "合肥工业大学",
+        "structural engineering, sensing, 智能建造",
+    ),
+    (
+        "E03",
+        "钠离子电池正极的失效机制",
+        "Failure of sodium-ion battery cathodes",
+        "复旦大学",
+        "安徽大学",
+        "battery materials, sodium-ion, 储能",
+    ),
+]
+DECIDED_CONTRIBUTIONS = {
+    "310000": 2_600_000,
+    "320000": 1_500_000,
+    "330000": 1_200_000,
+    "340000": 900_000,
+}
+
+
+def seed_decided_call():
+    """A 2025 call taken from opening to decision, with confirmed awards and a paid first year."""
+    from reviews import workflow as review_workflow
+
+    from . import decisions
+
+    if Call.objects.filter(code=DECIDED_CALL).exists():
+        return Call.objects.get(code=DECIDED_CALL)
+    office = officer()
+    now = timezone.now()
+    call = Call.objects.create(
+        code=DECIDED_CALL,
+        year=now.year - 1,
+        title_zh="长三角联合基金 2025 年度项目指南：新材料与能源",
+        title_en="2025 joint call: new materials and energy",
+        summary_zh="资助新材料与能源领域的跨省协同基础研究。",
+        summary_en="Cross-provincial basic research on new materials and energy.",
+        opens_at=now - timedelta(days=400),
+        closes_at=deadline(-300),
+        review_deadline=deadline(-250),
+        reviewers_per_proposal=3,
+        reviewer_max_load=4,
+    )
+    call.discipline_areas.set(Discipline.objects.filter(code="E"))
+    for code, amount in DECIDED_CONTRIBUTIONS.items():
+        Contribution.objects.create(call=call, province_id=code, amount=Decimal(amount))
+    call = workflow.call_open(call=call, actor=office)
+    proposals = [
+        submit_past_proposal(call, 20 + number, row, now - timedelta(days=320))
+        for number, row in enumerate(DECIDED_PROPOSALS, 1)
+    ]
+    call = workflow.call_close(call=call, actor=office, now=now)
+    for proposal in proposals:
+        workflow.proposal_screen_eligible(proposal=proposal, actor=office)
+    call = workflow.call_start_review(call=call, actor=office)
+    assign_and_review(call, proposals, office, review_all=True, when=now - timedelta(days=260))
+    chair = User.objects.get(email="chair@example.org")
+    panel = review_workflow.panel_create(
+        call=call,
+        area=Discipline.objects.get(code="E"),
+        name="工程与材料会评组 E",
+        chair=chair,
+        members=panel_members(call),
+        actor=office,
+    )
+    from reviews.ranking import computed_order
+
+    review_workflow.panel_lock(panel=panel, actor=chair, order=computed_order(panel), reasons={})
+    call = workflow.call_start_panel(call=call, actor=office)
+    decisions.funding_commit(call=call, actor=office)
+    for province_code in DECIDED_CONTRIBUTIONS:
+        decisions.province_confirm(
+            call=call,
+            actor=User.objects.get(role_grants__province_id=province_code),
+            province_code=province_code,
+        )
+    call = workflow.call_decide(call=call, actor=office)
+    decisions.payments_record(call=call, actor=office, year=1)
+    return call

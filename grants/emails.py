@@ -23,7 +23,7 @@ def render_bilingual(name, context):
     return subject, text, html
 
 
-def send_on_commit(recipients, name, context):
+def send_on_commit(recipients, name, context, attachments=()):
     """Send once the current transaction commits, so a rolled-back change e-mails no one."""
     recipients = sorted({address for address in recipients if address})
     if not recipients:
@@ -36,6 +36,8 @@ def send_on_commit(recipients, name, context):
             subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=text, to=recipients
         )
         message.attach_alternative(html, "text/html")
+        for filename, content, mimetype in attachments:
+            message.attach(filename, content, mimetype)
         message.send()
 
     transaction.on_commit(send)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, budgets, calls, consortium, office, proposals
+from .views import accounts, budgets, calls, consortium, funding, office, proposals
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -50,4 +50,15 @@ urlpatterns = [
     path("office/proposals/<int:pk>/", office.proposal_detail, name="office_proposal"),
     path("office/proposals/<int:pk>/screen/", office.proposal_screen, name="office_screen"),
     path("office/proposals/<int:pk>/return/", office.proposal_return, name="office_return"),
+    path("office/calls/<slug:code>/funding/", funding.funding_page, name="funding_page"),
+    path("office/calls/<slug:code>/funding/commit/", funding.funding_commit, name="funding_commit"),
+    path(
+        "office/calls/<slug:code>/funding/confirm/", funding.funding_confirm, name="funding_confirm"
+    ),
+    path("office/calls/<slug:code>/payments/", funding.payments_record, name="payments_record"),
+    path("ledger/", funding.ledger_page, name="ledger"),
+    path("ledger/ledger.csv", funding.ledger_csv, name="ledger_csv"),
+    path("ledger/ledger.pdf", funding.ledger_pdf, name="ledger_pdf"),
+    path("proposals/<int:pk>/letter/", funding.decision_letter, name="decision_letter"),
+    path("proposals/<int:pk>/evaluation/", funding.evaluation_summary, name="evaluation_summary"),
 ]

@@ -597,7 +597,22 @@ def call_start_panel(*, call, actor):
 
 @transaction.atomic
 def call_decide(*, call, actor):
-    return _call_move(call=call, actor=actor, action="decide")
+    """Decide the call once its funding is final; the letters go out with the decision."""
+    from .decisions import letters_send
+
+    def funding_final(locked):
+        funding_round = getattr(locked, "funding_round", None)
+        if funding_round is None or funding_round.final_at is None:
+            raise WorkflowError(
+                _(
+                    "Commit the funding, and have every province confirm its share if the call requires it."
+                ),
+                code="not_final",
+            )
+
+    call = _call_move(call=call, actor=actor, action="decide", check=funding_final)
+    letters_send(call)
+    return call
 
 
 def call_move(*, call, actor, action):

@@ -1,5 +1,13 @@
 from .audit import AuditEntry
 from .calls import Call, CallStatus, Contribution, FundingModel, ProvinceRule
+from .decisions import (
+    AwardShare,
+    Decision,
+    FundingRound,
+    Outcome,
+    Payment,
+    ProvincialConfirmation,
+)
 from .people import Role, RoleGrant, User
 from .proposals import (
     AvoidedExpert,
@@ -17,6 +25,12 @@ from .proposals import (
 from .reference import Discipline, Institution, Province
 
 __all__ = [
+    "AwardShare",
+    "Decision",
+    "FundingRound",
+    "Outcome",
+    "Payment",
+    "ProvincialConfirmation",
     "AuditEntry",
     "AvoidedExpert",
     "BudgetCategory",

@@ -193,7 +193,9 @@ class ReferenceCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["year", "area"], name="one_counter_per_year_area")]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "area"], name="one_counter_per_year_area")
+        ]
 
     def __str__(self):
         return f"{self.year}-{self.area}: {self.last}"

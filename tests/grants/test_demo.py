@@ -54,12 +54,34 @@ def test_demo_shows_an_open_call_and_one_in_review_with_work_waiting(client, ref
     assert Call.objects.open_now().filter(code="2026-info-eng").exists()
     in_review = Call.objects.get(code="2026-digital-delta")
     assert in_review.status == "in_review"
-    assert Review.objects.filter(assignment__call=in_review, submitted_at__isnull=False).count() >= 10
+    assert (
+        Review.objects.filter(assignment__call=in_review, submitted_at__isnull=False).count() >= 10
+    )
     assert Panel.objects.filter(call=in_review, chair__email="chair@example.org").exists()
-    assert Assignment.objects.filter(reviewer__email="reviewer@example.org", status="invited").exists()
+    assert Assignment.objects.filter(
+        reviewer__email="reviewer@example.org", status="invited"
+    ).exists()
     draft = Proposal.objects.get(lead__email="lead@example.org", status="draft")
-    assert draft.members.filter(pi__email="partner@example.org", status=MemberStatus.ACCEPTED).exists()
+    assert draft.members.filter(
+        pi__email="partner@example.org", status=MemberStatus.ACCEPTED
+    ).exists()
     for email, marker in [("reviewer@example.org", "/reviews/"), ("chair@example.org", "/panels/")]:
         client.logout()
         client.post("/accounts/login/", {"login": email, "password": settings.DEMO_PASSWORD})
         assert marker in client.get("/dashboard/").text
+
+
+def test_demo_has_a_decided_call_whose_ledger_adds_up(reference):
+    from grants import decisions
+    from grants.models import Call, Province
+
+    seed()
+    call = Call.objects.get(code="2025-materials")
+    assert call.status == "decided" and call.funding_round.final_at
+    rows = decisions.ledger(
+        Call.objects.filter(pk=call.pk), Province.objects.filter(is_funding=True)
+    )
+    assert len(rows) == 4 and any(row.committed for row in rows) and any(row.paid for row in rows)
+    for row in rows:
+        assert row.committed <= row.contributed
+        assert row.remaining == row.contributed - row.committed

@@ -65,3 +65,47 @@ def full_review(**scores):
         "rating": "good",
         "advice": "fundable",
     }
+
+
+def make_panel_call(scores=("4.5", "4", "3.5"), contributions=None, **call_fields):
+    """A call in its panel stage: one eligible proposal per score (Fudan + Zhejiang University),
+    each reviewed once with that score on every criterion, and a locked F panel."""
+    from django.utils import timezone
+
+    from grants import workflow as grants_workflow
+    from grants.models import Discipline
+    from reviews.ranking import computed_order
+
+    call_fields.setdefault("reviewers_per_proposal", 3)
+    call = make_call(contributions=contributions, **call_fields)
+    proposals = []
+    for _ in scores:
+        lead, partner = make_user(institution="复旦大学"), make_user(institution="浙江大学")
+        proposals.append(make_proposal(call, lead, partners=[partner], submit=True))
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    call.closes_at = timezone.now() - timezone.timedelta(seconds=1)
+    call.save()
+    call = grants_workflow.call_close(call=call, actor=officer)
+    for proposal in proposals:
+        grants_workflow.proposal_screen_eligible(proposal=proposal, actor=officer)
+    call = grants_workflow.call_start_review(call=call, actor=officer)
+    reviewers = [make_reviewer(institution=place) for place in ("武汉大学", "北京大学", "中山大学")]
+    for proposal, score in zip(proposals, scores, strict=True):
+        for reviewer in reviewers:
+            item = make_assignment(proposal, reviewer)
+            data = full_review(
+                excellence=score, impact=score, implementation=score, collaboration=score
+            )
+            workflow.review_save(assignment=item, reviewer=reviewer, data=data, submit=True)
+    chair = make_user(institution="清华大学", roles=[Role.PANEL_CHAIR])
+    panel = workflow.panel_create(
+        call=call,
+        area=Discipline.objects.get(code="F"),
+        name="F",
+        chair=chair,
+        members=reviewers,
+        actor=officer,
+    )
+    workflow.panel_lock(panel=panel, actor=chair, order=computed_order(panel), reasons={})
+    call = grants_workflow.call_start_panel(call=call, actor=officer)
+    return call, proposals, officer

@@ -244,7 +244,9 @@ def test_the_admin_cannot_create_or_change_assignments(admin_client, call_in_rev
     call, (proposal, _) = call_in_review
     assert admin_client.get("/admin/reviews/assignment/add/").status_code == 403
     item = workflow.assignment_add(proposal=proposal, reviewer=make_reviewer(), actor=officer())
-    response = admin_client.post(f"/admin/reviews/assignment/{item.pk}/change/", {"status": "accepted"})
+    response = admin_client.post(
+        f"/admin/reviews/assignment/{item.pk}/change/", {"status": "accepted"}
+    )
     assert response.status_code == 403
     item.refresh_from_db()
     assert item.status == AssignmentStatus.INVITED

@@ -31,6 +31,26 @@ OFFICE_ROWS = {
     "office_proposal": ("get", "/office/proposals/{submitted}/", FUND_OFFICE_ONLY),
     "office_screen": ("post", "/office/proposals/{submitted}/screen/", FUND_OFFICE_POST_FORM),
     "office_return": ("post", "/office/proposals/{submitted}/return/", FUND_OFFICE_POST_FORM),
+    # The scenario's call has no locked ranking yet: the page explains why nothing can be funded.
+    "funding_page": ("get", "/office/calls/{call}/funding/", FUND_OFFICE_ONLY),
+    "funding_commit": ("post", "/office/calls/{call}/funding/commit/", FUND_OFFICE_POST_REDIRECT),
+    "funding_confirm": (
+        "post",
+        "/office/calls/{call}/funding/confirm/",
+        {
+            **POST_SIGNED_OUT,
+            "*": 403,
+            "officer_other_province": 302,
+            "officer_same_province": 302,
+        },
+    ),
+    "payments_record": ("post", "/office/calls/{call}/payments/", FUND_OFFICE_POST_REDIRECT),
+    "ledger": ("get", "/ledger/", OFFICERS),
+    "ledger_csv": ("get", "/ledger/ledger.csv", OFFICERS),
+    "ledger_pdf": ("get", "/ledger/ledger.pdf", OFFICERS),
+    # Letters exist once the call is decided (tests/grants/test_decisions.py); before, for all: 404.
+    "decision_letter": ("get", "/proposals/{submitted}/letter/", {**SIGNED_OUT, "*": 404}),
+    "evaluation_summary": ("get", "/proposals/{submitted}/evaluation/", {**SIGNED_OUT, "*": 404}),
 }
 
 

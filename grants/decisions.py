@@ -1,0 +1,420 @@
+"""Funding a call down its locked ranking, the provinces' confirmations, and the ledger.
+
+The arithmetic is grants.funding (pure); this module reads the ranking and the pools from the
+database, shows the simulation, and commits it in one transaction that locks the call and its
+pools, so two officers committing at once can never spend a province's money twice.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import budget, funding
+from .audit import record
+from .models import Call, Contribution, Province
+from .models.decisions import (
+    AwardShare,
+    Decision,
+    FundingRound,
+    Outcome,
+    Payment,
+    ProvincialConfirmation,
+)
+from .money import ZERO, allocate
+from .workflow import WorkflowError
+
+# ---- the ranking and the requests -----------------------------------------------------------
+
+
+def locked_ranking(call):
+    """The call's ranking: each locked panel's order, merged by score so that no panel's own
+    order is ever changed (the next place goes to the best of the panels' next proposals)."""
+    from reviews.models import Panel
+    from reviews.ranking import ranked_rows
+
+    panels = list(Panel.objects.filter(call=call).select_related("call"))
+    if not panels or any(panel.locked_at is None for panel in panels):
+        return None
+    queues = [ranked_rows(panel) for panel in panels]
+    merged = []
+    while any(queues):
+        heads = [(index, queue[0]) for index, queue in enumerate(queues) if queue]
+        index, row = max(heads, key=lambda item: (_score(item[1]), -item[0]))
+        merged.append(queues[index].pop(0))
+    return merged
+
+
+def _score(row):
+    return row.shown_score if row.shown_score is not None else Decimal(-1)
+
+
+def requested_by_province(proposal) -> dict:
+    """What the proposal asked for per province (direct + indirect), from its frozen snapshot."""
+    lines = [
+        budget.Line(
+            member=str(m["id"]),
+            province=m["province_code"],
+            category=line["category"],
+            year=line["year"],
+            amount=Decimal(line["amount"]),
+        )
+        for m in proposal.snapshot["members"]
+        for line in m["budget"]
+    ]
+    summary = budget.summarise(lines)
+    return {code: totals.total for code, totals in summary.by_province.items()}, summary
+
+
+def requests_for(rows):
+    return [
+        funding.Request(
+            proposal=row.proposal.pk,
+            label=row.proposal.reference,
+            amounts=requested_by_province(row.proposal)[0],
+            fundable=row.score.fundable,
+        )
+        for row in rows
+    ]
+
+
+def pools_for(call):
+    return {c.province_id: c.amount for c in call.contributions.all()}
+
+
+@dataclass
+class Simulation:
+    rows: list
+    outcome: funding.Outcome
+    pools: dict
+
+
+def simulate_call(call, cuts=None):
+    rows = locked_ranking(call)
+    if rows is None:
+        raise WorkflowError(
+            _("Every panel of the call must lock its ranking first."), code="not_locked"
+        )
+    pools = pools_for(call)
+    share = call.balancing_share if call.funding_model == funding.MIXED else Decimal(0)
+    try:
+        outcome = funding.simulate(requests_for(rows), pools, call.funding_model, share, cuts or {})
+    except ValueError as error:
+        raise WorkflowError(str(error), code="input") from error
+    return Simulation(rows=rows, outcome=outcome, pools=pools)
+
+
+# ---- committing -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def funding_commit(*, call, actor, cuts=None):
+    """Write the decisions, the provinces' shares and the payment schedule, all or nothing."""
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    list(Contribution.objects.select_for_update().filter(call=call))  # lock the pools
+    if FundingRound.objects.filter(call=call).exists():
+        raise WorkflowError(
+            _("Funding for this call has already been committed."), code="committed"
+        )
+    if call.status != "in_panel":
+        raise WorkflowError(
+            _("Funding is committed while the call is in its panel stage."), code="state"
+        )
+    simulation = simulate_call(call, cuts)
+    outcome = simulation.outcome
+    funding_round = FundingRound.objects.create(
+        call=call,
+        committed_by=actor,
+        model=call.funding_model,
+        cuts={str(k): str(v) for k, v in (cuts or {}).items()},
+        final_at=None if call.provincial_confirmation_required else timezone.now(),
+    )
+    balancing_left = dict(outcome.balancing_in)
+    ranks = {row.proposal.pk: position for position, row in enumerate(simulation.rows, 1)}
+    proposals = {row.proposal.pk: row.proposal for row in simulation.rows}
+    for award in outcome.funded:
+        decision = Decision.objects.create(
+            round=funding_round,
+            proposal=proposals[award.proposal],
+            rank=award.rank,
+            outcome=Outcome.FUNDED,
+            cut=award.cut,
+            total=award.total,
+        )
+        _write_shares(decision, award, balancing_left, proposals[award.proposal])
+    for skip in outcome.skipped:
+        Decision.objects.create(
+            round=funding_round,
+            proposal=proposals[skip.proposal],
+            rank=skip.rank,
+            outcome=Outcome.RESERVE,
+            skipped_for_id=skip.province,
+            shortfall=skip.shortfall,
+        )
+    for key in outcome.below_threshold:
+        Decision.objects.create(
+            round=funding_round,
+            proposal=proposals[key],
+            rank=ranks[key],
+            outcome=Outcome.BELOW_THRESHOLD,
+        )
+    record(
+        actor=actor,
+        action="funding.committed",
+        call=call,
+        after={
+            "funded": len(outcome.funded),
+            "reserve": len(outcome.skipped),
+            "total": str(outcome.funded_total),
+            "cuts": funding_round.cuts,
+        },
+    )
+    return funding_round
+
+
+def _write_shares(decision, award, balancing_left, proposal):
+    """One AwardShare per paying province, and its payments spread over the project years in
+    proportion to the proposal's budget per year."""
+    balancing_total = sum(award.from_balancing.values(), ZERO)
+    # The balancing pot's money is charged to the provinces that put it in, in proportion to
+    # what each still has in it, so no province's part is ever overdrawn.
+    balancing_parts = allocate(balancing_total, balancing_left) if balancing_total else {}
+    for code, part in balancing_parts.items():
+        balancing_left[code] -= part
+    _, summary = requested_by_province(proposal)
+    year_weights = {year: totals.total for year, totals in summary.by_year.items()} or {
+        1: Decimal(1)
+    }
+    for code in sorted(set(award.requested) | set(award.amounts) | set(balancing_parts)):
+        share = AwardShare.objects.create(
+            decision=decision,
+            province_id=code,
+            received=award.requested.get(code, ZERO),
+            charged=award.amounts.get(code, ZERO),
+            balancing=balancing_parts.get(code, ZERO),
+        )
+        for year, amount in allocate(share.committed, year_weights).items():
+            Payment.objects.create(share=share, year=year, amount=amount)
+
+
+@transaction.atomic
+def province_confirm(*, call, actor, province_code):
+    funding_round = FundingRound.objects.select_for_update().filter(call=call).first()
+    if funding_round is None:
+        raise WorkflowError(_("There is no committed funding to confirm yet."), code="nothing")
+    ProvincialConfirmation.objects.get_or_create(
+        call=call, province_id=province_code, defaults={"confirmed_by": actor}
+    )
+    record(actor=actor, action="funding.confirmed", call=call, after={"province": province_code})
+    funding_provinces = set(Province.objects.filter(is_funding=True).values_list("code", flat=True))
+    confirmed = set(call.confirmations.values_list("province_id", flat=True))
+    if funding_provinces <= confirmed and funding_round.final_at is None:
+        funding_round.final_at = timezone.now()
+        funding_round.save(update_fields=["final_at"])
+        record(actor=actor, action="funding.final", call=call)
+    return funding_round
+
+
+# ---- the ledger -----------------------------------------------------------------------------
+
+
+@dataclass
+class LedgerRow:
+    province: Province
+    contributed: Decimal
+    committed: Decimal
+    paid: Decimal
+    paid_by_year: dict
+
+    @property
+    def remaining(self):
+        return self.contributed - self.committed
+
+
+def ledger(calls, provinces):
+    """One row per province over ``calls``: contributed, committed, paid (by year), remaining.
+    Four aggregate queries whatever the number of calls, awards and payments."""
+    contributed = dict(
+        Contribution.objects.filter(call__in=calls, province__in=provinces)
+        .values_list("province_id")
+        .annotate(total=Sum("amount"))
+    )
+    shares = AwardShare.objects.filter(decision__round__call__in=calls, province__in=provinces)
+    committed = defaultdict(Decimal)
+    for code, charged, balancing in shares.values_list("province_id").annotate(
+        c=Sum("charged"), b=Sum("balancing")
+    ):
+        committed[code] = (charged or ZERO) + (balancing or ZERO)
+    paid_by_year = defaultdict(dict)
+    for code, year, amount in (
+        Payment.objects.filter(share__in=shares, paid_at__isnull=False)
+        .values_list("share__province_id", "year")
+        .annotate(total=Sum("amount"))
+    ):
+        paid_by_year[code][year] = amount
+    return [
+        LedgerRow(
+            province=province,
+            contributed=contributed.get(province.code, ZERO),
+            committed=committed.get(province.code, ZERO),
+            paid=sum(paid_by_year[province.code].values(), ZERO),
+            paid_by_year=dict(sorted(paid_by_year[province.code].items())),
+        )
+        for province in provinces
+    ]
+
+
+@transaction.atomic
+def payments_record(*, call, actor, year, province_code=None):
+    """Mark a project year's instalments as paid (all provinces, or one)."""
+    payments = Payment.objects.select_for_update().filter(
+        share__decision__round__call=call, year=year, paid_at__isnull=True
+    )
+    if province_code:
+        payments = payments.filter(share__province_id=province_code)
+    count = payments.update(paid_at=timezone.now())
+    record(
+        actor=actor,
+        action="payments.recorded",
+        call=call,
+        after={"year": year, "province": province_code, "count": count},
+    )
+    return count
+
+
+# ---- letters --------------------------------------------------------------------------------
+
+
+def review_summary(proposal):
+    """Scores and the comments meant for the applicants, numbered — never who wrote them."""
+    from reviews.models import Review
+    from reviews.scoring import aggregate
+    from reviews.workflow import criteria_for, plain_criteria
+
+    from . import letters
+
+    criteria = criteria_for(proposal.call)
+    reviews = list(
+        Review.objects.filter(assignment__proposal=proposal, submitted_at__isnull=False).order_by(
+            "submitted_at", "pk"
+        )
+    )
+    scores = [
+        {
+            key: (Decimal(value) if value not in (None, "") else None)
+            for key, value in review.scores.items()
+        }
+        for review in reviews
+    ]
+    result = aggregate(
+        scores, plain_criteria(criteria), overall_threshold=proposal.call.overall_threshold
+    )
+    entry = getattr(proposal, "panel_entry", None)
+    return letters.ReviewSummary(
+        criteria=tuple(
+            letters.CriterionSummary(
+                name=f"{c.name_zh} {c.name_en}",
+                mean=result.criterion_means.get(c.key),
+                scores=tuple(s.get(c.key) for s in scores),
+            )
+            for c in criteria
+        ),
+        overall_mean=result.mean,
+        comments=tuple(review.comments_for_applicants for review in reviews),
+        panel_comment=entry.consensus_comment if entry else "",
+    )
+
+
+def letter_data(proposal, decision):
+    from . import letters
+
+    snapshot = proposal.snapshot
+    members = snapshot["members"]
+    lead = next(m for m in members if m["is_lead"])
+    names = {m["province_code"]: f"{m['province_zh']} {m['province_en']}" for m in members}
+    shares = (
+        list(decision.shares.prefetch_related("payments"))
+        if decision.outcome == Outcome.FUNDED
+        else []
+    )
+    if shares:
+        amounts = tuple(
+            letters.ProvinceAmount(
+                s.province_id, names.get(s.province_id, s.province_id), s.received
+            )
+            for s in shares
+        )
+        total = decision.total
+    else:
+        requested, _ = requested_by_province(proposal)
+        amounts = tuple(
+            letters.ProvinceAmount(code, names.get(code, code), amount)
+            for code, amount in sorted(requested.items())
+        )
+        total = sum(requested.values(), ZERO)
+    notes = {
+        Outcome.RESERVE: f"候补 Reserve list (place {decision.rank})",
+        Outcome.BELOW_THRESHOLD: "未达资助线 Below the funding threshold",
+    }
+    return letters.LetterData(
+        reference=proposal.reference,
+        call_title=f"{snapshot['call']['title_zh']} / {snapshot['call']['title_en']}",
+        title_zh=snapshot["title_zh"],
+        title_en=snapshot["title_en"],
+        lead_pi=lead["pi_name"],
+        lead_institution=f"{lead['institution_zh']} {lead['institution_en']}",
+        members=tuple(
+            (
+                f"{m['institution_zh']} {m['institution_en']}",
+                names[m["province_code"]],
+                m["pi_name"],
+            )
+            for m in members
+        ),
+        issued_on=timezone.localdate().isoformat(),
+        rank=decision.rank,
+        amounts=amounts,
+        total=total,
+        cut=decision.cut,
+        schedule=tuple(
+            (
+                names.get(s.province_id, s.province_id),
+                tuple(letters.YearAmount(p.year, p.amount) for p in s.payments.all()),
+            )
+            for s in shares
+        ),
+        review=review_summary(proposal),
+        outcome_note=notes.get(decision.outcome, ""),
+    )
+
+
+def letter_pdf(proposal):
+    """The decision letter of a decided proposal: an award letter or a rejection letter."""
+    from . import letters
+
+    decision = Decision.objects.select_related("round").get(proposal=proposal)
+    data = letter_data(proposal, decision)
+    if decision.outcome == Outcome.FUNDED:
+        return "award", letters.build_award_letter(data)
+    return "decision", letters.build_rejection_letter(data)
+
+
+def letters_send(call):
+    """E-mail every decided proposal's letter to its consortium, after the commit."""
+    from .emails import send_on_commit
+    from .workflow import consortium_emails
+
+    for decision in Decision.objects.filter(round__call=call).select_related(
+        "proposal__call", "proposal__lead"
+    ):
+        kind, pdf = letter_pdf(decision.proposal)
+        send_on_commit(
+            consortium_emails(decision.proposal),
+            "decision_letter",
+            {"proposal": decision.proposal, "funded": decision.outcome == Outcome.FUNDED},
+            attachments=[(f"{decision.proposal.reference}-{kind}.pdf", pdf, "application/pdf")],
+        )

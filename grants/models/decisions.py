@@ -1,0 +1,122 @@
+"""Funding decisions and the money they commit, per call and per province."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .calls import Call
+from .reference import Province
+
+
+class Outcome(models.TextChoices):
+    FUNDED = "funded", _("Funded")
+    RESERVE = "reserve", _("Reserve list")
+    BELOW_THRESHOLD = "below_threshold", _("Not funded: below threshold")
+
+
+class FundingRound(models.Model):
+    """The committed result of funding one call down its locked ranking."""
+
+    call = models.OneToOneField(Call, on_delete=models.PROTECT, related_name="funding_round")
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    committed_at = models.DateTimeField(auto_now_add=True)
+    model = models.CharField(max_length=10)
+    cuts = models.JSONField(default=dict)  # proposal id -> percentage
+    final_at = models.DateTimeField(null=True, blank=True)  # awards final, letters may go out
+
+    class Meta:
+        verbose_name = _("funding round")
+        verbose_name_plural = _("funding rounds")
+
+    def __str__(self):
+        return str(self.call)
+
+
+class Decision(models.Model):
+    round = models.ForeignKey(FundingRound, on_delete=models.PROTECT, related_name="decisions")
+    proposal = models.OneToOneField(
+        "grants.Proposal", on_delete=models.PROTECT, related_name="decision"
+    )
+    rank = models.PositiveIntegerField()
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    cut = models.DecimalField(max_digits=5, decimal_places=2, default=0)
+    total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    skipped_for = models.ForeignKey(
+        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    shortfall = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["round_id", "rank"]
+        verbose_name = _("funding decision")
+        verbose_name_plural = _("funding decisions")
+
+    def __str__(self):
+        return f"{self.proposal}: {self.get_outcome_display()}"
+
+
+class AwardShare(models.Model):
+    """What one province pays for one award: ``charged`` from its own pool and ``balancing``
+    from its part of the balancing pot; ``received`` is what its institutions get."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="shares")
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
+    received = models.DecimalField(max_digits=14, decimal_places=2)
+    charged = models.DecimalField(max_digits=14, decimal_places=2)
+    balancing = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        ordering = ["decision_id", "province_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "province"], name="one_share_per_province"),
+            models.CheckConstraint(
+                condition=models.Q(charged__gte=0, balancing__gte=0, received__gte=0),
+                name="share_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.decision.proposal} · {self.province_id}: {self.committed}"
+
+    @property
+    def committed(self):
+        return self.charged + self.balancing
+
+
+class Payment(models.Model):
+    """One instalment of an award, per paying province and project year."""
+
+    share = models.ForeignKey(AwardShare, on_delete=models.PROTECT, related_name="payments")
+    year = models.PositiveSmallIntegerField()
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["share_id", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["share", "year"], name="one_payment_per_year")
+        ]
+
+    def __str__(self):
+        return f"{self.share} · {self.year}: {self.amount}"
+
+
+class ProvincialConfirmation(models.Model):
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="confirmations")
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call", "province"], name="one_confirmation_per_province"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.call} · {self.province}"

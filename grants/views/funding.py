@@ -1,0 +1,327 @@
+import csv
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from grants import decisions, letters
+from grants.models import Call, CallStatus, Province, Role
+from grants.models.decisions import Decision, FundingRound
+from grants.permissions import (
+    get_proposal,
+    is_consortium_pi,
+    is_fund_officer,
+    officer_province_code,
+    role_required,
+)
+from grants.workflow import WorkflowError
+
+
+def _office_call(code):
+    return get_object_or_404(Call.objects.prefetch_related("contributions__province"), code=code)
+
+
+def _cuts(data):
+    """Cuts typed on the simulation page: cut_<proposal id> = percentage."""
+    cuts, errors = {}, []
+    for name, value in data.items():
+        if not name.startswith("cut_") or not value.strip():
+            continue
+        try:
+            cut = Decimal(value.strip())
+        except InvalidOperation:
+            errors.append(_("“%(value)s” is not a percentage.") % {"value": value})
+            continue
+        if not Decimal(0) <= cut <= Decimal(100):
+            errors.append(_("A cut is a percentage from 0 to 100."))
+            continue
+        if cut:
+            cuts[int(name[4:])] = cut
+    return cuts, errors
+
+
+@login_required
+@role_required(Role.FUND_OFFICER)
+def funding_page(request, code):
+    call = _office_call(code)
+    funding_round = FundingRound.objects.filter(call=call).first()
+    context = {
+        "call": call,
+        "funding_round": funding_round,
+        "provinces": Province.objects.filter(is_funding=True),
+    }
+    if funding_round:
+        context["decisions"] = (
+            Decision.objects.filter(round=funding_round)
+            .select_related("proposal", "skipped_for")
+            .prefetch_related("shares")
+        )
+        context["confirmed"] = set(call.confirmations.values_list("province_id", flat=True))
+        return render(request, "grants/funding/committed.html", context)
+    cuts, errors = _cuts(request.GET)
+    for error in errors:
+        messages.error(request, error)
+    try:
+        simulation = decisions.simulate_call(call, cuts)
+    except WorkflowError as error:
+        context["problem"] = error.message
+        return render(request, "grants/funding/simulation.html", context)
+    context.update(simulation=simulation, rows=_simulation_rows(simulation), cuts=cuts)
+    return render(request, "grants/funding/simulation.html", context)
+
+
+def _simulation_rows(simulation):
+    outcome = simulation.outcome
+    funded = {award.proposal: award for award in outcome.funded}
+    skipped = {skip.proposal: skip for skip in outcome.skipped}
+    rows = []
+    for position, row in enumerate(simulation.rows, 1):
+        key = row.proposal.pk
+        requested, _summary = decisions.requested_by_province(row.proposal)
+        rows.append(
+            {
+                "position": position,
+                "row": row,
+                "requested": requested,
+                "requested_total": sum(requested.values(), Decimal(0)),
+                "award": funded.get(key),
+                "skip": skipped.get(key),
+                "below": key in outcome.below_threshold,
+            }
+        )
+    return rows
+
+
+@require_POST
+@login_required
+@role_required(Role.FUND_OFFICER)
+def funding_commit(request, code):
+    call = _office_call(code)
+    cuts, errors = _cuts(request.POST)
+    if errors:
+        for error in errors:
+            messages.error(request, error)
+        return redirect("funding_page", code=code)
+    try:
+        decisions.funding_commit(call=call, actor=request.user, cuts=cuts)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Funding committed. The ledger now shows each province's commitments.")
+        )
+    return redirect("funding_page", code=code)
+
+
+@require_POST
+@login_required
+@role_required(Role.PROVINCIAL_OFFICER)
+def funding_confirm(request, code):
+    call = get_object_or_404(Call, code=code)
+    try:
+        decisions.province_confirm(
+            call=call, actor=request.user, province_code=officer_province_code(request.user)
+        )
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your province's share is confirmed."))
+    return redirect(f"{_ledger_url()}?call={call.code}")
+
+
+def _ledger_url():
+    return reverse("ledger")
+
+
+@require_POST
+@login_required
+@role_required(Role.FUND_OFFICER)
+def payments_record(request, code):
+    call = get_object_or_404(Call, code=code)
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        messages.error(request, _("Choose the project year."))
+    else:
+        count = decisions.payments_record(call=call, actor=request.user, year=year)
+        messages.success(
+            request,
+            _("%(count)d instalments of year %(year)d recorded as paid.")
+            % {"count": count, "year": year},
+        )
+    return redirect(f"{_ledger_url()}?call={call.code}")
+
+
+# ---- the ledger -----------------------------------------------------------------------------
+
+
+def _ledger_scope(request):
+    """Fund officers see every funding province; a provincial officer only their own."""
+    if is_fund_officer(request.user):
+        provinces = list(Province.objects.filter(is_funding=True))
+    elif officer_province_code(request.user):
+        provinces = list(Province.objects.filter(code=officer_province_code(request.user)))
+    else:
+        raise PermissionDenied
+    calls = Call.objects.exclude(status=CallStatus.DRAFT)
+    selected = None
+    if request.GET.get("call"):
+        selected = get_object_or_404(calls, code=request.GET["call"])
+        calls = calls.filter(pk=selected.pk)
+    return provinces, calls, selected
+
+
+@login_required
+def ledger_page(request):
+    provinces, calls, selected = _ledger_scope(request)
+    rows = decisions.ledger(calls, provinces)
+    context = {
+        "rows": rows,
+        "charts": [_chart(row) for row in rows],
+        "selected": selected,
+        "calls": Call.objects.exclude(status=CallStatus.DRAFT).order_by("-opens_at"),
+        "schedule": _schedule(calls, provinces),
+        "own_province": officer_province_code(request.user),
+        "funding_round": FundingRound.objects.filter(call=selected).first() if selected else None,
+        "confirmed": set(selected.confirmations.values_list("province_id", flat=True))
+        if selected
+        else set(),
+        "totals": _totals(rows),
+    }
+    return render(request, "grants/funding/ledger.html", context)
+
+
+def _totals(rows):
+    zero = Decimal("0.00")
+    return {
+        "contributed": sum((r.contributed for r in rows), zero),
+        "committed": sum((r.committed for r in rows), zero),
+        "paid": sum((r.paid for r in rows), zero),
+        "remaining": sum((r.remaining for r in rows), zero),
+    }
+
+
+def _chart(row, width=320):
+    """Bars for the server-rendered SVG chart: contributed, committed and paid, to scale."""
+    top = max(row.contributed, row.committed, Decimal(1))
+    bars = [
+        (_("Contributed"), row.contributed, "#0b3a6e"),
+        (_("Committed"), row.committed, "#b3261e"),
+        (_("Paid"), row.paid, "#1e6b37"),
+    ]
+    return {
+        "row": row,
+        "bars": [
+            {
+                "label": label,
+                "amount": amount,
+                "length": int(width * amount / top),
+                "colour": colour,
+                "y": 4 + 30 * index,
+                "text_y": 19 + 30 * index,
+            }
+            for index, (label, amount, colour) in enumerate(bars)
+        ],
+    }
+
+
+def _schedule(calls, provinces):
+    from grants.models.decisions import AwardShare
+
+    return (
+        AwardShare.objects.filter(decision__round__call__in=calls, province__in=provinces)
+        .select_related("decision__proposal", "province")
+        .prefetch_related("payments")
+        .order_by("decision__proposal__reference", "province_id")
+    )
+
+
+@login_required
+def ledger_csv(request):
+    """One row per province for the provinces' finance systems; UTF-8 with BOM for Excel."""
+    provinces, calls, selected = _ledger_scope(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="ledger-{selected.code if selected else "all"}.csv"'
+    )
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["province_code", "province", "contributed", "committed", "paid", "remaining"])
+    for row in decisions.ledger(calls, provinces):
+        writer.writerow(
+            [
+                row.province.code,
+                row.province.name_zh,
+                f"{row.contributed:.2f}",
+                f"{row.committed:.2f}",
+                f"{row.paid:.2f}",
+                f"{row.remaining:.2f}",
+            ]
+        )
+    return response
+
+
+@login_required
+def ledger_pdf(request):
+    provinces, calls, selected = _ledger_scope(request)
+    rows = tuple(
+        letters.LedgerRow(
+            province_code=row.province.code,
+            province=f"{row.province.name_zh} {row.province.name_en}",
+            contributed=row.contributed,
+            committed=row.committed,
+            paid=row.paid,
+            remaining=row.remaining,
+            paid_by_year=tuple(
+                letters.YearAmount(year, amount) for year, amount in row.paid_by_year.items()
+            ),
+        )
+        for row in decisions.ledger(calls, provinces)
+    )
+    title = f"{selected.title_zh} / {selected.title_en}" if selected else "全部指南 All calls"
+    response = HttpResponse(
+        letters.build_ledger_report(title, rows, timezone.localdate().isoformat()),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = 'attachment; filename="ledger.pdf"'
+    return response
+
+
+# ---- letters for the consortium ------------------------------------------------------------
+
+
+@login_required
+def decision_letter(request, pk):
+    proposal = get_proposal(request.user, pk)
+    decision = Decision.objects.filter(
+        proposal=proposal, round__call__status=CallStatus.DECIDED
+    ).first()
+    if decision is None or not (
+        is_consortium_pi(request.user, proposal) or is_fund_officer(request.user)
+    ):
+        raise Http404
+    kind, pdf = decisions.letter_pdf(proposal)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{proposal.reference}-{kind}.pdf"'
+    return response
+
+
+@login_required
+def evaluation_summary(request, pk):
+    proposal = get_proposal(request.user, pk)
+    decision = Decision.objects.filter(
+        proposal=proposal, round__call__status=CallStatus.DECIDED
+    ).first()
+    if decision is None:
+        raise Http404
+    data = decisions.letter_data(proposal, decision)
+    response = HttpResponse(letters.build_evaluation_summary(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{proposal.reference}-evaluation.pdf"'
+    return response
