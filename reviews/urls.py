@@ -28,6 +28,7 @@ urlpatterns = [
         views.assignment_publish,
         name="assignment_publish",
     ),
+    path("office/calls/<slug:code>/assignment/add/", views.assignment_add, name="assignment_add"),
     path("office/calls/<slug:code>/panels/", views.panel_list, name="panel_list"),
     path("panels/<int:pk>/", views.panel_page, name="panel_page"),
     path(

@@ -200,14 +200,32 @@ def _office_call(code):
 def assignment_page(request, code):
     call = _office_call(code)
     run = call.assignment_runs.select_related("created_by").first()
-    context = {"call": call, "run": run, "assignments": _current_assignments(call)}
+    current = _current_assignments(call)
+    context = {
+        "call": call,
+        "run": run,
+        "assignments": current,
+        "status_counts": Counter(
+            item.get_status_display() for _, items in current for item in items
+        ).most_common(),
+        "reviewers": User.objects.filter(role_grants__role=Role.REVIEWER)
+        .select_related("institution")
+        .order_by("name"),
+    }
     if run and run.status == AssignmentRun.Status.DONE:
         context.update(_preview(call, run))
     return render(request, "reviews/office/assignment.html", context)
 
 
 def _current_assignments(call):
-    return sorted(Counter(call.assignments.values_list("status", flat=True)).items())
+    """Published assignments, per proposal, with each reviewer's answer."""
+    items = call.assignments.select_related("proposal", "reviewer__institution__province").order_by(
+        "proposal__reference", "reviewer__name"
+    )
+    by_proposal = {}
+    for item in items:
+        by_proposal.setdefault(item.proposal, []).append(item)
+    return list(by_proposal.items())
 
 
 def _preview(call, run):
@@ -293,6 +311,33 @@ def assignment_adjust(request, code, run_pk):
         messages.error(request, error.message)
     else:
         messages.success(request, _("Assignment adjusted."))
+    return redirect("assignment_page", code=code)
+
+
+@require_POST
+@login_required
+@role_required(Role.FUND_OFFICER)
+def assignment_add(request, code):
+    """Add one reviewer to a published proposal (e.g. to replace one who declined)."""
+    call = _office_call(code)
+    try:
+        proposal = get_object_or_404(Proposal, pk=int(request.POST["proposal"]), call=call)
+        reviewer = get_object_or_404(
+            User, pk=int(request.POST["reviewer"]), role_grants__role=Role.REVIEWER
+        )
+    except (KeyError, ValueError):
+        messages.error(request, _("Choose a proposal and a reviewer."))
+        return redirect("assignment_page", code=code)
+    try:
+        workflow.assignment_add(proposal=proposal, reviewer=reviewer, actor=request.user)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(reviewer)s has been invited to review %(proposal)s.")
+            % {"reviewer": reviewer, "proposal": proposal},
+        )
     return redirect("assignment_page", code=code)
 
 

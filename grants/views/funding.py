@@ -208,7 +208,7 @@ def _totals(rows):
     }
 
 
-def _chart(row, width=320):
+def _chart(row, width=180):
     """Bars for the server-rendered SVG chart: contributed, committed and paid, to scale."""
     top = max(row.contributed, row.committed, Decimal(1))
     bars = [

@@ -99,6 +99,7 @@ REVIEW_ROWS = {
     "assignment_run": ("post", "/office/calls/{call}/assignment/run/", OFFICE_POST),
     "assignment_progress": ("get", "/office/calls/{call}/assignment/{run}/progress/", OFFICE_ONLY),
     "assignment_adjust": ("post", "/office/calls/{call}/assignment/{run}/adjust/", OFFICE_POST),
+    "assignment_add": ("post", "/office/calls/{call}/assignment/add/", OFFICE_POST),
     "assignment_publish": ("post", "/office/calls/{call}/assignment/{run}/publish/", OFFICE_POST),
     "panel_list": ("get", "/office/calls/{call}/panels/", OFFICE_ONLY),
     "panel_page": (

@@ -250,3 +250,24 @@ def test_the_admin_cannot_create_or_change_assignments(admin_client, call_in_rev
     assert response.status_code == 403
     item.refresh_from_db()
     assert item.status == AssignmentStatus.INVITED
+
+
+def test_officer_invites_one_more_reviewer_and_a_conflicted_one_is_refused(client, call_in_review):
+    call, (proposal, _) = call_in_review
+    office = officer()
+    client.force_login(office)
+    outside = make_reviewer(institution="山东大学")
+    response = client.post(
+        f"/office/calls/{call.code}/assignment/add/",
+        {"proposal": proposal.pk, "reviewer": outside.pk},
+        follow=True,
+    )
+    assert proposal.assignments.filter(reviewer=outside, status="invited").exists()
+    colleague = make_reviewer(institution="复旦大学")
+    response = client.post(
+        f"/office/calls/{call.code}/assignment/add/",
+        {"proposal": proposal.pk, "reviewer": colleague.pk},
+        follow=True,
+    )
+    assert "works at an institution of the consortium" in response.text
+    assert not proposal.assignments.filter(reviewer=colleague).exists()
