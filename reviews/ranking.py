@@ -4,10 +4,19 @@ fund's tie-break rules. Reads the database; the arithmetic lives in reviews.scor
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from grants.models import MemberStatus
 
 from . import scoring
 from .models import Review
+
+
+REASON_LABELS = {
+    scoring.TOO_FEW_REVIEWS: _("too few valid reviews"),
+    scoring.BELOW_OVERALL_THRESHOLD: _("below the overall threshold"),
+    scoring.BELOW_CRITERION_THRESHOLD: _("below a criterion's threshold"),
+}
 
 
 @dataclass
@@ -20,6 +29,10 @@ class RankedRow:
     @property
     def proposal(self):
         return self.entry.proposal
+
+    @property
+    def not_fundable_because(self):
+        return [REASON_LABELS[reason] for reason in self.score.reasons]
 
     @property
     def shown_score(self):
