@@ -61,4 +61,23 @@ def role_grant(*, user, role, province=None):
     )
     for attribute in ("_portal_roles", "_portal_province_code"):
         user.__dict__.pop(attribute, None)
+    getattr(user, "_prefetched_objects_cache", {}).pop("role_grants", None)
     return grant
+
+
+@transaction.atomic
+def user_totp_set(*, user, secret):
+    """Give ``user`` an authenticator app with this base32 ``secret``, or move their existing
+    one to it. For the demo and tests, whose codes must be computable from a published secret;
+    everyone else scans a fresh secret on allauth's activation page."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+    from allauth.mfa.utils import decrypt, encrypt
+
+    current = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if current is None:
+        return TOTP.activate(user, secret).instance
+    if decrypt(current.data["secret"]) != secret:
+        current.data = {**current.data, "secret": encrypt(secret)}
+        current.save(update_fields=["data"])
+    return current

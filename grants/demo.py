@@ -12,7 +12,7 @@ from django.utils import timezone
 from reviews.models import ReviewerProfile
 
 from . import workflow
-from .accounts import role_grant, user_register_verified
+from .accounts import role_grant, user_register_verified, user_totp_set
 from .models import (
     BudgetCategory,
     Call,
@@ -163,6 +163,17 @@ def seed_people():
     if not admin.is_superuser:
         admin.is_staff = admin.is_superuser = True
         admin.save(update_fields=["is_staff", "is_superuser"])
+    seed_authenticators()
+
+
+def seed_authenticators():
+    """Staff roles must sign in with a second factor: every such demo account gets an
+    authenticator app on the published DEMO_TOTP_SECRET, so testers and scripts can compute
+    the codes."""
+    from .permissions import MFA_ROLES
+
+    for user in User.objects.filter(role_grants__role__in=MFA_ROLES).distinct():
+        user_totp_set(user=user, secret=settings.DEMO_TOTP_SECRET)
 
 
 def seed_reviewers(count=40):

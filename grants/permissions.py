@@ -172,3 +172,37 @@ def get_office_proposal(user, pk):
     if not has_role(user, Role.FUND_OFFICER):
         raise PermissionDenied
     return get_object_or_404(office_proposals_for(user).select_related("call", "lead"), pk=pk)
+
+
+# ---- two-factor sign-in ---------------------------------------------------------------------
+
+# The roles that see unpublished proposals, reviewers' identities or the fund's money.
+MFA_ROLES = frozenset({Role.FUND_OFFICER, Role.PROVINCIAL_OFFICER, Role.REVIEWER, Role.PANEL_CHAIR})
+
+
+def needs_mfa_setup(user) -> bool:
+    """A staff role without a second factor yet (an authenticator app or a security key).
+
+    Asked on every request, so the answer rides on the query that loads the roles anyway.
+    """
+    from allauth.mfa.models import Authenticator
+    from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+
+    from .models import RoleGrant
+
+    if not user.is_authenticated:
+        return False
+    second_factors = Authenticator.objects.filter(
+        type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    )
+    if getattr(user, "_portal_roles", None) is None:
+        grants = RoleGrant.objects.annotate(
+            has_mfa=Exists(second_factors.filter(user=OuterRef("user")))
+        )
+        prefetch_related_objects([user], Prefetch("role_grants", queryset=grants))
+    if not roles_of(user) & MFA_ROLES:
+        return False
+    prefetched = getattr(user, "_prefetched_objects_cache", {}).get("role_grants")
+    if prefetched and hasattr(prefetched[0], "has_mfa"):
+        return not prefetched[0].has_mfa
+    return not second_factors.filter(user=user).exists()

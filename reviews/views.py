@@ -1,5 +1,6 @@
 from collections import Counter
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
@@ -344,6 +345,7 @@ def assignment_add(request, code):
 @require_POST
 @login_required
 @role_required(Role.FUND_OFFICER)
+@reauthentication_required
 def assignment_publish(request, code, run_pk):
     run = get_object_or_404(AssignmentRun, pk=run_pk, call__code=code)
     try:

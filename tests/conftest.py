@@ -37,3 +37,27 @@ def send_on_commit_mail_at_once(monkeypatch):
     """Each test runs inside a transaction that never commits, so mail queued for "after the
     commit" would never leave; send it at once instead (failed changes raise before queuing)."""
     monkeypatch.setattr("grants.emails.transaction.on_commit", lambda send, *args, **kwargs: send())
+
+
+@pytest.fixture(autouse=True)
+def pages_keep_to_the_content_security_policy(monkeypatch):
+    """Every HTML page the suite renders is checked for what the Content-Security-Policy would
+    block in a browser (inline scripts and styles, event-handler attributes), so a template
+    that relies on one fails whichever test first renders it."""
+    from django.test import Client
+
+    from tests.trust.csp_rules import csp_violations
+
+    request = Client.request
+
+    def checked_request(self, **kwargs):
+        response = request(self, **kwargs)
+        if not response.streaming and response.get("Content-Type", "").startswith("text/html"):
+            found = csp_violations(response.content.decode(response.charset or "utf-8"))
+            assert not found, (
+                f"{kwargs.get('REQUEST_METHOD', 'GET')} {kwargs.get('PATH_INFO')} renders what the "
+                "Content-Security-Policy blocks; move it to portal/static:\n" + "\n".join(found)
+            )
+        return response
+
+    monkeypatch.setattr(Client, "request", checked_request)

@@ -1,11 +1,19 @@
 """Factories for tests: plain functions with sensible defaults, overridden per test."""
 
+import base64
+import hashlib
+import hmac
 import itertools
+import struct
+import time
 
-from grants.accounts import role_grant, user_register_verified
+from grants.accounts import role_grant, user_register_verified, user_totp_set
 from grants.models import Discipline, Institution, Province, Role, User
+from grants.permissions import MFA_ROLES
 
 PASSWORD = "test-password-2026"
+# The authenticator app every staff-role user gets, as the portal demands one of them.
+TOTP_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 _sequence = itertools.count(1)
 
 
@@ -21,7 +29,9 @@ def make_user(
     title=User.Title.PROFESSOR,
     complete=True,
 ):
-    """A verified user; ``institution`` is a Chinese name from the reference list."""
+    """A verified user; ``institution`` is a Chinese name from the reference list. Users with
+    a staff role (see ``grants.permissions.MFA_ROLES``) get an authenticator app on
+    ``TOTP_SECRET``, so they can use the portal straight away."""
     number = next(_sequence)
     email = email or f"person{number}@example.org"
     user = user_register_verified(
@@ -41,7 +51,30 @@ def make_user(
             if role == Role.PROVINCIAL_OFFICER
             else None,
         )
+    if MFA_ROLES & set(roles):
+        user_totp_set(user=user, secret=TOTP_SECRET)
     return user
+
+
+def totp_code(secret, at=None):
+    """The code an authenticator app shows for ``secret`` (RFC 6238: HMAC-SHA1 over the
+    number of 30-second steps since 1970, cut to 6 digits)."""
+    step = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(base64.b32decode(secret), struct.pack(">Q", step), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{number % 1_000_000:06d}"
+
+
+def sign_in(client, email, password=PASSWORD, *, totp_secret=TOTP_SECRET):
+    """Sign in through allauth's pages as a person does: the password, then the code from
+    the authenticator app when the account has one. Returns the last response."""
+    response = client.post("/accounts/login/", {"login": email, "password": password})
+    if response.status_code == 302 and response["Location"] == "/accounts/2fa/authenticate/":
+        if time.time() % 30 > 29:  # let the code not expire between here and the check
+            time.sleep(1.1)
+        response = client.post(response["Location"], {"code": totp_code(totp_secret)})
+    return response
 
 
 def make_call(

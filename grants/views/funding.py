@@ -1,6 +1,7 @@
 import csv
 from decimal import Decimal, InvalidOperation
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -102,6 +103,7 @@ def _simulation_rows(simulation):
 @require_POST
 @login_required
 @role_required(Role.FUND_OFFICER)
+@reauthentication_required
 def funding_commit(request, code):
     call = _office_call(code)
     cuts, errors = _cuts(request.POST)

@@ -1,7 +1,10 @@
 from django.core.management import call_command
 
 from grants.models import RoleGrant, User
-from tests.factories import PASSWORD  # noqa: F401  (documents that the demo uses its own)
+from tests.factories import (
+    PASSWORD,  # noqa: F401  (documents that the demo uses its own)
+    sign_in,
+)
 
 DEMO_LOGINS = {
     "officer@example.org": "fund_officer",
@@ -34,8 +37,8 @@ def test_every_demo_login_reaches_its_dashboard(client, reference, settings):
     seed()
     for email, role in DEMO_LOGINS.items():
         client.logout()
-        response = client.post(
-            "/accounts/login/", {"login": email, "password": settings.DEMO_PASSWORD}
+        response = sign_in(
+            client, email, settings.DEMO_PASSWORD, totp_secret=settings.DEMO_TOTP_SECRET
         )
         assert response.status_code == 302, email
         page = client.get("/dashboard/")
@@ -67,7 +70,7 @@ def test_demo_shows_an_open_call_and_one_in_review_with_work_waiting(client, ref
     ).exists()
     for email, marker in [("reviewer@example.org", "/reviews/"), ("chair@example.org", "/panels/")]:
         client.logout()
-        client.post("/accounts/login/", {"login": email, "password": settings.DEMO_PASSWORD})
+        sign_in(client, email, settings.DEMO_PASSWORD, totp_secret=settings.DEMO_TOTP_SECRET)
         assert marker in client.get("/dashboard/").text
 
 

@@ -5,11 +5,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from grants.accounts import user_totp_set
 from grants.models import AuditEntry, Institution, Role, RoleGrant, User
 from grants.workflow import WorkflowError
 from reviews import pool
 from reviews.models import AssignmentStatus, ExpertInvitation, ReviewerProfile
-from tests.factories import make_call, make_proposal, make_user
+from tests.factories import TOTP_SECRET, make_call, make_proposal, make_user
 from tests.reviews.factories import eligible, make_assignment, make_reviewer
 
 # ---- expert invitations -------------------------------------------------------------------
@@ -202,6 +203,9 @@ def test_new_expert_signs_up_and_lands_back_on_the_invitation(client, invited):
     assert response["Location"] == "/reviews/settings/"
     expert = User.objects.get(email="wang.expert@example.org")
     assert is_reviewer(expert) and ReviewerProfile.objects.filter(user=expert).exists()
+    # A reviewer sees unpublished proposals: a second factor comes before anything else.
+    assert client.get("/reviews/settings/")["Location"] == "/accounts/2fa/totp/activate/"
+    user_totp_set(user=expert, secret=TOTP_SECRET)
     assert client.get("/reviews/settings/").status_code == 200
 
 
