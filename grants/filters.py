@@ -1,18 +1,28 @@
+from decimal import Decimal
+
 import django_filters
 from django.db.models import (
+    Case,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
+
+from reviews import scoring
+from reviews.models import Review
+from reviews.workflow import criteria_for, plain_criteria
 
 from . import budget
 from .models import (
@@ -28,6 +38,7 @@ from .models import (
     Province,
     Screening,
 )
+from .models.decisions import Outcome
 from .money import ZERO
 
 
@@ -121,6 +132,79 @@ def requested_total(proposal):
     )
 
 
+def review_scores(call, proposals):
+    """Each proposal's score: the mean of its submitted reviews' weighted means, n/a left out,
+    by reviews.scoring. Proposals without a valid review are missing from the result.
+
+    Computed in Python rather than in SQL: the database would divide in floats (SQLite) or
+    round each division, and a mean of exactly 3 could come out as 2.999…, on the wrong side of
+    a filter's bound; reviews.scoring is exact. At most two queries, however many proposals."""
+    by_proposal = {}
+    for proposal_id, scores in (
+        Review.objects.filter(
+            assignment__proposal__in=proposals.order_by().values("pk"),
+            submitted_at__isnull=False,
+        )
+        .order_by("pk")
+        .values_list("assignment__proposal_id", "scores")
+    ):
+        by_proposal.setdefault(proposal_id, []).append(
+            {key: None if value in (None, "") else Decimal(value) for key, value in scores.items()}
+        )
+    if not by_proposal:
+        return {}
+    criteria = plain_criteria(criteria_for(call))
+    means = {
+        proposal_id: scoring.aggregate(
+            reviews, criteria, overall_threshold=call.overall_threshold
+        ).mean
+        for proposal_id, reviews in by_proposal.items()
+    }
+    return {proposal_id: mean for proposal_id, mean in means.items() if mean is not None}
+
+
+NO_DECISION = "none"
+
+
+class ScoreOrderingFilter(django_filters.OrderingFilter):
+    """Sorting where "score" is a review score computed outside the database (review_scores):
+    the queryset is annotated with each score's rank, unscored proposals last either way."""
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        ordering = []
+        for param in value:
+            if param in EMPTY_VALUES:
+                continue
+            field = self.get_ordering_value(param)
+            if field.lstrip("-") != "score":
+                ordering.append(field)
+                continue
+            qs = qs.annotate(score_rank=self.score_ranks(self.parent.scores))
+            rank = F("score_rank")
+            ordering.append(
+                rank.desc(nulls_last=True) if field.startswith("-") else rank.asc(nulls_last=True)
+            )
+        # Ties keep one order, so no proposal shows on two pages.
+        return qs.order_by(*ordering, "reference", "pk")
+
+    @staticmethod
+    def score_ranks(scores):
+        """1 for the lowest score; equal scores share a rank."""
+        by_score = {}
+        for proposal_id, score in scores.items():
+            by_score.setdefault(score, []).append(proposal_id)
+        return Case(
+            *(
+                When(pk__in=by_score[score], then=Value(rank))
+                for rank, score in enumerate(sorted(by_score), 1)
+            ),
+            default=None,
+            output_field=IntegerField(),
+        )
+
+
 class OfficeProposalFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"),
@@ -142,28 +226,59 @@ class OfficeProposalFilter(django_filters.FilterSet):
         method="filter_discipline",
         help_text=_("The code or its start: F, F06, F0601."),
     )
-    ordering = django_filters.OrderingFilter(
+    score_min = django_filters.NumberFilter(
+        label=_("Review score from"),
+        method="filter_score_min",
+        min_value=0,
+        max_value=5,
+        help_text=_("The mean of the submitted reviews' weighted scores, 0 to 5."),
+    )
+    score_max = django_filters.NumberFilter(
+        label=_("Review score up to"),
+        method="filter_score_max",
+        min_value=0,
+        max_value=5,
+    )
+    outcome = django_filters.ChoiceFilter(
+        label=_("Funding outcome"),
+        choices=[*Outcome.choices, (NO_DECISION, _("No decision yet"))],
+        method="filter_outcome",
+    )
+    ordering = ScoreOrderingFilter(
         label=_("Sort by"),
         fields=[
             ("reference", "reference"),
             ("title_en", "title"),
             ("submitted_at", "submitted_at"),
             ("total_requested", "total"),
+            ("score", "score"),
         ],
         field_labels={
             "reference": _("Reference"),
             "title_en": _("Title (English)"),
             "submitted_at": _("Submitted at"),
             "total_requested": _("Total requested"),
+            "score": _("Review score"),
         },
     )
 
     class Meta:
         model = Proposal
-        fields = ["status", "screening", "province", "institution", "discipline"]
+        fields = [
+            "status",
+            "screening",
+            "province",
+            "institution",
+            "discipline",
+            "score_min",
+            "score_max",
+            "outcome",
+        ]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, scores=None, **kwargs):
+        """``scores``: review_scores for the proposals of ``queryset``."""
         super().__init__(*args, **kwargs)
+        self.scores = scores or {}
         self.filters["institution"].field.label_from_instance = lambda institution: (
             f"{institution.name} · {institution.province.name}"
         )
@@ -184,3 +299,14 @@ class OfficeProposalFilter(django_filters.FilterSet):
     def filter_discipline(self, queryset, name, value):
         code = value.strip().upper()
         return queryset.filter(primary_code__code__startswith=code) if code else queryset
+
+    def filter_score_min(self, queryset, name, value):
+        return queryset.filter(pk__in=[pk for pk, score in self.scores.items() if score >= value])
+
+    def filter_score_max(self, queryset, name, value):
+        return queryset.filter(pk__in=[pk for pk, score in self.scores.items() if score <= value])
+
+    def filter_outcome(self, queryset, name, value):
+        if value == NO_DECISION:
+            return queryset.filter(decision__isnull=True)
+        return queryset.filter(decision__outcome=value)

@@ -431,3 +431,98 @@ def panel_lock(*, panel, actor, order, reasons):
         after={"panel": panel.pk, "order": order},
     )
     return panel
+
+
+# ---- criteria -----------------------------------------------------------------------------
+
+CRITERION_KEY_LENGTH = 30  # Criterion.key's max_length
+
+
+def criterion_key(name_en, taken):
+    """A key for a new criterion, from its English name, that no key in ``taken`` has."""
+    from django.utils.text import slugify
+
+    base = slugify(name_en).replace("-", "_")[:CRITERION_KEY_LENGTH].strip("_") or "criterion"
+    key, number = base, 2
+    while key in taken:
+        suffix = f"_{number}"
+        key = base[: CRITERION_KEY_LENGTH - len(suffix)].rstrip("_") + suffix
+        number += 1
+    return key
+
+
+def _criterion_state(criterion):
+    return {
+        "key": criterion.key,
+        "name_zh": criterion.name_zh,
+        "name_en": criterion.name_en,
+        "weight": str(criterion.weight),
+        "threshold": str(criterion.threshold),
+    }
+
+
+def _check_criterion_row(row):
+    if not row["weight"] > 0:
+        raise WorkflowError(_("A criterion's weight must be above 0."), code="weight")
+    if scoring.validate_score(row["threshold"]):
+        raise WorkflowError(
+            _("A criterion's threshold goes from 0 to 5 in half points."), code="threshold"
+        )
+
+
+@transaction.atomic
+def criteria_save(*, call, actor, rows, removed=()):
+    """Set a draft call's criteria: ``rows`` in their new order, each a dict of name_zh,
+    name_en, weight, threshold and the key of the criterion it edits (empty for a new one,
+    whose key comes from its English name); ``removed`` the keys to delete.
+
+    Once the call opens its criteria are frozen with every other rule: reviews are scored
+    against them. A criterion that someone else added or removed since the page was opened
+    refuses the save instead of being silently undone."""
+    from grants.models import Call, CallStatus
+
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call.status != CallStatus.DRAFT:
+        raise WorkflowError(
+            _("The call has opened: its criteria can no longer change."), code="frozen"
+        )
+    if not rows:
+        raise WorkflowError(_("A call needs at least one criterion."), code="empty")
+    existing = {c.key: c for c in call.criteria.all()}
+    kept = [row["key"] for row in rows if row.get("key")]
+    named = [*kept, *removed]
+    if len(set(named)) != len(named) or set(named) != set(existing):
+        raise WorkflowError(
+            _(
+                "The criteria were changed by someone else since this page was opened. "
+                "Reload the page and make your changes again."
+            ),
+            code="stale",
+        )
+    for row in rows:
+        _check_criterion_row(row)
+    before = [_criterion_state(c) for c in existing.values()]
+    Criterion.objects.filter(call=call, key__in=removed).delete()
+    taken = set(kept)
+    saved = []
+    for order, row in enumerate(rows):
+        criterion = existing.get(row.get("key")) or Criterion(
+            call=call, key=criterion_key(row["name_en"], taken)
+        )
+        taken.add(criterion.key)
+        for field in ("name_zh", "name_en", "weight", "threshold"):
+            setattr(criterion, field, row[field])
+        criterion.order = order
+        criterion.full_clean()
+        criterion.save()
+        saved.append(criterion)
+    after = [_criterion_state(c) for c in saved]
+    if after != before:
+        record(
+            actor=actor,
+            action="call.criteria_updated",
+            call=call,
+            before={"criteria": before},
+            after={"criteria": after},
+        )
+    return saved

@@ -1,4 +1,5 @@
-"""The fund office's pages: calls and their schedule, proposal lists and exports, screening.
+"""The fund office's pages: calls, their schedule and review criteria, proposal lists and
+exports, screening.
 
 Provincial officers share the proposal list and its export, limited to their province.
 """
@@ -7,6 +8,7 @@ import csv
 import json
 from copy import copy
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,7 +23,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from grants import workflow
-from grants.filters import OfficeProposalFilter, requested_total, with_requested_totals
+from grants.filters import (
+    OfficeProposalFilter,
+    requested_total,
+    review_scores,
+    with_requested_totals,
+)
 from grants.forms import CallForm, DeadlineExtensionForm, ReturnForm, ScreeningForm
 from grants.models import (
     AuditEntry,
@@ -44,8 +51,12 @@ from grants.permissions import (
 )
 from grants.plain import violations_for
 from grants.presenters import document_for
+from reviews import scoring
+from reviews import workflow as reviews_workflow
+from reviews.models import Criterion
+from reviews.scoring import display_score
 
-from .helpers import login_required_keeping_post
+from .helpers import kept_post, login_required_keeping_post
 
 PAGE_SIZE = 50
 AUDIT_ROWS = 200
@@ -198,14 +209,123 @@ def call_transition(request, code):
     return redirect("office_call", code=call.code)
 
 
+# ---- review criteria ------------------------------------------------------------------------
+
+
+class CriterionForm(forms.Form):
+    """One criterion of the call; ``key`` is empty on the row that adds one."""
+
+    key = forms.CharField(widget=forms.HiddenInput, required=False)
+    name_zh = forms.CharField(label=gettext_lazy("Chinese name"), max_length=60)
+    name_en = forms.CharField(label=gettext_lazy("English name"), max_length=100)
+    weight = forms.DecimalField(
+        label=gettext_lazy("Weight"),
+        max_digits=4,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.05", "min": "0"}),
+    )
+    threshold = forms.DecimalField(
+        label=gettext_lazy("Threshold"),
+        initial=Criterion._meta.get_field("threshold").default,
+        widget=forms.NumberInput(attrs={"step": "0.5", "min": "0", "max": "5"}),
+    )
+
+    def clean_weight(self):
+        weight = self.cleaned_data["weight"]
+        if weight <= 0:
+            raise ValidationError(_("The weight must be above 0."))
+        return weight
+
+    def clean_threshold(self):
+        threshold = self.cleaned_data["threshold"]
+        if scoring.validate_score(threshold):
+            raise ValidationError(_("Give the threshold from 0 to 5 in half points, such as 3."))
+        return threshold
+
+
+class BaseCriterionFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        if not self.ordered_forms:
+            raise ValidationError(_("Keep at least one criterion."))
+        names = set()
+        for form in self.ordered_forms:
+            name = form.cleaned_data["name_en"].strip().casefold()
+            if name in names:
+                form.add_error("name_en", _("Another criterion has this English name."))
+            names.add(name)
+
+    def rows(self):
+        """The kept criteria in their new order, as reviews.workflow.criteria_save takes them."""
+        fields = ("key", "name_zh", "name_en", "weight", "threshold")
+        return [{name: form.cleaned_data[name] for name in fields} for form in self.ordered_forms]
+
+    def removed(self):
+        return [form.cleaned_data["key"] for form in self.deleted_forms if form.cleaned_data["key"]]
+
+
+CriterionFormSet = forms.formset_factory(
+    CriterionForm,
+    formset=BaseCriterionFormSet,
+    extra=1,
+    can_order=True,
+    can_delete=True,
+    max_num=20,
+    validate_max=True,
+)
+
+
+@login_required_keeping_post
+@role_required(Role.FUND_OFFICER)
+def call_criteria(request, code):
+    """The call's review criteria: edited while the call is a draft, read-only once it opens."""
+    call = get_office_call(request.user, code)
+    criteria = reviews_workflow.criteria_for(call)
+    data = request.POST if request.method == "POST" else kept_post(request)
+    formset = CriterionFormSet(
+        data,
+        initial=[
+            {
+                "key": c.key,
+                "name_zh": c.name_zh,
+                "name_en": c.name_en,
+                "weight": c.weight,
+                "threshold": c.threshold,
+            }
+            for c in criteria
+        ],
+    )
+    refusal = None
+    if request.method == "POST" and formset.is_valid():
+        try:
+            reviews_workflow.criteria_save(
+                call=call, actor=request.user, rows=formset.rows(), removed=formset.removed()
+            )
+        except workflow.WorkflowError as error:
+            refusal = error.message
+        except ValidationError as error:
+            refusal = " ".join(error.messages)
+        else:
+            messages.success(request, _("The criteria are saved."))
+            return redirect("office_call_criteria", code=call.code)
+    context = {
+        "call": call,
+        "criteria": criteria,
+        "formset": formset,
+        "editable": call.status == CallStatus.DRAFT,
+        "refusal": refusal,
+    }
+    return render(request, "grants/office/call_criteria.html", context)
+
+
 # ---- proposal lists -------------------------------------------------------------------------
 
 
 def _filtered_proposals(request, call):
+    visible = office_proposals_for(request.user).filter(call=call)
     proposals = with_requested_totals(
-        office_proposals_for(request.user)
-        .filter(call=call)
-        .select_related("lead", "primary_code")
+        visible.select_related("lead", "primary_code", "decision")
         .prefetch_related(
             Prefetch(
                 "members",
@@ -217,7 +337,23 @@ def _filtered_proposals(request, call):
         )
         .order_by("reference", "pk")
     )
-    return OfficeProposalFilter(request.GET or None, queryset=proposals, request=request)
+    return OfficeProposalFilter(
+        request.GET or None,
+        queryset=proposals,
+        request=request,
+        scores=review_scores(call, visible),
+    )
+
+
+def _with_results(proposal, scores):
+    """The proposal with what the lists show beside it: its total, score and funding outcome."""
+    proposal.total = requested_total(proposal)
+    proposal.score = scores.get(proposal.pk)
+    proposal.score_text = display_score(proposal.score)
+    decision = getattr(proposal, "decision", None)  # None until funding is committed
+    proposal.outcome = decision.outcome if decision else ""
+    proposal.outcome_label = decision.get_outcome_display() if decision else ""
+    return proposal
 
 
 def _counts(proposals):
@@ -253,7 +389,7 @@ def proposal_list(request, code):
     proposals = filterset.qs
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     for proposal in page:
-        proposal.total = requested_total(proposal)
+        _with_results(proposal, filterset.scores)
     by_province, by_department = _counts(proposals)
     query = request.GET.copy()
     query.pop("page", None)
@@ -297,10 +433,12 @@ def _csv_row(proposal):
         if proposal.submitted_at
         else "",
     ]
-    # Amounts stay numbers, so Excel can add them up.
+    # Amounts and scores stay numbers, so Excel can add them up and sort them.
     return [csv_safe(text) for text in texts] + [
         f"{proposal.direct_total:.2f}",
-        f"{requested_total(proposal):.2f}",
+        f"{proposal.total:.2f}",
+        "" if proposal.score is None else display_score(proposal.score),
+        csv_safe(proposal.outcome_label),
     ]
 
 
@@ -309,7 +447,7 @@ def _csv_row(proposal):
 def proposal_export(request, code):
     """The filtered list as CSV: UTF-8 with a byte-order mark, so Excel shows Chinese."""
     call = get_office_call(request.user, code)
-    proposals = _filtered_proposals(request, call).qs
+    filterset = _filtered_proposals(request, call)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{call.code}-proposals.csv"'
     response.write("\ufeff")
@@ -328,10 +466,12 @@ def proposal_export(request, code):
             _("Submitted at (Beijing time)"),
             _("Direct costs (yuan)"),
             _("Total (yuan)"),
+            _("Review score"),
+            _("Funding outcome"),
         ]
     )
-    for proposal in proposals:
-        writer.writerow(_csv_row(proposal))
+    for proposal in filterset.qs:
+        writer.writerow(_csv_row(_with_results(proposal, filterset.scores)))
     return response
 
 

@@ -21,6 +21,7 @@ OFFICE_ROWS = {
     "office_call_create": ("get", "/office/calls/new/", FUND_OFFICE_ONLY),
     "office_call": ("get", "/office/calls/{draft_call}/", FUND_OFFICE_ONLY),
     "office_call_edit": ("get", "/office/calls/{draft_call}/edit/", FUND_OFFICE_ONLY),
+    "office_call_criteria": ("get", "/office/calls/{draft_call}/criteria/", FUND_OFFICE_ONLY),
     "office_call_transition": (
         "post",
         "/office/calls/{call}/state/",

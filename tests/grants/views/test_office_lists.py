@@ -3,14 +3,19 @@ CSV export and the query counts."""
 
 import csv
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from grants import workflow
+from grants import decisions, workflow
 from grants.models import BudgetCategory, Discipline, Institution, Proposal, Role, Screening
+from grants.models.decisions import Decision, FundingRound, Outcome
+from reviews import workflow as reviews_workflow
+from reviews.ranking import computed_order
 from tests.factories import make_call, make_proposal, make_user
+from tests.reviews.factories import full_review, make_assignment, make_reviewer
 
 
 @pytest.fixture
@@ -194,6 +199,217 @@ def test_page_size_is_fifty():
     assert office.PAGE_SIZE == 50
 
 
+# ---- review scores and funding outcomes -----------------------------------------------------
+
+# Zhejiang's pool pays two shares of ¥390,000 (what each proposal asks of each province).
+POOLS = {"310000": 2_000_000, "320000": 1_000_000, "330000": 800_000, "340000": 1_000_000}
+EVERYWHERE = ("excellence", "impact", "implementation", "collaboration")
+
+
+def scored(value):
+    return dict.fromkeys(EVERYWHERE, value)
+
+
+# Three reviews per proposal; None is n/a.
+REVIEWS = {
+    "top": [scored("4.5")] * 3,
+    "second": [scored("4")] * 3,
+    "third": [
+        scored("3.5"),
+        scored("3.5"),
+        {"excellence": "4", "impact": None, "implementation": "3", "collaboration": "4"},
+    ],
+    "weak": [scored("2.5")] * 3,
+}
+# The n/a review scores (0.3 × 4 + 0.2 × 3 + 0.2 × 4) / 0.7 = 26/7, so third's mean is 25/7.
+
+
+@pytest.fixture
+def decided(reference):
+    """A call whose funding is committed. Each proposal is Fudan + Zhejiang University:
+
+    top:     4.5 from every reviewer, funded
+    second:  4 from every reviewer, funded
+    third:   25/7 ≈ 3.57 (an n/a left out), on the reserve list once Zhejiang's pool ran out
+    weak:    2.5 from every reviewer, below the overall threshold of 3
+    dropped: screened ineligible, so never reviewed and never decided
+    """
+    call = make_call("decided", contributions=POOLS, reviewers_per_proposal=3)
+    proposals = {
+        name: make_proposal(
+            call,
+            make_user(institution="复旦大学"),
+            partners=[make_user(institution="浙江大学")],
+            submit=True,
+        )
+        for name in ("top", "second", "third", "weak", "dropped")
+    }
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    call.closes_at = timezone.now() - timedelta(seconds=1)
+    call.save()
+    call = workflow.call_close(call=call, actor=officer)
+    for name, proposal in proposals.items():
+        if name == "dropped":
+            workflow.proposal_screen_ineligible(
+                proposal=proposal, actor=officer, reason="合作单位不足。"
+            )
+        else:
+            workflow.proposal_screen_eligible(proposal=proposal, actor=officer)
+    call = workflow.call_start_review(call=call, actor=officer)
+    reviewers = [make_reviewer(institution=place) for place in ("武汉大学", "北京大学", "中山大学")]
+    for name, reviews in REVIEWS.items():
+        for reviewer, scores in zip(reviewers, reviews, strict=True):
+            reviews_workflow.review_save(
+                assignment=make_assignment(proposals[name], reviewer),
+                reviewer=reviewer,
+                data=full_review(**scores),
+                submit=True,
+            )
+    chair = make_user(institution="清华大学", roles=[Role.PANEL_CHAIR])
+    panel = reviews_workflow.panel_create(
+        call=call,
+        area=Discipline.objects.get(code="F"),
+        name="F",
+        chair=chair,
+        members=reviewers,
+        actor=officer,
+    )
+    reviews_workflow.panel_lock(panel=panel, actor=chair, order=computed_order(panel), reasons={})
+    call = workflow.call_start_panel(call=call, actor=officer)
+    decisions.funding_commit(call=call, actor=officer)
+    return call, proposals
+
+
+def test_the_list_shows_each_score_and_outcome(client, officer, decided):
+    _call, proposals = decided
+    client.force_login(officer)
+    response = client.get("/office/calls/decided/proposals/")
+    rows = {p.pk: p for p in response.context["page"]}
+    assert rows[proposals["top"].pk].score == Decimal("4.5")
+    assert rows[proposals["third"].pk].score == Decimal(25) / Decimal(7)
+    assert rows[proposals["dropped"].pk].score is None
+    assert [rows[p.pk].outcome for p in proposals.values()] == [
+        Outcome.FUNDED,
+        Outcome.FUNDED,
+        Outcome.RESERVE,
+        Outcome.BELOW_THRESHOLD,
+        "",
+    ]
+    assert '<th scope="col" class="num">Review score</th>' in response.text
+    assert '<td class="num" data-score>3.57</td>' in response.text
+    assert "Not funded: below threshold" in response.text
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("score_min=4", ["top", "second"]),
+        ("score_min=4.5", ["top"]),  # the bounds are included
+        ("score_max=2.5", ["weak"]),
+        # 25/7 is above 3.5; with the n/a counted as 0 it would be 3.2 and listed.
+        ("score_max=3.5", ["weak"]),
+        ("score_min=3.5&score_max=4", ["second", "third"]),
+        ("score_min=0", ["top", "second", "third", "weak"]),  # no score is not 0
+        ("score_min=&score_max=", ["top", "second", "third", "weak", "dropped"]),
+        ("outcome=funded", ["top", "second"]),
+        ("outcome=reserve", ["third"]),
+        ("outcome=below_threshold", ["weak"]),
+        ("outcome=none", ["dropped"]),
+        ("outcome=funded&score_max=4", ["second"]),
+        ("outcome=reserve&screening=eligible", ["third"]),
+    ],
+)
+def test_score_and_outcome_filters(client, officer, decided, query, expected):
+    _call, proposals = decided
+    client.force_login(officer)
+    response = client.get(f"/office/calls/decided/proposals/?{query}")
+    assert references(response, proposals) == expected
+
+
+def test_a_score_bound_outside_0_to_5_is_shown_beside_its_field_as_typed(client, officer, decided):
+    client.force_login(officer)
+    response = client.get("/office/calls/decided/proposals/?score_min=6")
+    assert response.context["filter"].form.errors["score_min"] == [
+        "Ensure this value is less than or equal to 5."
+    ]
+    assert 'name="score_min" value="6"' in response.text
+    # As with every filter, a bound that is not valid filters nothing.
+    assert len(response.context["page"]) == 5
+
+
+def test_score_filter_counts_follow_the_filter(client, officer, decided):
+    client.force_login(officer)
+    response = client.get("/office/calls/decided/proposals/?score_min=4")
+    assert [(p.code, n) for p, n in response.context["by_province"]] == [
+        ("310000", 2),
+        ("330000", 2),
+    ]
+
+
+@pytest.mark.parametrize(
+    "ordering, expected",
+    [
+        ("-score", ["top", "second", "third", "weak", "dropped"]),
+        # Unscored proposals come last either way.
+        ("score", ["weak", "third", "second", "top", "dropped"]),
+    ],
+)
+def test_sorting_by_score(client, officer, decided, ordering, expected):
+    _call, proposals = decided
+    client.force_login(officer)
+    response = client.get(f"/office/calls/decided/proposals/?ordering={ordering}")
+    assert references(response, proposals) == expected
+
+
+def test_sorting_by_score_pages_through_ties(client, officer, decided, monkeypatch):
+    from grants.views import office
+
+    _call, proposals = decided
+    monkeypatch.setattr(office, "PAGE_SIZE", 2)
+    client.force_login(officer)
+    pages = [
+        references(
+            client.get(f"/office/calls/decided/proposals/?ordering=-score&page={n}"), proposals
+        )
+        for n in (1, 2, 3)
+    ]
+    assert pages == [["top", "second"], ["third", "weak"], ["dropped"]]
+
+
+def test_csv_has_the_score_and_outcome(client, officer, decided):
+    _call, proposals = decided
+    client.force_login(officer)
+    header, *rows = read_csv(client.get("/office/calls/decided/proposals/export/?ordering=-score"))
+    assert header[-2:] == ["Review score", "Funding outcome"]
+    assert [row[0] for row in rows] == [p.reference for p in proposals.values()]
+    assert [row[-2:] for row in rows] == [
+        ["4.50", "Funded"],
+        ["4.00", "Funded"],
+        ["3.57", "Reserve list"],
+        ["2.50", "Not funded: below threshold"],
+        ["", ""],
+    ]
+
+
+def test_csv_follows_the_score_and_outcome_filters(client, officer, decided):
+    _call, proposals = decided
+    client.force_login(officer)
+    _header, *rows = read_csv(
+        client.get("/office/calls/decided/proposals/export/?score_min=3&outcome=reserve")
+    )
+    assert [row[0] for row in rows] == [proposals["third"].reference]
+
+
+def test_provincial_officers_see_scores_and_outcomes_of_their_proposals(client, decided):
+    _call, proposals = decided
+    client.force_login(make_user(roles=[Role.PROVINCIAL_OFFICER], province="330000"))
+    response = client.get("/office/calls/decided/proposals/?outcome=funded&ordering=score")
+    assert references(response, proposals) == ["second", "top"]
+    other = make_user(roles=[Role.PROVINCIAL_OFFICER], province="340000")
+    client.force_login(other)
+    assert references(client.get("/office/calls/decided/proposals/?score_min=0"), proposals) == []
+
+
 # ---- provincial officers --------------------------------------------------------------------
 
 
@@ -274,6 +490,8 @@ def test_csv_opens_in_excel_with_chinese_totals_and_no_formulas(client, officer,
         "Submitted at (Beijing time)",
         "Direct costs (yuan)",
         "Total (yuan)",
+        "Review score",
+        "Funding outcome",
     ]
     by_reference = {row[0]: row for row in rows}
     assert len(rows) == 3
@@ -287,10 +505,10 @@ def test_csv_opens_in_excel_with_chinese_totals_and_no_formulas(client, officer,
     assert shanghai[9] == timezone.localtime(proposals["shanghai"].submitted_at).strftime(
         "%Y-%m-%d %H:%M"
     )
-    assert shanghai[10:] == ["600000.00", "780000.00"]
+    assert shanghai[10:] == ["600000.00", "780000.00", "", ""]  # not reviewed, not decided
     battery = by_reference[proposals["battery"].reference]
     assert battery[1] == "固态电池复合电极" and battery[5] == "Jiangsu; Anhui"
-    assert battery[8] == "Eligible" and battery[10:] == ["800000.00", "980000.00"]
+    assert battery[8] == "Eligible" and battery[10:12] == ["800000.00", "980000.00"]
     assert sum(Decimal(row[11]) for row in rows) == Decimal("2540000.00")
 
 
@@ -324,24 +542,50 @@ def test_csv_cells_never_start_a_formula(text, cell):
 
 
 def many_proposals(count):
+    """``count`` proposals, each with a submitted review and a funding decision, so the lists
+    run every query that scores and outcomes need."""
     call = make_call("busy", max_participations_per_pi=count + 1)
     partner = make_user(institution="浙江大学")
+    reviewer = make_reviewer()
+    proposals = []
     for number in range(count):
         lead = make_user(institution=["复旦大学", "南京大学", "中国科学技术大学"][number % 3])
-        make_proposal(call, lead, partners=[partner], submit=True, title_en=f"P{number}")
+        proposal = make_proposal(call, lead, partners=[partner], submit=True, title_en=f"P{number}")
+        reviews_workflow.review_save(
+            assignment=make_assignment(proposal, reviewer),
+            reviewer=reviewer,
+            data=full_review(),
+            submit=True,
+        )
+        proposals.append(proposal)
+    # The rows a committed funding round leaves; committing itself is tested in test_decisions.
+    funding_round = FundingRound.objects.create(
+        call=call, committed_by=make_user(roles=[Role.FUND_OFFICER]), model=call.funding_model
+    )
+    for rank, proposal in enumerate(proposals, 1):
+        Decision.objects.create(
+            round=funding_round, proposal=proposal, rank=rank, outcome=Outcome.RESERVE
+        )
     return call
 
 
+# Two queries beyond the others: the submitted reviews' scores and the call's criteria.
 @pytest.mark.parametrize("count", [1, 20])
+@pytest.mark.parametrize(
+    "query", ["ordering=-total", "ordering=-score&score_min=1&score_max=5&outcome=reserve"]
+)
 def test_list_query_count_does_not_grow_with_rows(
-    client, officer, reference, django_assert_num_queries, count
+    client, officer, reference, django_assert_num_queries, count, query
 ):
     many_proposals(count)
     client.force_login(officer)
     client.get("/office/calls/busy/proposals/")  # warm the session and caches
-    with django_assert_num_queries(16):
-        response = client.get("/office/calls/busy/proposals/?ordering=-total")
+    with django_assert_num_queries(18):
+        response = client.get(f"/office/calls/busy/proposals/?{query}")
     assert len(response.context["page"]) == count
+    assert {(p.score, p.outcome) for p in response.context["page"]} == {
+        (Decimal("3.9"), Outcome.RESERVE)
+    }
 
 
 @pytest.mark.parametrize("count", [1, 20])
@@ -351,9 +595,11 @@ def test_export_query_count_does_not_grow_with_rows(
     many_proposals(count)
     client.force_login(officer)
     client.get("/office/calls/busy/proposals/export/")
-    with django_assert_num_queries(9):
-        response = client.get("/office/calls/busy/proposals/export/")
-    assert len(read_csv(response)) == count + 1
+    with django_assert_num_queries(11):
+        response = client.get("/office/calls/busy/proposals/export/?ordering=-score")
+    rows = read_csv(response)
+    assert len(rows) == count + 1
+    assert {tuple(row[-2:]) for row in rows[1:]} == {("3.90", "Reserve list")}
 
 
 @pytest.mark.parametrize("count", [1, 20])
@@ -363,6 +609,6 @@ def test_provincial_list_query_count_does_not_grow_with_rows(
     many_proposals(count)
     client.force_login(make_user(roles=[Role.PROVINCIAL_OFFICER], province="330000"))
     client.get("/office/calls/busy/proposals/")
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(18):
         response = client.get("/office/calls/busy/proposals/")
     assert len(response.context["page"]) == count
