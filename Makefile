@@ -32,7 +32,11 @@ run: messages
 		$(PY) manage.py db_worker & \
 		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The browser journeys (tests/e2e) drive Debian's Chromium, never a downloaded browser.
 test: messages
+	@test -x /usr/bin/chromium || { \
+		echo "Installing Chromium for the browser journeys"; \
+		apt-get update -qq && apt-get install -y chromium; }
 	$(PY) -m pytest
 
 lint: install

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", accounts.home, name="home"),
     path("dashboard/", accounts.dashboard, name="dashboard"),
     path("profile/", accounts.profile, name="profile"),
+    path("language/", accounts.switch_language, name="switch_language"),
     path("institutions/request/", consortium.institution_request, name="institution_request"),
     path("calls/", calls.call_list, name="call_list"),
     path("calls/<slug:code>/", calls.call_detail, name="call_detail"),
@@ -61,4 +62,5 @@ urlpatterns = [
     path("ledger/ledger.pdf", funding.ledger_pdf, name="ledger_pdf"),
     path("proposals/<int:pk>/letter/", funding.decision_letter, name="decision_letter"),
     path("proposals/<int:pk>/evaluation/", funding.evaluation_summary, name="evaluation_summary"),
+    path("office/calls/<slug:code>/criteria/", office.call_criteria, name="office_call_criteria"),
 ]

@@ -101,6 +101,8 @@ MATRIX = {
     "home": ("get", "/", {"*": 200}),
     "dashboard": ("get", "/dashboard/", {"*": 200, **SIGNED_OUT}),
     "profile": ("get", "/profile/", {"*": 200, "anonymous": LOGIN}),
+    # Switching language works for everyone; without a token the POST is refused like any other.
+    "switch_language": ("post", "/language/?next=/", {"*": 302}),
     "institution_request": ("get", "/institutions/request/", {"*": 200, **SIGNED_OUT}),
     "call_list": ("get", "/calls/", {"*": 200, "incomplete": PROFILE}),
     "call_detail": ("get", "/calls/{call}/", {"*": 200, "incomplete": PROFILE}),

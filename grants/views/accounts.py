@@ -1,12 +1,16 @@
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from grants import dashboards
 from grants.forms import ProfileForm
 
-from .helpers import safe_next
+from .helpers import keep_post_for, safe_next
 
 
 def home(request):
@@ -28,3 +32,16 @@ def profile(request):
         messages.success(request, _("Your profile is saved."))
         return redirect(safe_next(request) or "dashboard")
     return render(request, "grants/profile.html", {"form": form, "next": safe_next(request)})
+
+
+@require_POST
+def switch_language(request):
+    """Switch language from a page with a form: what the user typed so far rides along and is
+    put back on the form after the page reloads in the new language (see helpers.kept_post)."""
+    target = safe_next(request) or "/"
+    typed = request.POST.copy()
+    for name in ("csrfmiddlewaretoken", "language", "next"):
+        typed.pop(name, None)
+    if typed:
+        keep_post_for(request, urlsplit(target).path, typed)
+    return set_language(request)

@@ -20,7 +20,7 @@ def login_required_keeping_post(view):
         if request.user.is_authenticated:
             return view(request, *args, **kwargs)
         if request.method == "POST":
-            request.session[KEPT_POST] = {"path": request.path, "data": request.POST.urlencode()}
+            keep_post_for(request, request.path, request.POST)
             messages.info(
                 request,
                 _("Your session had expired. Sign in again: what you typed has been kept."),
@@ -28,6 +28,11 @@ def login_required_keeping_post(view):
         return redirect_to_login(request.path)
 
     return wrapper
+
+
+def keep_post_for(request, path, data):
+    """Keep form data in the session, to be put back on the form at ``path`` (once)."""
+    request.session[KEPT_POST] = {"path": path, "data": data.urlencode()}
 
 
 def kept_post(request):

@@ -65,7 +65,7 @@ def proposal_edit(request, pk):
             messages.warning(
                 request,
                 _(
-                    "This is what you typed before signing in again. It is not saved yet: press Save draft."
+                    "What you typed has been put back on the form. It is not saved yet: press Save draft."
                 ),
             )
         form = ProposalForm(
@@ -91,6 +91,7 @@ def _edit_context(request, proposal, form, avoid_form):
         "overview": budget_overview(proposal),
         "members": proposal.members.select_related("institution__province", "pi"),
         "disciplines": Discipline.objects.all(),
+        "language_form_id": "draft-form",
     }
 
 

@@ -197,3 +197,17 @@ def test_submit_from_the_page(client, draft):
     client.force_login(lead)
     response = client.post(f"/proposals/{proposal.pk}/submit/", follow=True)
     assert "YRD-2026-F06-0001" in response.text
+
+
+def test_switching_language_keeps_what_was_typed(client, draft):
+    lead, proposal = draft
+    client.force_login(lead)
+    response = client.post(
+        f"/language/?next=/proposals/{proposal.pk}/edit/",
+        {**form_data(proposal, title_en="Typed before switching"), "language": "zh-hans"},
+    )
+    assert response.status_code == 302 and response["Location"] == f"/proposals/{proposal.pk}/edit/"
+    page = client.get(f"/proposals/{proposal.pk}/edit/")
+    assert '<html lang="zh-hans">' in page.text
+    assert 'value="Typed before switching"' in page.text
+    assert Proposal.objects.get(pk=proposal.pk).title_en == "Joint research in the delta"
