@@ -11,7 +11,6 @@ from grants.models import MemberStatus
 from . import scoring
 from .models import Review
 
-
 REASON_LABELS = {
     scoring.TOO_FEW_REVIEWS: _("too few valid reviews"),
     scoring.BELOW_OVERALL_THRESHOLD: _("below the overall threshold"),
