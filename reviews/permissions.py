@@ -12,7 +12,7 @@ from .models import Assignment, AssignmentStatus, Panel
 
 def assignments_for(user):
     return Assignment.objects.filter(reviewer=user).select_related(
-        "proposal__call", "proposal__primary_code"
+        "call", "proposal__call", "proposal__primary_code"
     )
 
 
