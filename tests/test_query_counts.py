@@ -1,0 +1,306 @@
+"""Every list and dashboard page runs as many queries for 20 rows as for one.
+
+Each test renders a page for one row and for twenty (another user, call or panel, or the same
+page after adding rows) and compares the queries of a warm request: the first request of
+each pair fills the session and the caches.
+"""
+
+import re
+from collections import Counter
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from grants import decisions, workflow
+from grants.models import Discipline, Role
+from reviews.models import AssignmentRun, Panel
+from tests.factories import make_call, make_proposal, make_user
+from tests.reviews.factories import (
+    make_assignment,
+    make_panel_call,
+    make_review_call,
+    make_reviewer,
+)
+
+ROWS = 20
+SCORES = ("3", "3.5", "4", "4.5", "5")
+PLENTY = {"310000": 90_000_000, "320000": 90_000_000, "330000": 90_000_000, "340000": 90_000_000}
+
+
+def page_queries(client, user, url):
+    """(queries of a warm GET of ``url`` by ``user``, the response)."""
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return captured, response
+
+
+def assert_same_count(one, many):
+    """Equal query counts; otherwise name the statements that ran once per row."""
+    one_count, many_count = len(one), len(many)
+    shapes = Counter(re.sub(r"\b\d+\b", "N", query["sql"]) for query in many)
+    repeated = [f"{n} × {sql[:160]}" for sql, n in shapes.most_common(3) if n > 1]
+    assert one_count == many_count, (
+        f"{one_count} queries for 1 row, {many_count} for {ROWS}; repeated: {repeated}"
+    )
+
+
+# ---- public and applicant pages ---------------------------------------------------------------
+
+
+def test_call_list(client, reference):
+    make_call("first")
+    one, response = page_queries(client, None, "/calls/")
+    assert len(response.context["calls"]) == 1
+    for number in range(ROWS - 1):
+        make_call(f"call-{number}")
+    many, response = page_queries(client, None, "/calls/")
+    assert len(response.context["calls"]) == ROWS
+    assert_same_count(one, many)
+
+
+def applicant_with(rows, call):
+    """An applicant leading ``rows`` drafts and invited into ``rows`` other consortia."""
+    user = make_user(institution="复旦大学")
+    for _ in range(rows):
+        make_proposal(call, user, budget=False)
+        inviter = make_user(institution="浙江大学")
+        proposal = workflow.proposal_create(call=call, lead=inviter)
+        member = workflow.member_add(
+            proposal=proposal,
+            actor=inviter,
+            institution=user.institution,
+            expected_version=proposal.version,
+        )
+        workflow.invitation_send(member=member, actor=inviter, email=user.email)
+    return user
+
+
+def dashboard_items(response, role):
+    (section,) = [s for s in response.context["sections"] if s.role == role]
+    return section.items
+
+
+def test_applicant_dashboard(client, reference):
+    call = make_call(max_led_per_pi=ROWS)
+    one, response = page_queries(client, applicant_with(1, call), "/dashboard/")
+    assert len(dashboard_items(response, "applicant")) == 1 + 1 + 1  # invitation, draft, call
+    many, response = page_queries(client, applicant_with(ROWS, call), "/dashboard/")
+    assert len(dashboard_items(response, "applicant")) == ROWS + ROWS + 1
+    assert_same_count(one, many)
+
+
+# ---- officers' dashboards and lists ---------------------------------------------------------------
+
+
+def test_fund_officer_dashboard(client, reference):
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    make_call("first")
+    one, response = page_queries(client, officer, "/dashboard/")
+    assert len(dashboard_items(response, Role.FUND_OFFICER)) == 1 + 1
+    for number in range(ROWS - 1):
+        make_call(f"call-{number}")
+    many, response = page_queries(client, officer, "/dashboard/")
+    assert len(dashboard_items(response, Role.FUND_OFFICER)) == 1 + ROWS
+    assert_same_count(one, many)
+
+
+def test_provincial_officer_dashboard(client, reference):
+    officer = make_user(roles=[Role.PROVINCIAL_OFFICER], province="330000")
+    make_proposal(make_call("first"), make_user(), partners=[make_user(institution="浙江大学")])
+    one, response = page_queries(client, officer, "/dashboard/")
+    assert len(dashboard_items(response, Role.PROVINCIAL_OFFICER)) == 1
+    for number in range(ROWS - 1):
+        make_call(f"call-{number}")
+    many, response = page_queries(client, officer, "/dashboard/")
+    assert len(dashboard_items(response, Role.PROVINCIAL_OFFICER)) == ROWS
+    assert_same_count(one, many)
+
+
+def test_office_call_list(client, reference):
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    make_call("first")
+    one, response = page_queries(client, officer, "/office/calls/")
+    for number in range(ROWS - 1):
+        make_call(f"call-{number}", status_open=number % 2 == 0)
+    many, response = page_queries(client, officer, "/office/calls/")
+    assert len(response.context["calls"]) == ROWS
+    assert_same_count(one, many)
+
+
+def submitted_call(code, rows):
+    call = make_call(code, max_participations_per_pi=rows + 1)
+    partner = make_user(institution="浙江大学")
+    for number in range(rows):
+        lead = make_user(institution=["复旦大学", "南京大学", "中国科学技术大学"][number % 3])
+        make_proposal(call, lead, partners=[partner], submit=True, title_en=f"P{number}")
+    return call
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?ordering=-total", "?province=330000&ordering=submitted_at", "?discipline=F"]
+)
+def test_office_proposal_list(client, reference, query):
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    submitted_call("one", 1)
+    submitted_call("many", ROWS)
+    one, response = page_queries(client, officer, f"/office/calls/one/proposals/{query}")
+    assert len(response.context["page"]) == 1
+    many, response = page_queries(client, officer, f"/office/calls/many/proposals/{query}")
+    assert len(response.context["page"]) == ROWS
+    assert_same_count(one, many)
+
+
+def test_provincial_proposal_list(client, reference):
+    officer = make_user(roles=[Role.PROVINCIAL_OFFICER], province="330000")
+    submitted_call("one", 1)
+    submitted_call("many", ROWS)
+    one, _ = page_queries(client, officer, "/office/calls/one/proposals/")
+    many, response = page_queries(client, officer, "/office/calls/many/proposals/")
+    assert len(response.context["page"]) == ROWS
+    assert_same_count(one, many)
+
+
+def test_reviewer_pool(client, reference):
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    make_reviewer(disciplines=["F06", "E01"])
+    one, _ = page_queries(client, officer, "/office/reviewers/")
+    for _ in range(ROWS - 1):
+        make_reviewer(institution="北京大学", disciplines=["F06", "E01"])
+    many, response = page_queries(client, officer, "/office/reviewers/")
+    assert len(response.context["page"].object_list) == ROWS
+    assert_same_count(one, many)
+
+
+def test_assignment_page(client, reference):
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    reviewers = [make_reviewer(institution=place) for place in ("武汉大学", "北京大学", "中山大学")]
+
+    def call_with_preview(rows):
+        call, proposals = make_review_call(n_proposals=rows)
+        pairs = [
+            {"proposal": p.pk, "reviewer": r.pk, "affinity": 0.5, "explanation": "F06"}
+            for p in proposals
+            for r in reviewers
+        ]
+        AssignmentRun.objects.create(
+            call=call,
+            created_by=officer,
+            status=AssignmentRun.Status.DONE,
+            progress=100,
+            result={
+                "pairs": pairs,
+                "shortfalls": [],
+                "total": 0.5 * len(pairs),
+                "weakest": 1.5,
+                "complete": True,
+            },
+        )
+        return call
+
+    first, second = call_with_preview(1), call_with_preview(ROWS)
+    one, response = page_queries(client, officer, f"/office/calls/{first.code}/assignment/")
+    assert len(response.context["rows"]) == 1
+    many, response = page_queries(client, officer, f"/office/calls/{second.code}/assignment/")
+    assert len(response.context["rows"]) == ROWS
+    assert_same_count(one, many)
+
+
+def test_ledger(client, reference):
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    first, _, first_officer = make_panel_call(scores=("4",), contributions=PLENTY)
+    second, _, second_officer = make_panel_call(scores=("4",) * ROWS, contributions=PLENTY)
+    decisions.funding_commit(call=first, actor=first_officer)
+    decisions.funding_commit(call=second, actor=second_officer)
+    one, response = page_queries(client, officer, f"/ledger/?call={first.code}")
+    assert len(response.context["schedule"]) == 2  # Shanghai and Zhejiang pay their parts
+    many, response = page_queries(client, officer, f"/ledger/?call={second.code}")
+    assert len(response.context["schedule"]) == 2 * ROWS
+    assert_same_count(one, many)
+
+
+# ---- reviewers and panels -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def reviewers_with_rows(reference):
+    """A reviewer with one assignment and one with twenty, invited or accepted."""
+    call, proposals = make_review_call(n_proposals=ROWS)
+    one = make_reviewer(institution="武汉大学")
+    many = make_reviewer(institution="北京大学")
+    make_assignment(proposals[0], one, accept=False)
+    for number, proposal in enumerate(proposals):
+        make_assignment(proposal, many, accept=number % 2 == 0)
+    return one, many
+
+
+def test_reviewer_dashboard(client, reviewers_with_rows):
+    one_reviewer, many_reviewer = reviewers_with_rows
+    one, response = page_queries(client, one_reviewer, "/dashboard/")
+    assert len(dashboard_items(response, Role.REVIEWER)) == 1
+    many, response = page_queries(client, many_reviewer, "/dashboard/")
+    assert len(dashboard_items(response, Role.REVIEWER)) == ROWS
+    assert_same_count(one, many)
+
+
+def test_reviewer_list(client, reviewers_with_rows):
+    one_reviewer, many_reviewer = reviewers_with_rows
+    one, response = page_queries(client, one_reviewer, "/reviews/")
+    assert len(response.context["items"]) == 1
+    many, response = page_queries(client, many_reviewer, "/reviews/")
+    assert len(response.context["items"]) == ROWS
+    assert_same_count(one, many)
+
+
+def panels_chaired(chair, call, areas):
+    for area in areas:
+        Panel.objects.create(call=call, area=area, name=f"Panel {area.code}", chair=chair)
+
+
+def test_chair_dashboard(client, reference):
+    call = make_call()
+    areas = list(Discipline.objects.order_by("code")[: ROWS + 1])
+    one_chair = make_user(roles=[Role.PANEL_CHAIR])
+    many_chair = make_user(roles=[Role.PANEL_CHAIR])
+    panels_chaired(one_chair, call, areas[:1])
+    panels_chaired(many_chair, call, areas[1:])
+    one, response = page_queries(client, one_chair, "/dashboard/")
+    assert len(dashboard_items(response, Role.PANEL_CHAIR)) == 1
+    many, response = page_queries(client, many_chair, "/dashboard/")
+    assert len(dashboard_items(response, Role.PANEL_CHAIR)) == ROWS
+    assert_same_count(one, many)
+
+
+def test_panel_list(client, reference):
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    chair = make_user(roles=[Role.PANEL_CHAIR])
+    first, second = make_call("first"), make_call("second")
+    areas = list(Discipline.objects.order_by("code")[:ROWS])
+    panels_chaired(chair, first, areas[:1])
+    panels_chaired(chair, second, areas)
+    one, response = page_queries(client, officer, "/office/calls/first/panels/")
+    many, response = page_queries(client, officer, "/office/calls/second/panels/")
+    assert len(response.context["panels"]) == ROWS
+    assert_same_count(one, many)
+
+
+@pytest.mark.parametrize("viewer", ["chair", "fund_officer"])
+def test_panel_page(client, reference, viewer):
+    first, _, _ = make_panel_call(scores=("4",))
+    second, _, _ = make_panel_call(scores=tuple(SCORES[n % len(SCORES)] for n in range(ROWS)))
+    one_panel, many_panel = Panel.objects.get(call=first), Panel.objects.get(call=second)
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    one, response = page_queries(
+        client, one_panel.chair if viewer == "chair" else officer, f"/panels/{one_panel.pk}/"
+    )
+    assert len(response.context["rows"]) == 1
+    many, response = page_queries(
+        client, many_panel.chair if viewer == "chair" else officer, f"/panels/{many_panel.pk}/"
+    )
+    assert len(response.context["rows"]) == ROWS
+    assert_same_count(one, many)
