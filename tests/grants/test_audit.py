@@ -26,5 +26,10 @@ def test_the_admin_shows_the_log_but_cannot_change_it(admin_client, db):
     entry = record(actor=None, action="call.opened")
     assert admin_client.get("/admin/grants/auditentry/").status_code == 200
     assert admin_client.get("/admin/grants/auditentry/add/").status_code == 403
-    assert admin_client.post(f"/admin/grants/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        admin_client.post(
+            f"/admin/grants/auditentry/{entry.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 403
+    )
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
