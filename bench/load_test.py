@@ -187,13 +187,14 @@ def main():
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, help="default: a free port")
+    parser.add_argument("--skip", help="leave out the pages whose path contains this text")
     parser.add_argument("--out")
     args = parser.parse_args()
     os.environ.update(SECRET_KEY=SECRET_KEY)  # the sessions' hash must match the server's
     setup()
     data = seeded()
     keys = sessions(data)
-    plan = mix(data)
+    plan = [entry for entry in mix(data) if not (args.skip and args.skip in entry[3])]
     args.port = args.port or free_port()
     server = start_server(args.port, args.workers)
     try:
@@ -221,7 +222,7 @@ def main():
     text = (
         f"gunicorn {args.workers} sync workers on {HOST}:{args.port}, {args.threads} client "
         f"threads, {args.seconds:.0f} s of mixed traffic then {args.trivial_seconds:.0f} s on "
-        f"the trivial view · {started_on}\n\n"
+        f"the trivial view{f' · without {args.skip}' if args.skip else ''} · {started_on}\n\n"
         + table(header, rows)
         + f"\n\nThe portal's mix runs at {portal_rps / floor_rps:.1%} of the trivial view's "
         "throughput on the same server."

@@ -82,7 +82,7 @@ from grants.models import (
 from grants.models.proposals import ReferenceCounter
 from grants.money import ZERO, allocate
 from grants.permissions import MFA_ROLES
-from reviews import scoring
+from reviews import assignment, scoring
 from reviews.models import (
     Assignment,
     AssignmentRun,
@@ -182,7 +182,6 @@ class Seeder:
         self.counters = {}
         self.stats = Counter()
         self.password = password_hash()
-        self.people = 0
         self.with_totp = set()
         self.totp_secret = encrypt(settings.DEMO_TOTP_SECRET)
 
@@ -262,7 +261,6 @@ class Seeder:
     def person(
         self, email, institution, *, title=User.Title.PROFESSOR, codes=(), keywords="", at=None
     ):
-        self.people += 1
         name = self.rng.choice(SURNAMES) + self.rng.choice(GIVEN)
         user = self.new(
             User,
@@ -845,7 +843,7 @@ class Seeder:
             facts["reviews"] = []
             for index, (reviewer, affinity, why) in enumerate(chosen[: K + declines]):
                 loads[reviewer.pk] += 1
-                item = self.assignment(
+                item = self.assign(
                     call,
                     proposal,
                     facts,
@@ -906,7 +904,7 @@ class Seeder:
         keywords = facts["keywords"]
         for index in found:
             reviewer = self.reviewers[index]
-            affinity, why = assignment_affinity(
+            affinity, why = assignment.affinity(
                 codes, keywords, reviewer["codes"], reviewer["keywords"]
             )
             scored.append((affinity, -index, index, why))
@@ -946,7 +944,7 @@ class Seeder:
                 break
         return found
 
-    def assignment(self, call, proposal, facts, reviewer, affinity, why, started, declined):
+    def assign(self, call, proposal, facts, reviewer, affinity, why, started, declined):
         rng = self.rng
         answered = started + timedelta(days=rng.randint(1, 7), hours=rng.randint(0, 23))
         roll = rng.random()
@@ -1240,7 +1238,6 @@ class Seeder:
             "payments.recorded", paid, self.officer, call=call, after={"year": 1, "province": None}
         )
         self.flush(FundingRound, Decision, AwardShare, Payment, ProvincialConfirmation, AuditEntry)
-        self.outcome = outcome
 
     # ---- finishing ----------------------------------------------------------------------------
 
@@ -1296,12 +1293,6 @@ class Seeder:
             self.seed_funding()
         with self.stage("counters, sequences, statistics"):
             self.finish()
-
-
-def assignment_affinity(codes, keywords, reviewer_codes, reviewer_keywords):
-    from reviews.assignment import affinity
-
-    return affinity(codes, keywords, reviewer_codes, reviewer_keywords)
 
 
 def summary_of(proposal):
