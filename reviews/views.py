@@ -36,7 +36,8 @@ from .ranking import ranked_rows
 def reviewer_home(request):
     items = (
         assignments_for(request.user)
-        .exclude(status=AssignmentStatus.DECLINED)
+        # Declared conflicts leave the list, as the reviewer is told when declaring one.
+        .exclude(status__in=[AssignmentStatus.DECLINED, AssignmentStatus.CONFLICT])
         .order_by("status", "proposal__reference")
     )
     submitted = set(

@@ -5,8 +5,11 @@ The list of pages comes from the URL resolver, so a new page without a row here 
 
 The scenario: an open call; a draft led by a Fudan (Shanghai) PI with an accepted Zhejiang
 partner and a pending Anhui partner; a submitted proposal led by the same PI with the same
-partner. Roles act in the order of ROLES, the ones allowed to change things last, so refused
-attempts run against the same state.
+partner. The submitted proposal is assigned to one reviewer who accepted and to another who
+declared a conflict; a third reviewer has no assignment; a panel has a chair and members. Rows
+keyed "<page> <ownership>" request the same page on another object (the conflicted reviewer's
+own assignment). Roles act in the order of ROLES, the ones allowed to change things last, so
+refused attempts run against the same state.
 """
 
 import pytest
@@ -18,7 +21,7 @@ from tests.factories import make_call, make_proposal, make_user
 from tests.grants.views.matrix_office import OFFICE_ROWS
 from tests.grants.views.matrix_office import extend_scenario as extend_office_scenario
 from tests.matrix_roles import LOGIN, OUTSIDERS, POST_SIGNED_OUT, PROFILE, SIGNED_OUT
-from tests.reviews.matrix_reviews import REVIEW_ROWS
+from tests.reviews.matrix_reviews import CONFLICTED_OWN_ROWS, REVIEW_ROWS
 from tests.reviews.matrix_reviews import extend_scenario as extend_review_scenario
 
 # Third-party and framework pages tested by their own projects.
@@ -59,7 +62,9 @@ def scenario(reference):
         "anonymous": None,
         "incomplete": make_user(complete=False),
         "other_applicant": make_user(institution="南京大学"),
-        "reviewer": make_user(roles=[Role.REVIEWER], institution="武汉大学"),
+        "reviewer_assigned": make_user(roles=[Role.REVIEWER], institution="武汉大学"),
+        "reviewer_unassigned": make_user(roles=[Role.REVIEWER], institution="山东大学"),
+        "reviewer_conflicted": make_user(roles=[Role.REVIEWER], institution="吉林大学"),
         "panel_chair": make_user(roles=[Role.PANEL_CHAIR], institution="清华大学"),
         "officer_other_province": make_user(roles=[Role.PROVINCIAL_OFFICER], province="340000"),
         "officer_same_province": make_user(roles=[Role.PROVINCIAL_OFFICER], province="310000"),
@@ -87,7 +92,10 @@ ROLES = [
     "anonymous",
     "incomplete",
     "other_applicant",
-    "reviewer",
+    "reviewer_unassigned",
+    "reviewer_conflicted",
+    "reviewer_assigned",
+    "panel_member",
     "panel_chair",
     "officer_other_province",
     "officer_same_province",
@@ -243,11 +251,14 @@ MATRIX = {
 # Each area keeps its own rows and scenario additions beside its tests.
 MATRIX.update(OFFICE_ROWS)
 MATRIX.update(REVIEW_ROWS)
+MATRIX.update(CONFLICTED_OWN_ROWS)
 SCENARIO_EXTENSIONS = [extend_office_scenario, extend_review_scenario]
 
 
 def test_every_page_is_in_the_matrix():
-    missing = sorted(set(our_url_names()) - set(MATRIX))
+    # A row's key is the URL's name, optionally followed by a space and the ownership it tests.
+    covered = {key.split(" ")[0] for key in MATRIX}
+    missing = sorted(set(our_url_names()) - covered)
     assert not missing, f"pages without a row in the permission matrix: {missing}"
 
 

@@ -2,12 +2,15 @@
 
 from grants.models import Discipline, Proposal, Role, Screening
 from reviews import pool, workflow
-from reviews.models import AssignmentRun
+from reviews.models import AssignmentRun, ConflictKind
 from tests.matrix_roles import PROFILE, SIGNED_OUT
 from tests.reviews.factories import make_reviewer
 
 NOT_FOUND = {
     "other_applicant": 404,
+    "reviewer_unassigned": 404,
+    "reviewer_conflicted": 404,
+    "panel_member": 404,
     "panel_chair": 404,
     "officer_other_province": 404,
     "officer_same_province": 404,
@@ -15,24 +18,42 @@ NOT_FOUND = {
     "partner": 404,
     "lead": 404,
 }
+# Everyone holding the reviewer role has a reviewer's home and settings; the chair is one too.
+REVIEWERS = {
+    **SIGNED_OUT,
+    "*": 403,
+    "reviewer_unassigned": 200,
+    "reviewer_conflicted": 200,
+    "reviewer_assigned": 200,
+    "panel_member": 200,
+    "panel_chair": 200,
+}
 OFFICE_ONLY = {**SIGNED_OUT, "*": 403, "fund_officer": 200}
 OFFICE_POST = {**SIGNED_OUT, "*": 403, "fund_officer": 302}
 
 
 def extend_scenario(users, values):
-    """The submitted proposal is screened eligible and assigned to the scenario's reviewer, who
-    accepted; an F panel is chaired by the scenario's chair; a solver run is queued; an expert
-    has a pending invitation to the reviewer pool."""
+    """The submitted proposal is screened eligible and assigned to two reviewers: one accepted,
+    the other declared a conflict. An F panel is chaired by the scenario's chair with the panel
+    member among its members; a solver run is queued; an expert has a pending invitation to
+    the reviewer pool."""
     from grants.models import Call
 
     proposal = Proposal.objects.get(pk=values["submitted"])
     Proposal.objects.filter(pk=proposal.pk).update(screening=Screening.ELIGIBLE)
     call = Call.objects.get(code=values["call"])
     officer = users["fund_officer"]
-    reviewer = users["reviewer"]
+    reviewer = users["reviewer_assigned"]
     item = workflow.assignment_add(proposal=proposal, reviewer=reviewer, actor=officer)
     workflow.assignment_accept(assignment=item, reviewer=reviewer, no_conflict=True)
+    conflicted = workflow.assignment_add(
+        proposal=proposal, reviewer=users["reviewer_conflicted"], actor=officer
+    )
+    workflow.assignment_declare_conflict(
+        assignment=conflicted, reviewer=users["reviewer_conflicted"], kind=ConflictKind.COAUTHOR
+    )
     members = [make_reviewer(institution=place) for place in ["北京大学", "中山大学", "四川大学"]]
+    users["panel_member"] = members[0]
     panel = workflow.panel_create(
         call=call,
         area=Discipline.objects.get(code="F"),
@@ -42,7 +63,13 @@ def extend_scenario(users, values):
         actor=officer,
     )
     run = AssignmentRun.objects.create(call=call, created_by=officer)
-    values.update(assignment=item.pk, panel=panel.pk, entry=panel.entries.get().pk, run=run.pk)
+    values.update(
+        assignment=item.pk,
+        conflicted_assignment=conflicted.pk,
+        panel=panel.pk,
+        entry=panel.entries.get().pk,
+        run=run.pk,
+    )
     users["panel_chair"].role_grants.get_or_create(role=Role.REVIEWER)
     # A pending expert invitation to the reviewer pool.
     expert_token = pool.expert_invitation_send(
@@ -58,42 +85,42 @@ REVIEW_ROWS = {
     "reviewer_home": (
         "get",
         "/reviews/",
-        {**SIGNED_OUT, "*": 403, "reviewer": 200, "panel_chair": 200},
+        REVIEWERS,
     ),
     "review_invitation": (
         "get",
         "/reviews/{assignment}/",
-        {**SIGNED_OUT, **NOT_FOUND, "reviewer": 302},
+        {**SIGNED_OUT, **NOT_FOUND, "reviewer_assigned": 302},
     ),
     "review_accept": (
         "post",
         "/reviews/{assignment}/accept/",
-        {**SIGNED_OUT, **NOT_FOUND, "reviewer": 302},
+        {**SIGNED_OUT, **NOT_FOUND, "reviewer_assigned": 302},
     ),
     "review_decline": (
         "post",
         "/reviews/{assignment}/decline/",
-        {**SIGNED_OUT, **NOT_FOUND, "reviewer": 302},
+        {**SIGNED_OUT, **NOT_FOUND, "reviewer_assigned": 302},
     ),
     "review_conflict": (
         "post",
         "/reviews/{assignment}/conflict/",
-        {**SIGNED_OUT, **NOT_FOUND, "reviewer": 302},
+        {**SIGNED_OUT, **NOT_FOUND, "reviewer_assigned": 302},
     ),
     "review_form": (
         "get",
         "/reviews/{assignment}/review/",
-        {**SIGNED_OUT, **NOT_FOUND, "reviewer": 200},
+        {**SIGNED_OUT, **NOT_FOUND, "reviewer_assigned": 200},
     ),
     "review_pdf": (
         "get",
         "/reviews/{assignment}/pdf/",
-        {**SIGNED_OUT, **NOT_FOUND, "reviewer": 200},
+        {**SIGNED_OUT, **NOT_FOUND, "reviewer_assigned": 200},
     ),
     "review_narrative": (
         "get",
         "/reviews/{assignment}/narrative/",
-        {**SIGNED_OUT, **NOT_FOUND, "reviewer": 404},
+        {**SIGNED_OUT, **NOT_FOUND, "reviewer_assigned": 404},
     ),
     "assignment_page": ("get", "/office/calls/{call}/assignment/", OFFICE_ONLY),
     "assignment_run": ("post", "/office/calls/{call}/assignment/run/", OFFICE_POST),
@@ -108,6 +135,7 @@ REVIEW_ROWS = {
         {
             **SIGNED_OUT,
             "*": 404,
+            "panel_member": 200,
             "panel_chair": 200,
             "fund_officer": 200,
         },
@@ -118,6 +146,7 @@ REVIEW_ROWS = {
         {
             **SIGNED_OUT,
             "*": 404,
+            "panel_member": 403,
             "panel_chair": 302,
             "fund_officer": 403,
         },
@@ -125,7 +154,7 @@ REVIEW_ROWS = {
     "panel_lock": (
         "post",
         "/panels/{panel}/lock/",
-        {**SIGNED_OUT, "*": 404, "panel_chair": 302, "fund_officer": 403},
+        {**SIGNED_OUT, "*": 404, "panel_member": 403, "panel_chair": 302, "fund_officer": 403},
     ),
     "reviewer_pool": ("get", "/office/reviewers/", OFFICE_ONLY),
     # Posted empty, the invitation form comes back with its errors.
@@ -144,6 +173,46 @@ REVIEW_ROWS = {
     "reviewer_settings": (
         "get",
         "/reviews/settings/",
-        {**SIGNED_OUT, "*": 403, "reviewer": 200, "panel_chair": 200},
+        REVIEWERS,
+    ),
+}
+
+
+# The conflicted reviewer's own assignment, after the conflict was declared: it is theirs, so
+# they are not told it does not exist, but nothing of the proposal opens and it cannot be
+# answered again. For everyone else it does not exist. Keyed "<page> <ownership>": the page
+# name before the space is the URL's.
+CONFLICTED = {**SIGNED_OUT, "*": 404}
+CONFLICTED_OWN_ROWS = {
+    "review_invitation conflict_declared": (
+        "get",
+        "/reviews/{conflicted_assignment}/",
+        {**CONFLICTED, "reviewer_conflicted": 200},
+    ),
+    "review_accept conflict_declared": (
+        "post",
+        "/reviews/{conflicted_assignment}/accept/",
+        {**CONFLICTED, "reviewer_conflicted": 302},
+    ),
+    "review_decline conflict_declared": (
+        "post",
+        "/reviews/{conflicted_assignment}/decline/",
+        {**CONFLICTED, "reviewer_conflicted": 302},
+    ),
+    "review_conflict conflict_declared": (
+        "post",
+        "/reviews/{conflicted_assignment}/conflict/",
+        {**CONFLICTED, "reviewer_conflicted": 302},
+    ),
+    "review_form conflict_declared": (
+        "get",
+        "/reviews/{conflicted_assignment}/review/",
+        CONFLICTED,
+    ),
+    "review_pdf conflict_declared": ("get", "/reviews/{conflicted_assignment}/pdf/", CONFLICTED),
+    "review_narrative conflict_declared": (
+        "get",
+        "/reviews/{conflicted_assignment}/narrative/",
+        CONFLICTED,
     ),
 }
