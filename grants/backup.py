@@ -224,9 +224,20 @@ def import_call(folder) -> dict:
     connection.check_constraints()
     _reset_sequences(counts)
     for path in payload["files"]:
-        with open(folder / ATTACHMENTS / path, "rb") as source:
-            default_storage.save(path, source)
+        _restore_attachment(path, folder / ATTACHMENTS / path)
     return {**counts, "attachments": len(payload["files"])}
+
+
+def _restore_attachment(path, backed_up):
+    """Put a file back under its own name in the storage (local disk or object storage): the
+    restored rows refer to it by that name. The database was empty, so a file already there
+    belongs to nothing, and the backup's copy replaces it rather than landing beside it."""
+    if default_storage.exists(path):
+        default_storage.delete(path)
+    with open(backed_up, "rb") as source:
+        saved = default_storage.save(path, source)
+    if saved != path:
+        raise BackupError(f"the storage kept {path} as {saved}")
 
 
 def _reset_sequences(counts):

@@ -54,6 +54,35 @@ def database_from_url(url):
     raise ValueError(f"DATABASE_URL scheme {parts.scheme!r} is not supported")
 
 
+def object_storage_from_env():
+    """The uploads' storage in an S3-compatible bucket (Amazon S3, MinIO, Aliyun OSS, Tencent
+    COS) named by AWS_STORAGE_BUCKET_NAME.
+
+    The objects stay private and no link to them is ever handed out: the permission-checked
+    views read them through the storage API and pass them on, as they do with local files.
+    """
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env("AWS_S3_REGION_NAME") or None,
+            # MinIO usually wants "path"; Aliyun OSS and Tencent COS want "virtual".
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE") or None,
+            # Unset keys leave boto3 to its own chain (instance roles, ~/.aws).
+            "access_key": env("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY") or None,
+            "default_acl": "private",
+            # Names are random (grants/uploads.py), so a clash means a restore, which must keep
+            # the name the database refers to.
+            "file_overwrite": True,
+            # A download is buffered while it is passed on: above 2 MB in a temporary file
+            # rather than in the worker's memory (PDFs may have 20 MB).
+            "max_memory_size": 2 * 1024 * 1024,
+        },
+    }
+
+
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = env("SECRET_KEY") or (
     "dev-only-insecure-key-for-local-development-never-used-in-production" if DEBUG else ""
@@ -122,6 +151,14 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(env("DATABASE_URL", "sqlite:///db.sqlite3"))}
+# A read replica of the primary takes the reports' heavy reads (portal/db_router.py).
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **database_from_url(env("DATABASE_REPLICA_URL")),
+        # Tests read the replica through the primary's test database: nothing to create.
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["portal.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "grants.User"
 
@@ -180,6 +217,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# With several app servers the uploads must live where all of them reach: S3-compatible object
+# storage when a bucket is named (see object_storage_from_env).
+if env("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = object_storage_from_env()
 
 # E-mail: printed to the console in development, SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "YRD Joint Fund <noreply@yrd-fund.example.org>")
@@ -198,6 +239,18 @@ else:
 # Background work: Django's task API with the database backend, so no broker is needed.
 TASKS = {"default": {"BACKEND": env("TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
+# Behind a load balancer every app server must see the same cache: allauth counts failed
+# logins and other rate limits in it, and a per-process cache would give each server its own
+# quota. Redis when REDIS_URL is set; this process's memory otherwise (one server, development).
+if env("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("REDIS_URL"),
+        }
+    }
+
+# Sessions are kept in the database (Django's default), so any app server can serve any request.
 # Sessions end after two idle hours: the clock restarts on every request.
 SESSION_COOKIE_AGE = int(env("SESSION_IDLE_SECONDS", str(2 * 60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True

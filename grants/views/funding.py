@@ -23,6 +23,7 @@ from grants.permissions import (
     role_required,
 )
 from grants.workflow import WorkflowError
+from portal.db_router import reading_from_replica
 
 
 def _office_call(code):
@@ -181,6 +182,7 @@ def _ledger_scope(request):
 
 
 @login_required
+@reading_from_replica()
 def ledger_page(request):
     provinces, calls, selected = _ledger_scope(request)
     rows = decisions.ledger(calls, provinces)
@@ -246,6 +248,7 @@ def _schedule(calls, provinces):
 
 
 @login_required
+@reading_from_replica()
 def ledger_csv(request):
     """One row per province for the provinces' finance systems; UTF-8 with BOM for Excel."""
     provinces, calls, selected = _ledger_scope(request)
@@ -271,6 +274,7 @@ def ledger_csv(request):
 
 
 @login_required
+@reading_from_replica()
 def ledger_pdf(request):
     provinces, calls, selected = _ledger_scope(request)
     rows = tuple(
