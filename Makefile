@@ -32,11 +32,13 @@ run: messages
 		$(PY) manage.py db_worker & \
 		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# The browser journeys (tests/e2e) drive Debian's Chromium, never a downloaded browser.
+# The browser journeys (tests/e2e) drive Debian's Chromium, never a downloaded browser, and
+# check each page with axe-core, pinned in tests/e2e/package-lock.json.
 test: messages
 	@test -x /usr/bin/chromium || { \
 		echo "Installing Chromium for the browser journeys"; \
 		apt-get update -qq && apt-get install -y chromium; }
+	@test -d tests/e2e/node_modules || npm ci --prefix tests/e2e --no-audit --no-fund
 	$(PY) -m pytest
 
 lint: install

@@ -224,3 +224,49 @@ _PAST_THE_EDGE = """() => {
 def past_the_edge(page):
     """What makes a page wider than the window, to say so when a layout test fails."""
     return page.evaluate(_PAST_THE_EDGE)
+
+
+# ---- accessibility --------------------------------------------------------------------------
+
+AXE_SCRIPT = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+# A same-origin address the browser fetches axe from: the Content-Security-Policy allows scripts
+# from the site only, and the route below answers it from the copy npm installed.
+AXE_PATH = "/__axe__/axe.min.js"
+SERIOUS = {"serious", "critical"}
+
+
+@pytest.fixture
+def axe(live_server):
+    """``axe(page)`` runs axe-core on the page and returns its serious and critical violations."""
+    if not AXE_SCRIPT.exists():
+        pytest.fail("axe-core is missing: `make test` installs it (npm ci --prefix tests/e2e)")
+    routed = set()
+
+    def check(page):
+        if page.context not in routed:
+            page.context.route(
+                f"**{AXE_PATH}",
+                lambda route: route.fulfill(path=AXE_SCRIPT, content_type="application/javascript"),
+            )
+            routed.add(page.context)
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.add_script_tag(url=f"{live_server.url}{AXE_PATH}")
+        results = page.evaluate(
+            "axe.run(document, {resultTypes: ['violations']})"
+            ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+            " targets: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.failureSummary"
+            ".split('\\n').slice(1).join(' '))})))"
+        )
+        return [violation for violation in results if violation["impact"] in SERIOUS]
+
+    return check
+
+
+def describe_violations(found):
+    """One line per failing element, grouped by page and rule, for a readable failure."""
+    lines = []
+    for where, violations in found.items():
+        for violation in violations:
+            lines.append(f"{where}: [{violation['impact']}] {violation['id']}: {violation['help']}")
+            lines.extend(f"    {target}" for target in violation["targets"][:8])
+    return "\n".join(lines)

@@ -26,7 +26,8 @@ def test_call_page_shows_rules_and_deadline_in_beijing_time(client, reference):
     assert "Beijing time" in page.text and "¥3,000,000.00" in page.text
     from django.utils import timezone
 
-    assert timezone.localtime(call.closes_at).strftime("%Y-%m-%d %H:%M") in page.text
+    closes = timezone.localtime(call.closes_at)
+    assert f"{closes.day} {closes:%B %Y, %H:%M}" in page.text  # 27 November 2026, 17:00
 
 
 def test_proposal_pdf_has_chinese_title_reference_and_province_totals(client, reference):

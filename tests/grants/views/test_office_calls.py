@@ -321,7 +321,7 @@ def test_extending_the_deadline_is_recorded_and_emailed_to_leads_of_drafts(
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["draft.lead@example.org", "returned.lead@example.org"]
-    assert "2030-01-15 16:00" in message.body and "Server outage" in message.body
+    assert "2030年1月15日 16:00" in message.body and "Server outage" in message.body
     assert "截止" in message.subject or "Deadline extended" in message.subject
     page = office.get("/office/calls/live/")
     assert "Server outage on the last day." in page.text
