@@ -196,7 +196,7 @@ MATRIX = {
             **POST_SIGNED_OUT,
             **OUTSIDERS,
             "partner": 403,
-            "lead": 302,
+            "lead": 200,  # posted empty: the page again, the error beside the field
         },
     ),
     "member_invite": (
@@ -206,7 +206,7 @@ MATRIX = {
             **POST_SIGNED_OUT,
             **OUTSIDERS,
             "partner": 403,
-            "lead": 302,
+            "lead": 200,  # posted empty: the page again, the error beside the field
         },
     ),
     "member_revoke": (

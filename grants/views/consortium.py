@@ -20,6 +20,12 @@ def consortium(request, pk):
     proposal = get_proposal(request.user, pk)
     if not is_consortium_pi(request.user, proposal):
         return redirect("proposal_detail", pk=pk)
+    return _consortium_page(request, proposal)
+
+
+def _consortium_page(request, proposal, add_form=None, invite_form=None, invited_member=None):
+    """The consortium page; a refused form comes back bound, its error beside the field and
+    what was typed still in it."""
     members = proposal.members.select_related("institution__province", "pi").prefetch_related(
         "invitations"
     )
@@ -30,8 +36,9 @@ def consortium(request, pk):
             "proposal": proposal,
             "members": members,
             "is_lead": proposal.lead_id == request.user.pk,
-            "add_form": MemberAddForm(initial={"version": proposal.version}),
-            "invite_form": InvitationForm(),
+            "add_form": add_form or MemberAddForm(initial={"version": proposal.version}),
+            "invite_form": invite_form,
+            "invited_member": invited_member,
         },
     )
 
@@ -42,20 +49,19 @@ def member_add(request, pk):
     proposal = get_proposal(request.user, pk)
     require_lead(request.user, proposal)
     form = MemberAddForm(request.POST)
-    if form.is_valid():
-        try:
-            workflow.member_add(
-                proposal=proposal,
-                actor=request.user,
-                institution=form.cleaned_data["institution"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except workflow.WorkflowError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Partner institution added. Now invite its PI."))
-    else:
-        messages.error(request, _("Choose an institution from the list."))
+    if not form.is_valid():
+        return _consortium_page(request, proposal, add_form=form)
+    try:
+        workflow.member_add(
+            proposal=proposal,
+            actor=request.user,
+            institution=form.cleaned_data["institution"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except workflow.WorkflowError as error:
+        form.add_error("institution", error.message)
+        return _consortium_page(request, proposal, add_form=form)
+    messages.success(request, _("Partner institution added. Now invite its PI."))
     return redirect("consortium", pk=pk)
 
 
@@ -72,19 +78,20 @@ def _member(request, pk, member_pk):
 def member_invite(request, pk, member_pk):
     member = _member(request, pk, member_pk)
     form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.invitation_send(
+                member=member, actor=request.user, email=form.cleaned_data["email"]
+            )
+        except workflow.WorkflowError as error:
+            form.add_error("email", error.message)
     if not form.is_valid():
-        messages.error(request, _("Enter a valid e-mail address for the partner PI."))
-        return redirect("consortium", pk=pk)
-    try:
-        workflow.invitation_send(
-            member=member, actor=request.user, email=form.cleaned_data["email"]
+        return _consortium_page(
+            request, member.proposal, invite_form=form, invited_member=member.pk
         )
-    except workflow.WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
-        )
+    messages.success(
+        request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+    )
     return redirect("consortium", pk=pk)
 
 
