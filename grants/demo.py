@@ -167,12 +167,15 @@ def seed_people():
 
 
 def seed_authenticators():
-    """Staff roles must sign in with a second factor: every such demo account gets an
-    authenticator app on the published DEMO_TOTP_SECRET, so testers and scripts can compute
-    the codes."""
+    """Staff roles and the admin must sign in with a second factor: every such demo account
+    gets an authenticator app on the published DEMO_TOTP_SECRET, so testers and scripts can
+    compute the codes."""
+    from django.db.models import Q
+
     from .permissions import MFA_ROLES
 
-    for user in User.objects.filter(role_grants__role__in=MFA_ROLES).distinct():
+    must_have_one = Q(role_grants__role__in=MFA_ROLES) | Q(is_staff=True) | Q(is_superuser=True)
+    for user in User.objects.filter(must_have_one).distinct():
         user_totp_set(user=user, secret=settings.DEMO_TOTP_SECRET)
 
 

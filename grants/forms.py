@@ -91,6 +91,33 @@ class DisciplineCodeField(forms.CharField):
         return discipline
 
 
+class NarrativePdfInput(forms.ClearableFileInput):
+    """Links the stored PDF through its permission-checked download page: attachments have no
+    public URL (MEDIA_URL is None), so the stock widget's ``value.url`` would fail."""
+
+    def is_initial(self, value):
+        return bool(value and getattr(value, "instance", None) and value.name)
+
+    def format_value(self, value):
+        if not self.is_initial(value):
+            return None
+        from django.urls import reverse
+
+        proposal = value.instance
+        return StoredFile(
+            url=reverse("narrative_download", args=[proposal.pk]),
+            name=proposal.narrative_pdf_name or "narrative.pdf",
+        )
+
+
+class StoredFile:
+    def __init__(self, *, url, name):
+        self.url, self.name = url, name
+
+    def __str__(self):
+        return self.name
+
+
 class ProposalForm(forms.ModelForm):
     """Every field of a draft is optional: a draft saves with whatever the user has so far;
     the eligibility checklist says what is still missing."""
@@ -128,7 +155,7 @@ class ProposalForm(forms.ModelForm):
             "section_other": forms.Textarea(attrs={"rows": 4}),
             "other_funding": forms.RadioSelect,
             "other_funding_details": forms.Textarea(attrs={"rows": 3}),
-            "narrative_pdf": forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+            "narrative_pdf": NarrativePdfInput(attrs={"accept": "application/pdf"}),
         }
         help_texts = {
             "keywords": _("3 to 5 keywords, separated by commas."),

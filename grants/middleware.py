@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
@@ -36,15 +37,18 @@ MFA_SETUP_PAGES = frozenset(
 
 
 class MfaRequiredMiddleware:
-    """Fund officers, provincial officers, reviewers and panel chairs add a second factor
-    before anything else; applicants may add one but need not."""
+    """Fund officers, provincial officers, reviewers, panel chairs and everyone who may open
+    the Django admin add a second factor before anything else; applicants may add one but
+    need not."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path_info == reverse("admin:login"):
+            return redirect_to_portal_sign_in(request)
         user = request.user
-        if user.is_authenticated and needs_mfa_setup(user):
+        if user.is_authenticated and needs_second_factor(user):
             if not is_mfa_setup_page(request.path_info):
                 url = reverse("mfa_activate_totp")
                 if getattr(request, "htmx", False):
@@ -53,6 +57,30 @@ class MfaRequiredMiddleware:
             # base.html explains why these are the only pages open.
             request.mfa_setup_required = True
         return self.get_response(request)
+
+
+def needs_second_factor(user):
+    if needs_mfa_setup(user):
+        return True
+    # The admin edits every row, roles included: as weighty as any staff role, without one.
+    return (user.is_staff or user.is_superuser) and not has_second_factor(user)
+
+
+def has_second_factor(user):
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(
+        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
+
+
+def redirect_to_portal_sign_in(request):
+    """The admin's own sign-in form takes the password alone; the portal's asks for the
+    second factor too, so the admin signs in there (and comes back when already in)."""
+    if request.user.is_authenticated:
+        return redirect("admin:index")
+    # allauth's sign-in checks that "next" stays on this site.
+    return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
 
 
 def is_mfa_setup_page(path):

@@ -197,6 +197,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "YRD Joint Fund"
 # Browsers treat http://127.0.0.1 as secure, the WebAuthn library does not.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# TOTP secrets and recovery seeds are encrypted in the database (grants/mfa.py), with a key
+# derived from MFA_ENCRYPTION_KEY, or from SECRET_KEY when that is unset.
+MFA_ADAPTER = "grants.mfa.EncryptingMFAAdapter"
+MFA_ENCRYPTION_KEY = env("MFA_ENCRYPTION_KEY")
 # The base32 secret seed_demo gives the demo's staff accounts (see README.md, "Security").
 DEMO_TOTP_SECRET = env("DEMO_TOTP_SECRET", "JBSWY3DPEHPK3PXP")
 

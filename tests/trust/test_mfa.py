@@ -160,3 +160,114 @@ def test_readme_recipe_computes_the_code_allauth_expects(settings):
     before = totp_code(settings.DEMO_TOTP_SECRET)
     printed = subprocess.run([sys.executable, "-c", recipe], capture_output=True, text=True)
     assert printed.stdout.strip() in {before, totp_code(settings.DEMO_TOTP_SECRET)}
+
+
+# ---- the Django admin -------------------------------------------------------------------------
+
+
+def admin_user(**flags):
+    """A user with no portal role who may open the Django admin."""
+    user = make_user()
+    for flag, value in flags.items():
+        setattr(user, flag, value)
+    user.save(update_fields=list(flags))
+    return user
+
+
+@pytest.mark.parametrize(
+    "flags", [{"is_superuser": True, "is_staff": True}, {"is_staff": True}, {"is_superuser": True}]
+)
+def test_admin_without_a_second_factor_is_sent_to_set_one_up(client, reference, flags):
+    client.force_login(admin_user(**flags))
+    for path in ["/admin/", "/admin/grants/user/", "/dashboard/"]:
+        assert client.get(path)["Location"] == SETUP, path
+
+
+def test_admin_with_an_authenticator_app_opens_the_admin(client, reference):
+    user = admin_user(is_superuser=True, is_staff=True)
+    user_totp_set(user=user, secret=TOTP_SECRET)
+    client.force_login(user)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_admin_signs_in_through_the_portal_which_asks_for_the_code(client, reference):
+    user = admin_user(is_superuser=True, is_staff=True)
+    user_totp_set(user=user, secret=TOTP_SECRET)
+    # The admin's own form would take the password alone.
+    response = client.get("/admin/login/?next=/admin/grants/user/")
+    assert response["Location"] == "/accounts/login/?next=/admin/grants/user/"
+    response = client.post("/admin/login/", {"username": user.email, "password": PASSWORD})
+    assert response["Location"].startswith("/accounts/login/")
+    assert client.get("/admin/")["Location"].startswith("/admin/login/")
+    response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    client.post(response["Location"], {"code": totp_code(TOTP_SECRET)})
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/login/")["Location"] == "/admin/"
+
+
+# ---- secrets encrypted at rest ----------------------------------------------------------------
+
+
+def stored_secret(user):
+    return Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
+
+
+def test_the_totp_secret_is_stored_encrypted_and_sign_in_still_works(client, reference):
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    stored = stored_secret(officer)
+    assert stored.startswith("fernet:") and TOTP_SECRET not in stored
+    row = Authenticator.objects.filter(user=officer).values_list("data", flat=True).get()
+    assert TOTP_SECRET not in str(row)
+    assert sign_in(client, officer.email)["Location"] == "/dashboard/"
+
+
+def test_a_secret_activated_on_allauths_page_is_stored_encrypted(client, reference):
+    user = staff_without_second_factor(Role.REVIEWER)
+    client.force_login(user)
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD, "next": SETUP})
+    page = client.get(SETUP).text
+    secret = re.search(r'value="([A-Z2-7]{32})"', page).group(1)
+    assert client.post(SETUP, {"code": totp_code(secret)}).status_code == 302
+    assert secret not in stored_secret(user)
+    seed = Authenticator.objects.get(user=user, type=Authenticator.Type.RECOVERY_CODES)
+    assert seed.data["seed"].startswith("fernet:")
+
+
+def test_the_same_secret_encrypts_differently_each_time(reference):
+    first, second = make_user(roles=[Role.REVIEWER]), make_user(roles=[Role.REVIEWER])
+    assert stored_secret(first) != stored_secret(second)
+
+
+def test_a_secret_stored_before_encryption_still_signs_in(client, reference):
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    Authenticator.objects.filter(user=officer, type=Authenticator.Type.TOTP).update(
+        data={"secret": TOTP_SECRET}
+    )
+    assert sign_in(client, officer.email)["Location"] == "/dashboard/"
+
+
+def test_a_dedicated_key_lets_secret_key_change(client, reference, settings):
+    settings.MFA_ENCRYPTION_KEY = "a long random key kept beside SECRET_KEY"
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    settings.SECRET_KEY = "a brand new secret key after a rotation"
+    assert sign_in(client, officer.email)["Location"] == "/dashboard/"
+
+
+def test_secret_key_fallbacks_keep_secrets_readable_through_a_rotation(client, reference, settings):
+    settings.MFA_ENCRYPTION_KEY = ""
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a brand new secret key after a rotation"
+    assert sign_in(client, officer.email)["Location"] == "/dashboard/"
+
+
+def test_a_wrong_key_is_reported_as_misconfiguration_not_as_a_wrong_code(reference, settings):
+    from allauth.mfa.utils import decrypt
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.MFA_ENCRYPTION_KEY = "the key the secrets were encrypted with"
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    settings.MFA_ENCRYPTION_KEY = "some other key"
+    with pytest.raises(ImproperlyConfigured, match="MFA_ENCRYPTION_KEY"):
+        decrypt(stored_secret(officer))
