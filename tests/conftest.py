@@ -20,6 +20,17 @@ def reference(db):
 
 
 @pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser, with the authenticator app the admin requires of anyone who
+    may open it (grants/middleware.py)."""
+    from grants.accounts import user_totp_set
+    from tests.factories import TOTP_SECRET
+
+    user_totp_set(user=admin_user, secret=TOTP_SECRET)
+    return admin_user
+
+
+@pytest.fixture
 def user_factory(reference):
     return make_user
 
