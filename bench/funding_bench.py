@@ -3,12 +3,13 @@
     DATABASE_URL=sqlite:////tmp/scale.sqlite3 .venv/bin/python bench/funding_bench.py
 
 The requests are the seeded proposals' own: each submitted proposal's request per province,
-from its frozen snapshot as grants.decisions.requested_by_province reads it, repeated with
+as frozen at submission (Proposal.requested_by_province, what grants.decisions.requests_for
+reads), repeated with
 new keys until there are ``--requests`` of them; one in seven is below threshold. The pools
 hold about a fifth of the total asked, split 30/25/25/20 as the provinces contribute. Each
 funding model is timed ``--runs`` times (p50 and the slowest). Then, for comparison, the
-whole of grants.decisions.simulate_call on the seeded main call: its locked ranking read and
-scored from the database, the requests built and the simulation run.
+whole of grants.decisions.simulate_call on the seeded main call: its locked ranking read with
+the stored scores, the requests built and the simulation run.
 """
 
 from __future__ import annotations
@@ -24,14 +25,14 @@ TARGET_S = 1.0
 
 def requests(count):
     from grants import funding
-    from grants.decisions import requested_by_province
     from grants.models import Proposal, ProposalStatus
+    from grants.snapshots import frozen_requests
 
     started = time.perf_counter()
     asked = [
-        (proposal.reference, requested_by_province(proposal)[0])
+        (proposal.reference, frozen_requests(proposal))
         for proposal in Proposal.objects.exclude(status=ProposalStatus.DRAFT)
-        .only("pk", "reference", "snapshot")
+        .only("pk", "reference", "requested_by_province")
         .order_by("reference")
         .iterator(chunk_size=500)
     ]
@@ -112,7 +113,7 @@ def main():
     )
     header = ["what", "proposals", "p50 s", "slowest s", f"< {TARGET_S:.0f} s", "outcome"]
     text = (
-        f"{started_on}\n\nRequests built from {distinct:,} seeded snapshots in "
+        f"{started_on}\n\nRequests built from {distinct:,} seeded proposals' frozen amounts in "
         f"{build_seconds:.1f} s (not included below).\n\n" + table(header, rows)
     )
     report("Funding simulation", text, args.out)

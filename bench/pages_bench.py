@@ -39,6 +39,12 @@ def pages(data):
             office + "?status=submitted&screening=eligible&ordering=title",
         ),
         ("… page 200", data.officer, office + "?page=200"),
+        ("… sorted by review score", data.officer, office + "?ordering=-score"),
+        (
+            "… review score 3.5 to 4, by score",
+            data.officer,
+            office + "?score_min=3.5&score_max=4&ordering=score",
+        ),
         ("provincial officer's proposal list", data.provincial, office),
         ("proposal detail (fund office)", data.officer, f"/office/proposals/{data.proposal.pk}/"),
         ("proposal detail (lead PI)", data.lead, f"/proposals/{data.proposal.pk}/"),
@@ -58,6 +64,11 @@ def pages(data):
             data.officer,
             f"/panels/{data.largest_panel.pk}/",
         ),
+        (
+            "panel ranking, largest, page 20",
+            data.officer,
+            f"/panels/{data.largest_panel.pk}/?page=20",
+        ),
         ("ledger, all calls", data.officer, "/ledger/"),
         ("ledger, decided call", data.officer, f"/ledger/?call={decided}"),
         ("ledger (provincial officer)", data.provincial, "/ledger/"),
@@ -65,6 +76,23 @@ def pages(data):
         ("assignment page", data.officer, f"/office/calls/{main}/assignment/"),
         ("funding page, decided call", data.officer, f"/office/calls/{decided}/funding/"),
         ("funding simulation page, main call", data.officer, f"/office/calls/{main}/funding/"),
+        (
+            "funding simulation, further places (page 40)",
+            data.officer,
+            f"/office/calls/{main}/funding/?rest=40",
+        ),
+        (
+            "assignment page, declined, short of reviewers",
+            data.officer,
+            f"/office/calls/{main}/assignment/?status=declined&short=1",
+        ),
+        ("assignment page, page 300", data.officer, f"/office/calls/{main}/assignment/?page=300"),
+        (
+            "assignment page, reference search and reviewer search",
+            data.officer,
+            f"/office/calls/{main}/assignment/?q={data.proposal.reference}&who=F06",
+        ),
+        ("ledger, decided call, schedule page 5", data.officer, f"/ledger/?call={decided}&page=5"),
     ]
 
 
@@ -96,7 +124,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--slow-runs", type=int, default=3, help="runs of pages over 1 s")
-    parser.add_argument("--only", help="run the pages whose label contains this text")
+    parser.add_argument(
+        "--only",
+        action="append",
+        help="run the pages whose label contains this text (repeat for several)",
+    )
     parser.add_argument("--out", help="append the markdown table to this file")
     args = parser.parse_args()
     setup()
@@ -112,7 +144,7 @@ def main():
     started_on = machine()
     with override_settings(DEBUG=False):
         for label, user, url in selected:
-            if args.only and args.only not in label:
+            if args.only and not any(text in label for text in args.only):
                 continue
             times, queries, size = measure(client, user, url, args.runs, args.slow_runs)
             p95 = percentile(times, 0.95)

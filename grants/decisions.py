@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import budget, funding
 from .audit import record
-from .models import Call, Contribution, Province
+from .models import Call, Contribution, Proposal, Province
 from .models.decisions import (
     AwardShare,
     Decision,
@@ -26,6 +26,7 @@ from .models.decisions import (
     ProvincialConfirmation,
 )
 from .money import ZERO, allocate
+from .snapshots import frozen_requests, snapshot_budget_lines
 from .workflow import WorkflowError
 
 # ---- the ranking and the requests -----------------------------------------------------------
@@ -54,28 +55,19 @@ def _score(row):
 
 
 def requested_by_province(proposal) -> dict:
-    """What the proposal asked for per province (direct + indirect), from its frozen snapshot."""
-    lines = [
-        budget.Line(
-            member=str(m["id"]),
-            province=m["province_code"],
-            category=line["category"],
-            year=line["year"],
-            amount=Decimal(line["amount"]),
-        )
-        for m in proposal.snapshot["members"]
-        for line in m["budget"]
-    ]
-    summary = budget.summarise(lines)
+    """What the proposal asked for per province (direct + indirect), and the whole budget
+    summary, from its frozen snapshot."""
+    summary = budget.summarise(snapshot_budget_lines(proposal.snapshot))
     return {code: totals.total for code, totals in summary.by_province.items()}, summary
 
 
 def requests_for(rows):
+    """The funding requests of ranked rows, from the amounts frozen at submission."""
     return [
         funding.Request(
             proposal=row.proposal.pk,
             label=row.proposal.reference,
-            amounts=requested_by_province(row.proposal)[0],
+            amounts=frozen_requests(row.proposal),
             fundable=row.score.fundable,
         )
         for row in rows
@@ -135,33 +127,44 @@ def funding_commit(*, call, actor, cuts=None):
     )
     balancing_left = dict(outcome.balancing_in)
     ranks = {row.proposal.pk: position for position, row in enumerate(simulation.rows, 1)}
-    proposals = {row.proposal.pk: row.proposal for row in simulation.rows}
+    # The ranking's rows leave the snapshots out; the funded ones' are needed for the schedule.
+    funded = Proposal.objects.in_bulk([award.proposal for award in outcome.funded])
     for award in outcome.funded:
         decision = Decision.objects.create(
             round=funding_round,
-            proposal=proposals[award.proposal],
+            proposal=funded[award.proposal],
             rank=award.rank,
             outcome=Outcome.FUNDED,
             cut=award.cut,
             total=award.total,
         )
-        _write_shares(decision, award, balancing_left, proposals[award.proposal])
-    for skip in outcome.skipped:
-        Decision.objects.create(
-            round=funding_round,
-            proposal=proposals[skip.proposal],
-            rank=skip.rank,
-            outcome=Outcome.RESERVE,
-            skipped_for_id=skip.province,
-            shortfall=skip.shortfall,
-        )
-    for key in outcome.below_threshold:
-        Decision.objects.create(
-            round=funding_round,
-            proposal=proposals[key],
-            rank=ranks[key],
-            outcome=Outcome.BELOW_THRESHOLD,
-        )
+        _write_shares(decision, award, balancing_left, funded[award.proposal])
+    # Thousands of rows without shares or payments: one insert per batch, not per row.
+    Decision.objects.bulk_create(
+        [
+            *(
+                Decision(
+                    round=funding_round,
+                    proposal_id=skip.proposal,
+                    rank=skip.rank,
+                    outcome=Outcome.RESERVE,
+                    skipped_for_id=skip.province,
+                    shortfall=skip.shortfall,
+                )
+                for skip in outcome.skipped
+            ),
+            *(
+                Decision(
+                    round=funding_round,
+                    proposal_id=key,
+                    rank=ranks[key],
+                    outcome=Outcome.BELOW_THRESHOLD,
+                )
+                for key in outcome.below_threshold
+            ),
+        ],
+        batch_size=500,
+    )
     record(
         actor=actor,
         action="funding.committed",
@@ -292,7 +295,8 @@ def payments_record(*, call, actor, year, province_code=None):
 def review_summary(proposal):
     """Scores and the comments meant for the applicants, numbered — never who wrote them."""
     from reviews.models import Review
-    from reviews.scoring import aggregate
+    from reviews.ranking import stored_score
+    from reviews.scoring import aggregate, review_values
     from reviews.workflow import criteria_for, plain_criteria
 
     from . import letters
@@ -303,16 +307,11 @@ def review_summary(proposal):
             "submitted_at", "pk"
         )
     )
-    scores = [
-        {
-            key: (Decimal(value) if value not in (None, "") else None)
-            for key, value in review.scores.items()
-        }
-        for review in reviews
-    ]
-    result = aggregate(
-        scores, plain_criteria(criteria), overall_threshold=proposal.call.overall_threshold
+    scores = [review_values(review.scores) for review in reviews]
+    unreviewed = aggregate(
+        [], plain_criteria(criteria), overall_threshold=proposal.call.overall_threshold
     )
+    result = stored_score(proposal, unreviewed)
     entry = getattr(proposal, "panel_entry", None)
     return letters.ReviewSummary(
         criteria=tuple(

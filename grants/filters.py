@@ -1,32 +1,15 @@
-from decimal import Decimal
-
 import django_filters
 from django.db.models import (
-    Case,
-    DecimalField,
     Exists,
-    ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
-from reviews import scoring
-from reviews.models import Review
-from reviews.workflow import criteria_for, plain_criteria
-
-from . import budget
 from .models import (
-    BudgetLine,
     Call,
     CallStatus,
     ConsortiumMember,
@@ -39,7 +22,6 @@ from .models import (
     Screening,
 )
 from .models.decisions import Outcome
-from .money import ZERO
 
 
 class CallFilter(django_filters.FilterSet):
@@ -77,98 +59,16 @@ class CallFilter(django_filters.FilterSet):
 
 # ---- the fund office's proposal lists -------------------------------------------------------
 
-AMOUNT = DecimalField(max_digits=16, decimal_places=2)
-
-
-def with_requested_totals(proposals):
-    """Annotate each proposal with its requested direct costs, equipment and total (direct
-    plus indirect under grants.budget's tiers), summed in the database over the budget lines
-    of accepted members, the ones a submitted proposal is judged on.
-
-    ``total_requested`` serves for sorting; pages show grants.budget's exact figure, computed
-    from the two sums (see requested_total)."""
-    lines = (
-        BudgetLine.objects.filter(
-            member__proposal=OuterRef("pk"), member__status=MemberStatus.ACCEPTED
-        )
-        .order_by()
-        .values("member__proposal")
-    )
-
-    def summed(queryset):
-        return Coalesce(
-            Subquery(queryset.annotate(sum=Sum("amount")).values("sum"), output_field=AMOUNT),
-            Value(ZERO),
-            output_field=AMOUNT,
-        )
-
-    proposals = proposals.annotate(
-        direct_total=summed(lines),
-        equipment_total=summed(lines.filter(category=budget.EQUIPMENT)),
-    )
-    base = ExpressionWrapper(F("direct_total") - F("equipment_total"), output_field=AMOUNT)
-    indirect = Value(ZERO, output_field=AMOUNT)
-    lower = ZERO
-    for upper, rate in budget.INDIRECT_TIERS:
-        top = base if upper is None else Least(base, Value(upper, output_field=AMOUNT))
-        slice_ = Greatest(
-            ExpressionWrapper(top - Value(lower, output_field=AMOUNT), output_field=AMOUNT),
-            Value(ZERO, output_field=AMOUNT),
-            output_field=AMOUNT,
-        )
-        indirect = ExpressionWrapper(
-            indirect + slice_ * Value(rate, output_field=AMOUNT), output_field=AMOUNT
-        )
-        lower = upper
-    return proposals.annotate(
-        total_requested=ExpressionWrapper(F("direct_total") + indirect, output_field=AMOUNT)
-    )
-
-
-def requested_total(proposal):
-    """The exact total (direct plus indirect) of a proposal annotated by with_requested_totals."""
-    return proposal.direct_total + budget.indirect_cost_cap(
-        proposal.direct_total - proposal.equipment_total
-    )
-
-
-def review_scores(call, proposals):
-    """Each proposal's score: the mean of its submitted reviews' weighted means, n/a left out,
-    by reviews.scoring. Proposals without a valid review are missing from the result.
-
-    Computed in Python rather than in SQL: the database would divide in floats (SQLite) or
-    round each division, and a mean of exactly 3 could come out as 2.999…, on the wrong side of
-    a filter's bound; reviews.scoring is exact. At most two queries, however many proposals."""
-    by_proposal = {}
-    for proposal_id, scores in (
-        Review.objects.filter(
-            assignment__proposal__in=proposals.order_by().values("pk"),
-            submitted_at__isnull=False,
-        )
-        .order_by("pk")
-        .values_list("assignment__proposal_id", "scores")
-    ):
-        by_proposal.setdefault(proposal_id, []).append(
-            {key: None if value in (None, "") else Decimal(value) for key, value in scores.items()}
-        )
-    if not by_proposal:
-        return {}
-    criteria = plain_criteria(criteria_for(call))
-    means = {
-        proposal_id: scoring.aggregate(
-            reviews, criteria, overall_threshold=call.overall_threshold
-        ).mean
-        for proposal_id, reviews in by_proposal.items()
-    }
-    return {proposal_id: mean for proposal_id, mean in means.items() if mean is not None}
-
-
 NO_DECISION = "none"
 
+# Filters and sorting read what the proposal keeps: the review score reviews.workflow stores
+# with every change to its submitted reviews, and the total frozen at submission.
+SORTED_COLUMNS = {"review_score", "requested_total"}
 
-class ScoreOrderingFilter(django_filters.OrderingFilter):
-    """Sorting where "score" is a review score computed outside the database (review_scores):
-    the queryset is annotated with each score's rank, unscored proposals last either way."""
+
+class StoredOrderingFilter(django_filters.OrderingFilter):
+    """Sorting on the stored columns, proposals without a score or total last either way; ties
+    keep one order, so no proposal shows on two pages."""
 
     def filter(self, qs, value):
         if value in EMPTY_VALUES:
@@ -178,31 +78,14 @@ class ScoreOrderingFilter(django_filters.OrderingFilter):
             if param in EMPTY_VALUES:
                 continue
             field = self.get_ordering_value(param)
-            if field.lstrip("-") != "score":
+            column = field.lstrip("-")
+            if column not in SORTED_COLUMNS:
                 ordering.append(field)
-                continue
-            qs = qs.annotate(score_rank=self.score_ranks(self.parent.scores))
-            rank = F("score_rank")
-            ordering.append(
-                rank.desc(nulls_last=True) if field.startswith("-") else rank.asc(nulls_last=True)
-            )
-        # Ties keep one order, so no proposal shows on two pages.
+            elif field.startswith("-"):
+                ordering.append(F(column).desc(nulls_last=True))
+            else:
+                ordering.append(F(column).asc(nulls_last=True))
         return qs.order_by(*ordering, "reference", "pk")
-
-    @staticmethod
-    def score_ranks(scores):
-        """1 for the lowest score; equal scores share a rank."""
-        by_score = {}
-        for proposal_id, score in scores.items():
-            by_score.setdefault(score, []).append(proposal_id)
-        return Case(
-            *(
-                When(pk__in=by_score[score], then=Value(rank))
-                for rank, score in enumerate(sorted(by_score), 1)
-            ),
-            default=None,
-            output_field=IntegerField(),
-        )
 
 
 class OfficeProposalFilter(django_filters.FilterSet):
@@ -244,21 +127,21 @@ class OfficeProposalFilter(django_filters.FilterSet):
         choices=[*Outcome.choices, (NO_DECISION, _("No decision yet"))],
         method="filter_outcome",
     )
-    ordering = ScoreOrderingFilter(
+    ordering = StoredOrderingFilter(
         label=_("Sort by"),
         fields=[
             ("reference", "reference"),
             ("title_en", "title"),
             ("submitted_at", "submitted_at"),
-            ("total_requested", "total"),
-            ("score", "score"),
+            ("requested_total", "total"),
+            ("review_score", "score"),
         ],
         field_labels={
             "reference": _("Reference"),
             "title_en": _("Title (English)"),
             "submitted_at": _("Submitted at"),
-            "total_requested": _("Total requested"),
-            "score": _("Review score"),
+            "requested_total": _("Total requested"),
+            "review_score": _("Review score"),
         },
     )
 
@@ -275,10 +158,8 @@ class OfficeProposalFilter(django_filters.FilterSet):
             "outcome",
         ]
 
-    def __init__(self, *args, scores=None, **kwargs):
-        """``scores``: review_scores for the proposals of ``queryset``."""
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.scores = scores or {}
         self.filters["institution"].field.label_from_instance = lambda institution: (
             f"{institution.name} · {institution.province.name}"
         )
@@ -301,10 +182,10 @@ class OfficeProposalFilter(django_filters.FilterSet):
         return queryset.filter(primary_code__code__startswith=code) if code else queryset
 
     def filter_score_min(self, queryset, name, value):
-        return queryset.filter(pk__in=[pk for pk, score in self.scores.items() if score >= value])
+        return queryset.filter(review_score__gte=value)
 
     def filter_score_max(self, queryset, name, value):
-        return queryset.filter(pk__in=[pk for pk, score in self.scores.items() if score <= value])
+        return queryset.filter(review_score__lte=value)
 
     def filter_outcome(self, queryset, name, value):
         if value == NO_DECISION:

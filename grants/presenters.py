@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 
 from django.utils import timezone
 
@@ -10,7 +9,7 @@ from . import budget
 from .models import MemberStatus
 from .pdf import MemberRow, ProposalDocument
 from .plain import budget_lines
-from .snapshots import freeze
+from .snapshots import freeze, snapshot_budget_lines
 
 SECTION_HEADINGS = {
     "rationale": "立项依据与研究内容 Rationale and research content",
@@ -57,17 +56,6 @@ def document_for(proposal) -> ProposalDocument:
         if proposal.snapshot and not proposal.is_editable_state
         else freeze(proposal, include_pending=True)
     )
-    lines = [
-        budget.Line(
-            member=str(member["id"]),
-            province=member["province_code"],
-            category=line["category"],
-            year=line["year"],
-            amount=Decimal(line["amount"]),
-        )
-        for member in data["members"]
-        for line in member["budget"]
-    ]
     return ProposalDocument(
         reference=data["reference"] or "",
         call_title=f"{data['call']['title_zh']} / {data['call']['title_en']}",
@@ -82,7 +70,7 @@ def document_for(proposal) -> ProposalDocument:
         industry_problem=data["industry_problem"],
         partner_enterprise=data["partner_enterprise"],
         members=tuple(_member_row(member) for member in data["members"]),
-        budget=budget.summarise(lines),
+        budget=budget.summarise(snapshot_budget_lines(data)),
         sections=tuple((SECTION_HEADINGS[key], text) for key, text in data["sections"].items()),
         other_funding=(
             OTHER_FUNDING_TEXT.get(data["other_funding"], "") + " " + data["other_funding_details"]

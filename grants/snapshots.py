@@ -4,8 +4,11 @@ Later edits (after a return for correction) never change a snapshot already take
 submission takes a new one.
 """
 
+from decimal import Decimal
+
 from django.utils import timezone
 
+from . import budget
 from .models import MemberStatus
 
 
@@ -84,3 +87,36 @@ def _member(member):
             for line in member.budget_lines.all()
         ],
     }
+
+
+def snapshot_budget_lines(data: dict) -> list[budget.Line]:
+    """The budget lines of a snapshot (or of a draft's preview), as grants.budget takes them."""
+    return [
+        budget.Line(
+            member=str(member["id"]),
+            province=member["province_code"],
+            category=line["category"],
+            year=line["year"],
+            amount=Decimal(line["amount"]),
+        )
+        for member in data["members"]
+        for line in member["budget"]
+    ]
+
+
+def requested_amounts(data: dict) -> dict:
+    """The amounts a snapshot asks for, as Proposal keeps them beside it: they cannot change
+    after submission, and lists and funding need them for thousands of proposals at once."""
+    summary = budget.summarise(snapshot_budget_lines(data))
+    return {
+        "requested_direct": summary.direct_total,
+        "requested_total": summary.total,
+        "requested_by_province": {
+            code: str(totals.total) for code, totals in sorted(summary.by_province.items())
+        },
+    }
+
+
+def frozen_requests(proposal) -> dict[str, Decimal]:
+    """What the proposal asked for per province (direct + indirect), as frozen at submission."""
+    return {code: Decimal(amount) for code, amount in proposal.requested_by_province.items()}

@@ -1,15 +1,18 @@
-"""A panel's ranking: aggregate each proposal's submitted reviews and order them with the
-fund's tie-break rules. Reads the database; the arithmetic lives in reviews.scoring."""
+"""A panel's ranking: each proposal's stored review score (kept by reviews.workflow) ordered
+with the fund's tie-break rules. Reads the database; the arithmetic lives in reviews.scoring."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from grants.models import MemberStatus
+from grants.models import ConsortiumMember, MemberStatus
+from grants.models.reference import in_reader_language
 
 from . import scoring
-from .models import Review
 
 REASON_LABELS = {
     scoring.TOO_FEW_REVIEWS: _("too few valid reviews"),
@@ -41,39 +44,100 @@ class RankedRow:
         return self.score.mean
 
 
-def _scores(review):
-    return {
-        key: (Decimal(value) if value not in (None, "") else None)
-        for key, value in review.scores.items()
-    }
+@dataclass(frozen=True)
+class RankedProposal:
+    """What rankings show and fund of a proposal, read as plain values: building thousands of
+    model instances cost more than everything else the funding page does."""
+
+    pk: int
+    reference: str | None
+    title_zh: str
+    title_en: str
+    requested_total: Decimal | None
+    requested_by_province: dict | None
+    review_result: dict | None
+
+    @property
+    def title(self):
+        return in_reader_language(self.title_zh, self.title_en)
 
 
-def rows_for(panel):
+@dataclass(frozen=True)
+class RankedEntry:
+    pk: int
+    position: int | None
+    consensus_score: Decimal | None
+    consensus_comment: str
+    reorder_reason: str
+    provinces: int
+    proposal: RankedProposal
+
+
+ENTRY_FIELDS = ("pk", "position", "consensus_score", "consensus_comment", "reorder_reason")
+PROPOSAL_FIELDS = tuple(f.name for f in fields(RankedProposal))
+
+
+def rows_for(panel, entries=None):
+    """One row per entry (of the panel, or ``entries``) with its proposal's stored score
+    (reviews.workflow keeps it equal to reviews.scoring's aggregate of the submitted reviews)
+    and its number of funding provinces."""
     from .workflow import criteria_for, plain_criteria
 
-    criteria = plain_criteria(criteria_for(panel.call))
-    entries = list(
-        panel.entries.select_related("proposal").prefetch_related("proposal__members__institution")
+    unreviewed = scoring.aggregate(
+        [], plain_criteria(criteria_for(panel.call)), overall_threshold=panel.call.overall_threshold
     )
-    reviews = {}
-    for review in Review.objects.filter(
-        assignment__proposal__in=[e.proposal_id for e in entries], submitted_at__isnull=False
-    ).select_related("assignment"):
-        reviews.setdefault(review.assignment.proposal_id, []).append(_scores(review))
-    rows = []
-    for entry in entries:
-        provinces = {
-            m.institution.province_id
-            for m in entry.proposal.members.all()
-            if m.status == MemberStatus.ACCEPTED
-        }
-        score = scoring.aggregate(
-            reviews.get(entry.proposal_id, []),
-            criteria,
-            overall_threshold=panel.call.overall_threshold,
+    return [
+        RankedRow(
+            entry=entry, score=stored_score(entry.proposal, unreviewed), provinces=entry.provinces
         )
-        rows.append(RankedRow(entry=entry, score=score, provinces=len(provinces)))
-    return rows
+        for entry in map(_entry, entries if entries is not None else entries_for(panel))
+    ]
+
+
+def entries_for(panel):
+    """The panel's entries with what a ranking needs of their proposals, as plain values."""
+    return panel.entries.annotate(provinces=_accepted_provinces()).values(
+        *ENTRY_FIELDS, "provinces", *(f"proposal__{name}" for name in PROPOSAL_FIELDS)
+    )
+
+
+def _entry(values):
+    proposal = RankedProposal(**{name: values[f"proposal__{name}"] for name in PROPOSAL_FIELDS})
+    return RankedEntry(
+        **{name: values[name] for name in ENTRY_FIELDS},
+        provinces=values["provinces"],
+        proposal=proposal,
+    )
+
+
+def locked_page(panel, number, per_page):
+    """One page of a locked ranking, read in its stored order: only that page's rows load."""
+    page = Paginator(entries_for(panel).order_by("position", "pk"), per_page).get_page(number)
+    rows = rows_for(panel, page.object_list)
+    for row in rows:
+        row.position = row.entry.position
+    return page, rows
+
+
+def stored_score(proposal, unreviewed):
+    """The proposal's stored aggregate, or ``unreviewed`` (the aggregate of no review) while
+    none of its reviews is submitted."""
+    if proposal.review_result is None:
+        return unreviewed
+    return scoring.score_from_plain(proposal.review_result)
+
+
+def _accepted_provinces():
+    members = (
+        ConsortiumMember.objects.filter(
+            proposal=OuterRef("proposal_id"), status=MemberStatus.ACCEPTED
+        )
+        .order_by()
+        .values("proposal")
+        .annotate(n=Count("institution__province", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(members, output_field=IntegerField()), 0)
 
 
 def computed_rows(panel):

@@ -132,6 +132,85 @@ def display_score(value: Decimal | None, places: int = 2) -> str:
     return str(value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
+# --- keeping a score in the database ------------------------------------------------------------
+
+# The list's score column keeps 12 decimal places: SQLite reads a decimal column back through a
+# float (15 significant digits), so 12 places are exact on both databases. Two different means
+# of half-point scores under weights of a few decimal places differ by far more than 10**-12,
+# and so does a mean from any half-point threshold, so rounding there never reorders two
+# proposals nor moves one across a bound. The exact score stays in score_as_plain's JSON.
+SORTABLE_PLACES = 12
+
+
+def sortable_score(value: Decimal | None) -> Decimal | None:
+    """The mean as the database column holds it, for filtering and sorting in SQL."""
+    if value is None:
+        return None
+    return value.quantize(Decimal(1).scaleb(-SORTABLE_PLACES), rounding=ROUND_HALF_UP)
+
+
+def review_values(stored: Mapping[str, str | None]) -> dict[str, Decimal | None]:
+    """A review's scores as the database keeps them (strings, "" or None for n/a), as Decimals."""
+    return {key: None if value in (None, "") else Decimal(value) for key, value in stored.items()}
+
+
+def proposal_fields(score: ProposalScore | None) -> dict:
+    """What a proposal keeps of its reviews' aggregate: its mean to filter and sort on, the
+    number of valid reviews, and the whole exact score; all empty (``None``) while no review
+    is submitted."""
+    if score is None:
+        return {"review_score": None, "review_count": 0, "review_result": None}
+    return {
+        "review_score": sortable_score(score.mean),
+        "review_count": score.n_reviews,
+        "review_result": score_as_plain(score),
+    }
+
+
+def score_as_plain(score: ProposalScore) -> dict:
+    """The score as JSON, every Decimal as its exact string, so score_from_plain gives it back
+    unchanged."""
+    return {
+        "n_reviews": score.n_reviews,
+        "review_scores": [str(value) for value in score.review_scores],
+        "mean": _text(score.mean),
+        "median": _text(score.median),
+        "spread": _text(score.spread),
+        # Pairs, not an object: PostgreSQL's jsonb reorders an object's keys, and the ranking's
+        # tie-breaks read the criteria in their order.
+        "criterion_means": [[key, _text(value)] for key, value in score.criterion_means.items()],
+        "disagreement": score.disagreement,
+        "disagreement_on": list(score.disagreement_on),
+        "fundable": score.fundable,
+        "reasons": list(score.reasons),
+        "failed_criteria": list(score.failed_criteria),
+    }
+
+
+def score_from_plain(data: Mapping) -> ProposalScore:
+    return ProposalScore(
+        n_reviews=data["n_reviews"],
+        review_scores=tuple(Decimal(value) for value in data["review_scores"]),
+        mean=_number(data["mean"]),
+        median=_number(data["median"]),
+        spread=_number(data["spread"]),
+        criterion_means={key: _number(value) for key, value in data["criterion_means"]},
+        disagreement=data["disagreement"],
+        disagreement_on=tuple(data["disagreement_on"]),
+        fundable=data["fundable"],
+        reasons=tuple(data["reasons"]),
+        failed_criteria=tuple(data["failed_criteria"]),
+    )
+
+
+def _text(value):
+    return None if value is None else str(value)
+
+
+def _number(text):
+    return None if text is None else Decimal(text)
+
+
 # --- exact arithmetic ---------------------------------------------------------------------------
 
 

@@ -4,21 +4,26 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grants.models import Call, Proposal, Role, User
+from grants.models import Call, Proposal, Province, Role, User
 from grants.permissions import role_required
 from grants.presenters import document_for
 from grants.views.helpers import login_required_keeping_post
 from grants.workflow import WorkflowError
 
-from . import workflow
+from . import pool, workflow
 from .forms import AcceptForm, ConflictForm, ConsensusForm, DeclineForm, PanelForm, ReviewForm
-from .models import AssignmentRun, AssignmentStatus, Review
+from .models import Assignment, AssignmentRun, AssignmentStatus, Review
 from .permissions import (
     assignments_for,
     get_accepted_assignment,
@@ -26,7 +31,7 @@ from .permissions import (
     get_chaired_panel,
     get_panel,
 )
-from .ranking import ranked_rows
+from .ranking import locked_page, ranked_rows
 
 # ---- reviewers ----------------------------------------------------------------------------
 
@@ -192,6 +197,12 @@ def review_narrative(request, pk):
 
 # ---- fund office: assignment --------------------------------------------------------------
 
+ASSIGNMENT_PAGE_SIZE = 50
+REVIEWER_CHOICES = 20
+# What the assignment page keeps across a search or a form sent back to it.
+ASSIGNMENT_PAGE_PARAMS = ("q", "status", "short", "page", "preview_page", "who", "proposal")
+ACTIVE_ASSIGNMENT = (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
+
 
 def _office_call(code):
     return get_object_or_404(Call, code=code)
@@ -201,72 +212,181 @@ def _office_call(code):
 @role_required(Role.FUND_OFFICER)
 def assignment_page(request, code):
     call = _office_call(code)
-    run = call.assignment_runs.select_related("created_by").first()
-    current = _current_assignments(call)
+    # A published run's result holds every pair of the call: read it only for a preview.
+    run = call.assignment_runs.select_related("created_by").defer("result").first()
+    filters = _assignment_filters(request.GET)
+    page = _PublishedPaginator(call, filters).get_page(request.GET.get("page"))
+    search = request.GET.get("who", "").strip()
+    status_counts = _status_counts(call)
     context = {
         "call": call,
         "run": run,
-        "assignments": current,
-        "status_counts": Counter(
-            item.get_status_display() for _, items in current for item in items
-        ).most_common(),
-        "reviewers": User.objects.filter(role_grants__role=Role.REVIEWER)
-        .select_related("institution")
-        .order_by("name"),
+        "filters": filters,
+        "statuses": AssignmentStatus.choices,
+        "page": page,
+        "assignments": _assignments_by_proposal(page.object_list),
+        "status_counts": status_counts,
+        "has_published": bool(status_counts),
+        "search": search,
+        "reviewer_choices": pool.reviewers(search)[:REVIEWER_CHOICES] if search else [],
+        "chosen_proposal": _int_or_none(request.GET.get("proposal")),
+        "chosen_reviewer": _int_or_none(request.GET.get("reviewer")),
+        "keep": {
+            "filters": _kept(request.GET, without=("q", "status", "short", "page")),
+            "search": _kept(request.GET, without=("who",)),
+            "form": _kept(request.GET, without=("proposal",)),
+            "pages": urlencode(_kept(request.GET, without=("page",))),
+            "preview_pages": urlencode(_kept(request.GET, without=("preview_page",))),
+        },
     }
     if run and run.status == AssignmentRun.Status.DONE:
-        context.update(_preview(call, run))
+        context.update(_preview(call, run, request.GET.get("preview_page")))
     return render(request, "reviews/office/assignment.html", context)
 
 
-def _current_assignments(call):
-    """Published assignments, per proposal, with each reviewer's answer."""
-    items = call.assignments.select_related("proposal", "reviewer__institution__province").order_by(
-        "proposal__reference", "reviewer__name"
-    )
-    by_proposal = {}
-    for item in items:
-        by_proposal.setdefault(item.proposal, []).append(item)
-    return list(by_proposal.items())
-
-
-def _preview(call, run):
-    pairs = run.result["pairs"]
-    proposals = {
-        p.pk: p
-        for p in Proposal.objects.filter(pk__in={p["proposal"] for p in pairs}).select_related(
-            "primary_code"
-        )
-    }
-    reviewers = {
-        u.pk: u
-        for u in User.objects.filter(pk__in={p["reviewer"] for p in pairs}).select_related(
-            "institution__province"
-        )
-    }
-    rows = {}
-    for pair in pairs:
-        rows.setdefault(pair["proposal"], []).append(
-            {**pair, "user": reviewers.get(pair["reviewer"])}
-        )
-    loads = Counter(pair["reviewer"] for pair in pairs)
-    by_province = Counter(
-        reviewers[pair["reviewer"]].province.name
-        for pair in pairs
-        if reviewers[pair["reviewer"]].province
-    )
+def _assignment_filters(data):
+    status = data.get("status", "")
     return {
-        "rows": [
-            (proposals[pid], items)
-            for pid, items in sorted(rows.items(), key=lambda kv: proposals[kv[0]].reference or "")
-        ],
-        "load_histogram": sorted(Counter(loads.values()).items()),
-        "by_province": by_province.most_common(),
-        "candidate_reviewers": User.objects.filter(role_grants__role=Role.REVIEWER)
-        .select_related("institution")
-        .order_by("name"),
-        "candidate_proposals": sorted(proposals.values(), key=lambda p: p.reference or ""),
+        "q": data.get("q", "").strip(),
+        "status": status if status in AssignmentStatus.values else "",
+        "short": data.get("short") == "1",
     }
+
+
+class _PublishedPaginator(Paginator):
+    """The call's proposals that have published assignments, narrowed by the page's filters.
+
+    The assignments are grouped by proposal, so the answer filters and the count read the
+    assignments alone, and the page reads only its fifty proposals from their wide table; a
+    search by reference or title has to read the proposals, and counts them there.
+    """
+
+    def __init__(self, call, filters):
+        self.groups = _published_groups(call, filters)
+        self.search = filters["q"]
+        proposals = (
+            Proposal.objects.for_lists()
+            .filter(Exists(self.groups.filter(proposal=OuterRef("pk"))))
+            .order_by("reference", "pk")
+        )
+        if self.search:
+            proposals = proposals.filter(
+                Q(reference__icontains=self.search)
+                | Q(title_zh__icontains=self.search)
+                | Q(title_en__icontains=self.search)
+            )
+        super().__init__(proposals, ASSIGNMENT_PAGE_SIZE)
+
+    @cached_property
+    def count(self):
+        return super().count if self.search else self.groups.count()
+
+
+def _published_groups(call, filters):
+    """One row per proposal with published assignments that match the answer filters."""
+    groups = call.assignments.order_by().values("proposal").annotate(assigned=Count("pk"))
+    if filters["status"]:
+        with_status = Count("pk", filter=Q(status=filters["status"]))
+        groups = groups.annotate(with_status=with_status).filter(with_status__gt=0)
+    if filters["short"]:
+        active = Count("pk", filter=Q(status__in=ACTIVE_ASSIGNMENT))
+        groups = groups.annotate(active=active).filter(active__lt=call.reviewers_per_proposal)
+    return groups
+
+
+def _assignments_by_proposal(proposals):
+    """(proposal, its assignments with each reviewer's answer) for one page of proposals."""
+    proposals = list(proposals)
+    items = {proposal.pk: [] for proposal in proposals}
+    for item in (
+        Assignment.objects.filter(proposal__in=proposals)
+        .select_related("reviewer__institution__province")
+        .order_by("reviewer__name", "pk")
+    ):
+        items[item.proposal_id].append(item)
+    return [(proposal, items[proposal.pk]) for proposal in proposals]
+
+
+def _status_counts(call):
+    """(status label, count) over all the call's assignments, most frequent first."""
+    counts = call.assignments.order_by().values_list("status").annotate(n=Count("pk"))
+    labelled = [(str(AssignmentStatus(status).label), n) for status, n in counts]
+    return sorted(labelled, key=lambda pair: (-pair[1], pair[0]))
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _kept(data, without=()):
+    """The page's filters, page numbers and search as (name, value) pairs, less ``without``."""
+    return [
+        (name, data[name])
+        for name in ASSIGNMENT_PAGE_PARAMS
+        if data.get(name) and name not in without
+    ]
+
+
+def _back_to_assignment_page(request, code, keep_choice):
+    """Back to the page as the officer left it: filters, page and search kept, and after a
+    refusal the proposal and reviewer chosen too, so they can choose again."""
+    pairs = _kept(request.POST, without=("proposal",))
+    if keep_choice:
+        pairs += [
+            (name, request.POST[name])
+            for name in ("proposal", "reviewer")
+            if request.POST.get(name)
+        ]
+    url = reverse("assignment_page", kwargs={"code": code})
+    return redirect(f"{url}?{urlencode(pairs)}" if pairs else url)
+
+
+def _preview(call, run, page_number):
+    """The run's proposed pairs, one page of proposals at a time, with the run's totals."""
+    pairs = run.result["pairs"]
+    in_run = {pair["proposal"] for pair in pairs}
+    ordered = [
+        pk
+        for pk in Proposal.objects.filter(call=call)
+        .order_by("reference", "pk")
+        .values_list("pk", flat=True)
+        if pk in in_run
+    ]
+    page = Paginator(ordered, ASSIGNMENT_PAGE_SIZE).get_page(page_number)
+    shown = set(page.object_list)
+    proposals = Proposal.objects.for_lists().in_bulk(shown)
+    shown_pairs = [pair for pair in pairs if pair["proposal"] in shown]
+    reviewers = User.objects.select_related("institution__province").in_bulk(
+        {pair["reviewer"] for pair in shown_pairs}
+    )
+    rows = {pk: [] for pk in page.object_list}
+    for pair in shown_pairs:
+        rows[pair["proposal"]].append({**pair, "user": reviewers.get(pair["reviewer"])})
+    return {
+        "rows": [(proposals[pk], rows[pk]) for pk in page.object_list if pk in proposals],
+        "preview_page": page,
+        "load_histogram": sorted(Counter(Counter(p["reviewer"] for p in pairs).values()).items()),
+        "by_province": _reviews_by_province(pairs),
+    }
+
+
+def _reviews_by_province(pairs):
+    """(province name, proposed reviews) for the reviewers' provinces, most first."""
+    province_of = dict(
+        User.objects.filter(pk__in={pair["reviewer"] for pair in pairs}).values_list(
+            "pk", "institution__province_id"
+        )
+    )
+    names = {province.pk: province.name for province in Province.objects.all()}
+    counts = Counter(
+        names[province_of[pair["reviewer"]]]
+        for pair in pairs
+        if province_of.get(pair["reviewer"]) in names
+    )
+    return counts.most_common()
 
 
 @require_POST
@@ -307,13 +427,14 @@ def assignment_adjust(request, code, run_pk):
             workflow.run_pairs_edit(run=run, actor=request.user, remove=(proposal, reviewer))
         else:
             workflow.run_pairs_edit(run=run, actor=request.user, add=(proposal, reviewer))
-    except (KeyError, ValueError):
+    except (KeyError, ValueError, Proposal.DoesNotExist, User.DoesNotExist):
         messages.error(request, _("Choose a proposal and a reviewer."))
     except WorkflowError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Assignment adjusted."))
-    return redirect("assignment_page", code=code)
+        return _back_to_assignment_page(request, code, keep_choice=False)
+    return _back_to_assignment_page(request, code, keep_choice=True)
 
 
 @require_POST
@@ -329,18 +450,18 @@ def assignment_add(request, code):
         )
     except (KeyError, ValueError):
         messages.error(request, _("Choose a proposal and a reviewer."))
-        return redirect("assignment_page", code=code)
+        return _back_to_assignment_page(request, code, keep_choice=True)
     try:
         workflow.assignment_add(proposal=proposal, reviewer=reviewer, actor=request.user)
     except WorkflowError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("%(reviewer)s has been invited to review %(proposal)s.")
-            % {"reviewer": reviewer, "proposal": proposal},
-        )
-    return redirect("assignment_page", code=code)
+        return _back_to_assignment_page(request, code, keep_choice=True)
+    messages.success(
+        request,
+        _("%(reviewer)s has been invited to review %(proposal)s.")
+        % {"reviewer": reviewer, "proposal": proposal},
+    )
+    return _back_to_assignment_page(request, code, keep_choice=False)
 
 
 @require_POST
@@ -385,16 +506,31 @@ def panel_list(request, code):
     )
 
 
+PANEL_PAGE_SIZE = 100
+
+
 @login_required
 def panel_page(request, pk):
+    """The ranking. The chair of an open panel places every proposal in one form, so gets them
+    all; everyone else reads it a page at a time."""
     panel = get_panel(request.user, pk)
-    rows = ranked_rows(panel)
     is_chair = panel.chair_id == request.user.pk and not panel.locked_at
-    return render(
-        request,
-        "reviews/panel.html",
-        {"panel": panel, "rows": rows, "is_chair": is_chair, "consensus_form": ConsensusForm()},
-    )
+    number = request.GET.get("page")
+    if is_chair:
+        page, rows = None, ranked_rows(panel)
+    elif panel.locked_at:
+        page, rows = locked_page(panel, number, PANEL_PAGE_SIZE)
+    else:
+        page = Paginator(ranked_rows(panel), PANEL_PAGE_SIZE).get_page(number)
+        rows = page.object_list
+    context = {
+        "panel": panel,
+        "rows": rows,
+        "page": page,
+        "is_chair": is_chair,
+        "consensus_form": ConsensusForm(),
+    }
+    return render(request, "reviews/panel.html", context)
 
 
 @require_POST

@@ -52,6 +52,38 @@ def plain_criteria(criteria):
     return tuple(scoring.Criterion(c.key, c.weight, c.threshold) for c in criteria)
 
 
+def proposal_score(proposal):
+    """reviews.scoring's aggregate of the proposal's submitted reviews, in submission order;
+    None while none is submitted."""
+    call = proposal.call
+    submitted = Review.objects.filter(
+        assignment__proposal=proposal, submitted_at__isnull=False
+    ).order_by("submitted_at", "pk")
+    reviews = [
+        scoring.review_values(scores) for scores in submitted.values_list("scores", flat=True)
+    ]
+    if not reviews:
+        return None
+    return scoring.aggregate(
+        reviews, plain_criteria(criteria_for(call)), overall_threshold=call.overall_threshold
+    )
+
+
+def proposal_score_refresh(proposal):
+    """Keep the proposal's stored score equal to its submitted reviews' aggregate. Called in the
+    transaction of every change to the set of submitted reviews, so lists, panels and funding
+    can read it instead of aggregating every review again."""
+    from grants.models import Proposal
+
+    # Two reviewers submitting at once: the second waits here for the first to commit, and
+    # then reads both reviews, so the last write always holds the whole set.
+    list(Proposal.objects.select_for_update().filter(pk=proposal.pk).values_list("pk"))
+    fields = scoring.proposal_fields(proposal_score(proposal))
+    Proposal.objects.filter(pk=proposal.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(proposal, name, value)
+
+
 def fund_office_emails():
     return list(
         User.objects.filter(role_grants__role=Role.FUND_OFFICER).values_list("email", flat=True)
@@ -264,6 +296,7 @@ def assignment_declare_conflict(*, assignment, reviewer, kind, note=""):
     item.decline_reason = note[:300]
     item.answered_at = timezone.now()
     item.save(update_fields=["status", "decline_reason", "answered_at"])
+    proposal_score_refresh(item.proposal)
     record(
         actor=reviewer,
         action="assignment.conflict_declared",
@@ -310,6 +343,8 @@ def review_save(*, assignment, reviewer, data: dict, submit: bool, now=None):
     if submit:
         review.submitted_at = now or timezone.now()
     review.save()
+    if review.submitted_at:  # a draft counts for nothing until it is submitted
+        proposal_score_refresh(item.proposal)
     record(
         actor=reviewer,
         action="review.submitted" if submit else "review.saved",

@@ -304,3 +304,44 @@ def test_panel_page(client, reference, viewer):
     )
     assert len(response.context["rows"]) == ROWS
     assert_same_count(one, many)
+
+
+# ---- the assignment page's published list and the ledger over every call ----------------------
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?status=accepted&short=1", "?q=YRD&who=%E5%A4%A7%E5%AD%A6&proposal=1"]
+)
+def test_assignment_page_published(client, reference, query):
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    reviewers = [make_reviewer(institution=place) for place in ("武汉大学", "北京大学", "中山大学")]
+
+    def published_call(rows):
+        # Four reviewers wanted, three invited: every proposal is short of one.
+        call, proposals = make_review_call(n_proposals=rows, reviewers_per_proposal=4)
+        for proposal in proposals:
+            for number, reviewer in enumerate(reviewers):
+                make_assignment(proposal, reviewer, accept=number % 2 == 0)
+        return call
+
+    first, second = published_call(1), published_call(ROWS)
+    one, response = page_queries(client, officer, f"/office/calls/{first.code}/assignment/{query}")
+    assert len(response.context["assignments"]) == 1
+    many, response = page_queries(
+        client, officer, f"/office/calls/{second.code}/assignment/{query}"
+    )
+    assert len(response.context["assignments"]) == ROWS
+    assert_same_count(one, many)
+
+
+def test_ledger_all_calls(client, reference):
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    first, _, first_officer = make_panel_call(scores=("4",), contributions=PLENTY)
+    decisions.funding_commit(call=first, actor=first_officer)
+    one, response = page_queries(client, officer, "/ledger/")
+    assert len(response.context["schedule"]) == 2
+    second, _, second_officer = make_panel_call(scores=("4",) * ROWS, contributions=PLENTY)
+    decisions.funding_commit(call=second, actor=second_officer)
+    many, response = page_queries(client, officer, "/ledger/")
+    assert len(response.context["schedule"]) == 2 * ROWS + 2
+    assert_same_count(one, many)

@@ -31,6 +31,25 @@ class OtherFunding(models.TextChoices):
     DECLARED = "declared", _("Related funding exists and is declared below")
 
 
+class ProposalQuerySet(models.QuerySet):
+    # Lists show a reference, a title, amounts and a score: the snapshot (kilobytes of JSON,
+    # decoded per row) and the long texts would only slow them down.
+    LIST_DEFERRED = (
+        "snapshot",
+        "abstract_zh",
+        "abstract_en",
+        "industry_problem",
+        "section_rationale",
+        "section_basis",
+        "section_other",
+        "other_funding_details",
+        "screening_reason",
+    )
+
+    def for_lists(self):
+        return self.defer(*self.LIST_DEFERRED)
+
+
 class Proposal(models.Model):
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="proposals")
     lead = models.ForeignKey(
@@ -96,14 +115,38 @@ class Proposal(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # What reviewers and the fund office see: frozen at submission, never edited afterwards.
     snapshot = models.JSONField(null=True, blank=True, editable=False)
+    # The amounts asked for, frozen with the snapshot (grants.snapshots.requested_amounts):
+    # lists sort by them and funding reads them without summarising the budget again.
+    requested_direct = models.DecimalField(
+        _("direct costs requested"), max_digits=14, decimal_places=2, null=True, editable=False
+    )
+    requested_total = models.DecimalField(
+        _("total requested"), max_digits=14, decimal_places=2, null=True, editable=False
+    )
+    requested_by_province = models.JSONField(null=True, blank=True, editable=False)
+    # The submitted reviews' aggregate, kept by reviews.workflow whenever they change:
+    # review_result is reviews.scoring's exact ProposalScore as JSON, review_score its mean
+    # in a column the lists filter and sort on (reviews.scoring.sortable_score says why it
+    # has 12 places), review_count the valid reviews.
+    review_score = models.DecimalField(
+        _("review score"), max_digits=13, decimal_places=12, null=True, editable=False
+    )
+    review_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    review_result = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProposalQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
-        indexes = [models.Index(fields=["call", "status"])]
+        indexes = [
+            models.Index(fields=["call", "status"]),
+            models.Index(fields=["call", "review_score"], name="proposal_call_score"),
+            models.Index(fields=["call", "requested_total"], name="proposal_call_total"),
+        ]
 
     def __str__(self):
         return self.reference or self.title or f"#{self.pk}"

@@ -5,6 +5,7 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 from grants import decisions, letters
 from grants.models import Call, CallStatus, Province, Role
 from grants.models.decisions import Decision, FundingRound
+from grants.models.proposals import ProposalQuerySet
 from grants.permissions import (
     get_proposal,
     is_consortium_pi,
@@ -22,6 +24,7 @@ from grants.permissions import (
     officer_province_code,
     role_required,
 )
+from grants.snapshots import frozen_requests
 from grants.workflow import WorkflowError
 from portal.db_router import reading_from_replica
 
@@ -63,6 +66,7 @@ def funding_page(request, code):
         context["decisions"] = (
             Decision.objects.filter(round=funding_round)
             .select_related("proposal", "skipped_for")
+            .defer(*(f"proposal__{name}" for name in ProposalQuerySet.LIST_DEFERRED))
             .prefetch_related("shares")
         )
         context["confirmed"] = set(call.confirmations.values_list("province_id", flat=True))
@@ -75,30 +79,73 @@ def funding_page(request, code):
     except WorkflowError as error:
         context["problem"] = error.message
         return render(request, "grants/funding/simulation.html", context)
-    context.update(simulation=simulation, rows=_simulation_rows(simulation), cuts=cuts)
+    rows = _simulation_rows(simulation)
+    shown, rest = _shown_rows(rows, request.GET.get("rest"))
+    shown_keys = {item["row"].proposal.pk for item in shown}
+    context.update(
+        simulation=simulation,
+        rows=shown,
+        rest=rest,
+        cuts=cuts,
+        hidden_cuts={key: cut for key, cut in cuts.items() if key not in shown_keys},
+        query=_query_without(request.GET, "rest"),
+    )
     return render(request, "grants/funding/simulation.html", context)
 
 
+# Below the last funded place the page shows this many places; the rest is a page away.
+NEXT_PLACES = 50
+REST_PAGE_SIZE = 200
+
+
+def _shown_rows(rows, rest_page):
+    """The funded rows and the next places, or (with ``rest_page``) a page of the places after
+    them; and the links between them (None when everything fits on the first)."""
+    funded_places = [item["position"] for item in rows if item["award"]]
+    head = (max(funded_places) if funded_places else 0) + NEXT_PLACES
+    if len(rows) <= head:
+        return rows, None
+    pages = Paginator(rows[head:], REST_PAGE_SIZE)
+    if not rest_page:
+        return rows[:head], {"next": 1, "next_first": head + 1}
+    page = pages.get_page(rest_page)
+    shown = list(page)
+    links = {
+        "on_rest_page": True,
+        "previous": page.previous_page_number() if page.has_previous() else None,
+        "next": page.next_page_number() if page.has_next() else None,
+        "next_first": shown[-1]["position"] + 1,
+        "first": shown[0]["position"],
+        "last": shown[-1]["position"],
+        "total": len(rows),
+    }
+    return shown, links
+
+
+def _query_without(data, name):
+    query = data.copy()
+    query.pop(name, None)
+    return query.urlencode()
+
+
 def _simulation_rows(simulation):
+    """One row per ranked proposal with what it asked for, from the amounts frozen at
+    submission, and what the simulation gives it."""
     outcome = simulation.outcome
     funded = {award.proposal: award for award in outcome.funded}
     skipped = {skip.proposal: skip for skip in outcome.skipped}
-    rows = []
-    for position, row in enumerate(simulation.rows, 1):
-        key = row.proposal.pk
-        requested, _summary = decisions.requested_by_province(row.proposal)
-        rows.append(
-            {
-                "position": position,
-                "row": row,
-                "requested": requested,
-                "requested_total": sum(requested.values(), Decimal(0)),
-                "award": funded.get(key),
-                "skip": skipped.get(key),
-                "below": key in outcome.below_threshold,
-            }
-        )
-    return rows
+    return [
+        {
+            "position": position,
+            "row": row,
+            "requested": frozen_requests(row.proposal),
+            "requested_total": row.proposal.requested_total,
+            "award": funded.get(row.proposal.pk),
+            "skip": skipped.get(row.proposal.pk),
+            "below": row.proposal.pk in outcome.below_threshold,
+        }
+        for position, row in enumerate(simulation.rows, 1)
+    ]
 
 
 @require_POST
@@ -191,7 +238,9 @@ def ledger_page(request):
         "charts": [_chart(row) for row in rows],
         "selected": selected,
         "calls": Call.objects.exclude(status=CallStatus.DRAFT).order_by("-opens_at"),
-        "schedule": _schedule(calls, provinces),
+        "schedule": Paginator(_schedule(calls, provinces), SCHEDULE_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        ),
         "own_province": officer_province_code(request.user),
         "funding_round": FundingRound.objects.filter(call=selected).first() if selected else None,
         "confirmed": set(selected.confirmations.values_list("province_id", flat=True))
@@ -236,12 +285,17 @@ def _chart(row, width=180):
     }
 
 
+SCHEDULE_PAGE_SIZE = 50
+
+
 def _schedule(calls, provinces):
+    """Every award share with its instalments, by proposal; the page shows fifty at a time."""
     from grants.models.decisions import AwardShare
 
     return (
         AwardShare.objects.filter(decision__round__call__in=calls, province__in=provinces)
         .select_related("decision__proposal", "province")
+        .defer(*(f"decision__proposal__{name}" for name in ProposalQuerySet.LIST_DEFERRED))
         .prefetch_related("payments")
         .order_by("decision__proposal__reference", "province_id")
     )

@@ -23,12 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from grants import workflow
-from grants.filters import (
-    OfficeProposalFilter,
-    requested_total,
-    review_scores,
-    with_requested_totals,
-)
+from grants.filters import OfficeProposalFilter
 from grants.forms import CallForm, DeadlineExtensionForm, ReturnForm, ScreeningForm
 from grants.models import (
     AuditEntry,
@@ -323,8 +318,8 @@ def call_criteria(request, code):
 
 
 def _filtered_proposals(request, call):
-    visible = office_proposals_for(request.user).filter(call=call)
-    proposals = with_requested_totals(
+    visible = office_proposals_for(request.user).filter(call=call).for_lists()
+    proposals = (
         visible.select_related("lead", "primary_code", "decision")
         .prefetch_related(
             Prefetch(
@@ -337,18 +332,15 @@ def _filtered_proposals(request, call):
         )
         .order_by("reference", "pk")
     )
-    return OfficeProposalFilter(
-        request.GET or None,
-        queryset=proposals,
-        request=request,
-        scores=review_scores(call, visible),
-    )
+    return OfficeProposalFilter(request.GET or None, queryset=proposals, request=request)
 
 
-def _with_results(proposal, scores):
-    """The proposal with what the lists show beside it: its total, score and funding outcome."""
-    proposal.total = requested_total(proposal)
-    proposal.score = scores.get(proposal.pk)
+def _with_results(proposal):
+    """The proposal with what the lists show beside it: its amounts frozen at submission, its
+    stored review score and its funding outcome."""
+    proposal.direct_total = proposal.requested_direct
+    proposal.total = proposal.requested_total
+    proposal.score = proposal.review_score
     proposal.score_text = display_score(proposal.score)
     decision = getattr(proposal, "decision", None)  # None until funding is committed
     proposal.outcome = decision.outcome if decision else ""
@@ -389,7 +381,7 @@ def proposal_list(request, code):
     proposals = filterset.qs
     page = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("page"))
     for proposal in page:
-        _with_results(proposal, filterset.scores)
+        _with_results(proposal)
     by_province, by_department = _counts(proposals)
     query = request.GET.copy()
     query.pop("page", None)
@@ -442,16 +434,10 @@ def _csv_row(proposal):
     ]
 
 
-@login_required
-@role_required(*OFFICERS)
-def proposal_export(request, code):
-    """The filtered list as CSV: UTF-8 with a byte-order mark, so Excel shows Chinese."""
-    call = get_office_call(request.user, code)
-    filterset = _filtered_proposals(request, call)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{call.code}-proposals.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
+def write_proposals_csv(out, filterset, progress=None):
+    """The filtered list as CSV on ``out`` (a response or a text file): the header, then a row
+    per proposal; ``progress(rows written)`` is told along the way (reviews.exports)."""
+    writer = csv.writer(out)
     writer.writerow(
         [
             _("Reference"),
@@ -470,8 +456,29 @@ def proposal_export(request, code):
             _("Funding outcome"),
         ]
     )
-    for proposal in filterset.qs:
-        writer.writerow(_csv_row(_with_results(proposal, filterset.scores)))
+    # Rows are fetched a chunk at a time, so a long list never sits in memory whole.
+    for count, proposal in enumerate(filterset.qs.iterator(chunk_size=500), 1):
+        writer.writerow(_csv_row(_with_results(proposal)))
+        if progress:
+            progress(count)
+
+
+@login_required
+@role_required(*OFFICERS)
+def proposal_export(request, code):
+    """The filtered list as CSV: UTF-8 with a byte-order mark, so Excel shows Chinese. A list
+    too long to wait for is offered as a background export instead."""
+    from reviews import export_views, exports
+
+    call = get_office_call(request.user, code)
+    filterset = _filtered_proposals(request, call)
+    rows = filterset.qs.count()
+    if exports.runs_in_background(rows):
+        return export_views.proposals_export_offer(request, call, rows)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{call.code}-proposals.csv"'
+    response.write(exports.BYTE_ORDER_MARK)
+    write_proposals_csv(response, filterset)
     return response
 
 

@@ -111,7 +111,7 @@ def proposal_submit(*, proposal, actor, now=None):
     if violations:
         raise NotEligible(violations)
 
-    from grants.snapshots import freeze
+    from grants.snapshots import freeze, requested_amounts
 
     if not proposal.reference:
         proposal.reference = reference_number(call, proposal)
@@ -119,8 +119,13 @@ def proposal_submit(*, proposal, actor, now=None):
     proposal.status = ProposalStatus.SUBMITTED
     proposal.submitted_at = now
     proposal.snapshot = freeze(proposal)
+    amounts = requested_amounts(proposal.snapshot)
+    for name, value in amounts.items():
+        setattr(proposal, name, value)
     proposal.version += 1
-    proposal.save(update_fields=["status", "submitted_at", "snapshot", "reference", "version"])
+    proposal.save(
+        update_fields=["status", "submitted_at", "snapshot", "reference", "version", *amounts]
+    )
     record(
         actor=actor,
         action="proposal.submitted",

@@ -25,9 +25,11 @@ from grants.models import (
 )
 from grants.models.proposals import ReferenceCounter
 from grants.plain import violations_for
-from grants.snapshots import freeze
+from grants.snapshots import freeze, requested_amounts
+from reviews import scoring
 from reviews.models import Assignment, AssignmentStatus, Panel, Review, ReviewerProfile
 from reviews.ranking import computed_order, ranked_rows
+from reviews.workflow import proposal_score
 
 PROPOSALS, REVIEWERS = 200, 100
 
@@ -100,6 +102,30 @@ def test_snapshots_are_what_freeze_would_take(scale):
         frozen, seeded = freeze(proposal), dict(proposal.snapshot)
         assert frozen.pop("submitted_at") and seeded.pop("submitted_at")
         assert seeded == frozen, proposal.reference
+
+
+def test_requested_amounts_are_what_submission_freezes(scale):
+    for proposal in Proposal.objects.all():
+        stored = {
+            name: getattr(proposal, name)
+            for name in ("requested_direct", "requested_total", "requested_by_province")
+        }
+        if proposal.status == ProposalStatus.DRAFT:
+            assert set(stored.values()) == {None}, proposal.pk
+        else:
+            assert stored == requested_amounts(proposal.snapshot), proposal.reference
+
+
+def test_review_scores_are_what_the_review_workflow_stores(scale):
+    reviewed = 0
+    for proposal in Proposal.objects.select_related("call"):
+        stored = {
+            name: getattr(proposal, name)
+            for name in ("review_score", "review_count", "review_result")
+        }
+        assert stored == scoring.proposal_fields(proposal_score(proposal)), proposal.reference
+        reviewed += proposal.review_result is not None
+    assert reviewed > PROPOSALS / 2
 
 
 def test_submitted_proposals_meet_their_calls_rules(scale):

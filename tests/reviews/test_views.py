@@ -1,6 +1,9 @@
 import pytest
 
-from reviews.models import Review
+from grants.models import Proposal, Role
+from reviews import views, workflow
+from reviews.models import AssignmentRun, Review
+from tests.factories import make_user
 from tests.reviews.factories import make_assignment, make_review_call, make_reviewer
 
 
@@ -90,3 +93,159 @@ def test_reviewers_never_see_each_others_names(client, assigned):
     client.post(f"/reviews/{item.pk}/accept/", {"no_conflict": "on"})
     for path in (f"/reviews/{item.pk}/review/", "/reviews/", "/dashboard/"):
         assert "隐名专家" not in client.get(path).text
+
+
+# ---- the fund office's assignment page --------------------------------------------------------
+
+
+@pytest.fixture
+def published(reference):
+    """A call with three proposals in review: the first fully invited (three reviewers, one of
+    whom declined), the second with one accepted reviewer, the third not published."""
+
+    call, proposals = make_review_call(n_proposals=3, code="2026-assign")
+    reviewers = [
+        make_reviewer(institution=place, name=name)
+        for place, name in (("武汉大学", "王审"), ("北京大学", "李审"), ("中山大学", "赵审"))
+    ]
+    first, second, _third = proposals
+    Proposal.objects.filter(pk=second.pk).update(
+        title_zh="量子通信网络", title_en="Quantum networks"
+    )
+    declined = make_assignment(first, reviewers[0], accept=False)
+    workflow.assignment_decline(assignment=declined, reviewer=reviewers[0], reason="太忙")
+    make_assignment(first, reviewers[1], accept=False)
+    make_assignment(first, reviewers[2], accept=True)
+    make_assignment(second, reviewers[0], accept=True)
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    return call, proposals, reviewers, officer
+
+
+def assignment_url(call, query=""):
+    return f"/office/calls/{call.code}/assignment/" + (f"?{query}" if query else "")
+
+
+def listed(response):
+    return [proposal.reference for proposal, _items in response.context["assignments"]]
+
+
+def test_assignment_page_lists_published_proposals_a_page_at_a_time(client, published, monkeypatch):
+
+    call, (first, second, _third), _reviewers, officer = published
+    monkeypatch.setattr(views, "ASSIGNMENT_PAGE_SIZE", 1)
+    client.force_login(officer)
+    page_one = client.get(assignment_url(call))
+    assert listed(page_one) == [first.reference]
+    assert [item.reviewer.name for item in page_one.context["assignments"][0][1]] == [
+        "李审",
+        "王审",
+        "赵审",
+    ]
+    assert listed(client.get(assignment_url(call, "page=2"))) == [second.reference]
+
+
+def test_assignment_status_counts_cover_the_whole_call(client, published):
+    call, _proposals, _reviewers, officer = published
+    client.force_login(officer)
+    response = client.get(assignment_url(call, "q=nothing-matches"))
+    assert response.context["status_counts"] == [("Accepted", 2), ("Declined", 1), ("Invited", 1)]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["first", "second"]),
+        ("status=declined", ["first"]),
+        ("status=accepted", ["first", "second"]),
+        ("status=conflict", []),
+        ("status=bogus", ["first", "second"]),
+        ("short=1", ["first", "second"]),
+        ("q={second}", ["second"]),
+        ("q=量子", ["second"]),
+        ("q=QUANTUM", ["second"]),
+    ],
+)
+def test_assignment_filters(client, published, query, expected):
+    call, (first, second, _third), _reviewers, officer = published
+    names = {first.reference: "first", second.reference: "second"}
+    query = query.format(second=second.reference)
+    client.force_login(officer)
+    assert [names[ref] for ref in listed(client.get(assignment_url(call, query)))] == expected
+
+
+def test_short_of_reviewers_counts_only_invited_and_accepted(client, published):
+    call, (first, second, _third), reviewers, officer = published
+    client.force_login(officer)
+    make_assignment(second, reviewers[1], accept=False)
+    make_assignment(second, reviewers[2], accept=True)  # three active: no longer short
+    assert listed(client.get(assignment_url(call, "short=1"))) == [first.reference]
+
+
+def test_the_reviewer_field_is_a_search_not_a_list_of_everyone(client, published):
+    call, _proposals, _reviewers, officer = published
+    client.force_login(officer)
+    page = client.get(assignment_url(call))
+    assert "李审" in page.text  # on the published list
+    assert 'name="reviewer"' not in page.text
+    found = client.get(assignment_url(call, "who=北京"))
+    assert [r.name for r in found.context["reviewer_choices"]] == ["李审"]
+    assert found.text.count('type="radio" name="reviewer"') == 1
+
+
+def test_a_refused_reviewer_is_named_and_the_officers_choices_are_kept(client, published):
+    call, (first, *_rest), _reviewers, officer = published
+    colleague = make_reviewer(institution="复旦大学", name="同校审")
+    client.force_login(officer)
+    response = client.post(
+        f"/office/calls/{call.code}/assignment/add/",
+        {"proposal": first.pk, "reviewer": colleague.pk, "who": "同校", "status": "declined"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == assignment_url(
+        call, f"status=declined&who=%E5%90%8C%E6%A0%A1&proposal={first.pk}&reviewer={colleague.pk}"
+    )
+    page = client.get(response["Location"])
+    assert page.context["chosen_reviewer"] == colleague.pk
+    assert f'value="{colleague.pk}" checked' in page.text
+    assert f'value="{first.pk}" selected' in page.text
+    assert any("同校审" in str(message) for message in page.context["messages"])
+    assert not first.assignments.filter(reviewer=colleague).exists()
+
+
+def test_an_added_reviewer_is_invited_and_the_filters_stay(client, published):
+    call, (_first, second, _third), _reviewers, officer = published
+    newcomer = make_reviewer(institution="山东大学", name="新审")
+    client.force_login(officer)
+    response = client.post(
+        f"/office/calls/{call.code}/assignment/add/",
+        {"proposal": second.pk, "reviewer": newcomer.pk, "q": second.reference, "who": "新"},
+    )
+    assert response["Location"] == assignment_url(call, f"q={second.reference}&who=%E6%96%B0")
+    assert second.assignments.filter(reviewer=newcomer).exists()
+
+
+def test_the_preview_is_paginated_by_proposal(client, published, monkeypatch):
+
+    call, proposals, reviewers, officer = published
+    pairs = [
+        {"proposal": p.pk, "reviewer": r.pk, "affinity": 0.5, "explanation": "F06"}
+        for p in proposals
+        for r in reviewers
+    ]
+    AssignmentRun.objects.create(
+        call=call,
+        created_by=officer,
+        status=AssignmentRun.Status.DONE,
+        progress=100,
+        result={"pairs": pairs, "shortfalls": [], "total": 4.5, "weakest": 1.5, "complete": True},
+    )
+    monkeypatch.setattr(views, "ASSIGNMENT_PAGE_SIZE", 2)
+    client.force_login(officer)
+    first_page = client.get(assignment_url(call))
+    second_page = client.get(assignment_url(call, "preview_page=2"))
+    assert [p.pk for p, _items in first_page.context["rows"]] == [p.pk for p in proposals[:2]]
+    assert [p.pk for p, _items in second_page.context["rows"]] == [proposals[2].pk]
+    assert [len(items) for _p, items in second_page.context["rows"]] == [3]
+    # The totals still count the whole run, not the page.
+    assert second_page.context["load_histogram"] == [(3, 3)]
+    assert sum(n for _name, n in second_page.context["by_province"]) == 9

@@ -82,6 +82,7 @@ from grants.models import (
 from grants.models.proposals import ReferenceCounter
 from grants.money import ZERO, allocate
 from grants.permissions import MFA_ROLES
+from grants.snapshots import requested_amounts, snapshot_budget_lines
 from reviews import assignment, scoring
 from reviews.models import (
     Assignment,
@@ -569,6 +570,8 @@ class Seeder:
         if not draft:
             proposal.reference = self.reference(call, code)
             proposal.snapshot = self.snapshot(proposal, call, lead, members, experts, sections)
+            for name, value in requested_amounts(proposal.snapshot).items():
+                setattr(proposal, name, value)
             self.audit(
                 "proposal.submitted",
                 submitted,
@@ -818,6 +821,27 @@ class Seeder:
         for call in (self.decided_call, self.main_call):
             self.assign_and_review(call)
         self.flush(AssignmentRun, Assignment, Review, AuditEntry)
+        self.store_scores()
+
+    def store_scores(self):
+        """Each reviewed proposal's stored score, as reviews.workflow.proposal_score_refresh
+        leaves it after the last submitted review: the aggregate in submission order."""
+        criteria = seeded_criteria()
+        scored = []
+        for call in (self.decided_call, self.main_call):
+            for proposal, facts in self.in_review(call):
+                if not facts["submitted"]:
+                    continue
+                reviews = [scoring.review_values(row[2]) for row in sorted(facts["submitted"])]
+                score = scoring.aggregate(
+                    reviews, criteria, overall_threshold=call.overall_threshold
+                )
+                for name, value in scoring.proposal_fields(score).items():
+                    setattr(proposal, name, value)
+                scored.append(proposal)
+        Proposal.objects.bulk_update(
+            scored, ["review_score", "review_count", "review_result"], batch_size=500
+        )
 
     def in_review(self, call):
         return [
@@ -841,6 +865,7 @@ class Seeder:
             chosen = self.choose_reviewers(call, facts, loads)
             declines = 1 if len(chosen) > K and self.rng.random() < 0.03 else 0
             facts["reviews"] = []
+            facts["submitted"] = []  # (submitted at, review id, scores)
             for index, (reviewer, affinity, why) in enumerate(chosen[: K + declines]):
                 loads[reviewer.pk] += 1
                 item = self.assign(
@@ -974,7 +999,7 @@ class Seeder:
             submitted = (
                 answered + timedelta(days=rng.randint(3, 30)) if fate == "submitted" else None
             )
-            self.new(
+            review = self.new(
                 Review,
                 assignment_id=item.pk,
                 submitted_at=submitted,
@@ -983,6 +1008,7 @@ class Seeder:
             )
             if submitted:
                 facts["reviews"].append(data["scores"])
+                facts["submitted"].append((submitted, review.pk, data["scores"]))
                 self.audit("review.submitted", submitted, reviewer, proposal=proposal)
         return item
 
@@ -1041,10 +1067,7 @@ class Seeder:
     def panels_for(self, call, locked):
         """One panel per department, members from five provinces outside the delta, locked
         in the computed order of reviews.ranking."""
-        criteria = tuple(
-            scoring.Criterion(key, weight, Decimal("3.0"))
-            for key, _zh, _en, weight in DEFAULT_CRITERIA
-        )
+        criteria = seeded_criteria()
         by_dept = defaultdict(list)
         for proposal, facts in self.in_review(call):
             by_dept[facts["code"][0]].append((proposal, facts))
@@ -1295,19 +1318,15 @@ class Seeder:
             self.finish()
 
 
+def seeded_criteria():
+    """The criteria every seeded call has: the fund's defaults."""
+    return tuple(
+        scoring.Criterion(key, weight, Decimal("3.0")) for key, _zh, _en, weight in DEFAULT_CRITERIA
+    )
+
+
 def summary_of(proposal):
-    lines = [
-        budget.Line(
-            member=str(m["id"]),
-            province=m["province_code"],
-            category=line["category"],
-            year=line["year"],
-            amount=Decimal(line["amount"]),
-        )
-        for m in proposal.snapshot["members"]
-        for line in m["budget"]
-    ]
-    return budget.summarise(lines)
+    return budget.summarise(snapshot_budget_lines(proposal.snapshot))
 
 
 def merged(queues):

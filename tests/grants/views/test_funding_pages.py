@@ -1,0 +1,124 @@
+"""The funding simulation page: the funded proposals and the next places, the rest a page away,
+and cuts typed on one page kept on the others."""
+
+import pytest
+
+from grants.models import Role
+from grants.views import funding as funding_views
+from tests.factories import make_user
+from tests.reviews.factories import make_panel_call
+
+
+def rows(count, funded):
+    return [{"position": position, "award": position in funded} for position in range(1, count + 1)]
+
+
+def places(shown):
+    return [item["position"] for item in shown]
+
+
+# (rows, funded places, next places, page size, ?rest=, shown places, links)
+CASES = {
+    "everything fits": (5, {1, 2}, 3, 2, None, [1, 2, 3, 4, 5], None),
+    "nothing funded: the first places": (
+        5,
+        set(),
+        2,
+        2,
+        None,
+        [1, 2],
+        {"next": 1, "next_first": 3},
+    ),
+    "funded and the next places": (
+        9,
+        {1, 3},
+        2,
+        2,
+        None,
+        [1, 2, 3, 4, 5],
+        {"next": 1, "next_first": 6},
+    ),
+    "the first page of the rest": (
+        9,
+        {1, 3},
+        2,
+        2,
+        "1",
+        [6, 7],
+        {
+            "on_rest_page": True,
+            "previous": None,
+            "next": 2,
+            "next_first": 8,
+            "first": 6,
+            "last": 7,
+            "total": 9,
+        },
+    ),
+    "the last page of the rest": (
+        9,
+        {1, 3},
+        2,
+        2,
+        "2",
+        [8, 9],
+        {
+            "on_rest_page": True,
+            "previous": 1,
+            "next": None,
+            "next_first": 10,
+            "first": 8,
+            "last": 9,
+            "total": 9,
+        },
+    ),
+    "a page past the end shows the last": (9, {1, 3}, 2, 2, "99", [8, 9], None),
+}
+
+
+@pytest.mark.parametrize(
+    ("count", "funded", "next_places", "page_size", "rest", "shown", "links"),
+    CASES.values(),
+    ids=CASES,
+)
+def test_shown_rows(monkeypatch, count, funded, next_places, page_size, rest, shown, links):
+    monkeypatch.setattr(funding_views, "NEXT_PLACES", next_places)
+    monkeypatch.setattr(funding_views, "REST_PAGE_SIZE", page_size)
+    got, got_links = funding_views._shown_rows(rows(count, funded), rest)
+    assert places(got) == shown
+    if links is not None or rest is None:
+        assert got_links == links
+
+
+@pytest.fixture
+def panel_call(reference):
+    # Each proposal asks 390,000 of Shanghai and of Zhejiang: only the first fits.
+    pools = {"310000": 500_000, "320000": 10_000_000, "330000": 500_000, "340000": 10_000_000}
+    return make_panel_call(scores=("4.5", "4", "3.5"), contributions=pools)
+
+
+def test_the_page_shows_the_funded_places_and_keeps_the_others_cuts(
+    client, panel_call, monkeypatch
+):
+    call, (first, second, third), _officer = panel_call
+    monkeypatch.setattr(funding_views, "NEXT_PLACES", 0)
+    client.force_login(make_user(roles=[Role.FUND_OFFICER]))
+    url = f"/office/calls/{call.code}/funding/?cut_{third.pk}=10"
+
+    response = client.get(url)
+
+    assert [award.proposal for award in response.context["simulation"].outcome.funded] == [first.pk]
+    assert [item["row"].proposal.pk for item in response.context["rows"]] == [first.pk]
+    assert [item["requested_total"] for item in response.context["rows"]] == [first.requested_total]
+    assert response.context["hidden_cuts"] == {third.pk: 10}
+    # The cut of a place not shown travels hidden in both the simulate and the commit form.
+    assert response.content.decode().count(f'name="cut_{third.pk}" value="10"') == 2
+    assert f"?cut_{third.pk}=10&amp;rest=1" in response.content.decode()
+
+    rest = client.get(url + "&rest=1")
+
+    assert [item["row"].proposal.pk for item in rest.context["rows"]] == [second.pk, third.pk]
+    assert rest.context["hidden_cuts"] == {}
+    assert f'id="cut-{third.pk}" name="cut_{third.pk}" form="simulate-form" value="10"' in (
+        rest.content.decode()
+    )

@@ -1,0 +1,81 @@
+"""The ledger page: provinces' totals over every award, the payment schedule a page at a time."""
+
+import csv
+import io
+
+import pytest
+
+from grants import decisions
+from grants.models.decisions import AwardShare
+from grants.views import funding
+from tests.reviews.factories import make_panel_call
+
+PLENTY = {"310000": 90_000_000, "320000": 90_000_000, "330000": 90_000_000, "340000": 90_000_000}
+
+
+@pytest.fixture
+def committed(reference):
+    """A decided call with three awards, each paid by Shanghai and Zhejiang."""
+    call, ranked, officer = make_panel_call(contributions=PLENTY)
+    decisions.funding_commit(call=call, actor=officer)
+    return call, ranked, officer
+
+
+def scheduled(response):
+    return [(s.decision.proposal.reference, s.province_id) for s in response.context["schedule"]]
+
+
+def test_the_schedule_shows_a_page_of_award_shares(client, committed, monkeypatch):
+    call, ranked, officer = committed
+    monkeypatch.setattr(funding, "SCHEDULE_PAGE_SIZE", 4)
+    client.force_login(officer)
+    first = client.get(f"/ledger/?call={call.code}")
+    second = client.get(f"/ledger/?call={call.code}&page=2")
+    references = sorted(p.reference for p in ranked)
+    assert scheduled(first) == [
+        (references[0], "310000"),
+        (references[0], "330000"),
+        (references[1], "310000"),
+        (references[1], "330000"),
+    ]
+    assert scheduled(second) == [(references[2], "310000"), (references[2], "330000")]
+    assert f'href="?call={call.code}&amp;page=2#schedule"' in first.text
+    assert "6 award shares" in first.text
+
+
+def test_the_totals_and_the_csv_count_every_award_whatever_the_page(client, committed, monkeypatch):
+    call, _ranked, officer = committed
+    monkeypatch.setattr(funding, "SCHEDULE_PAGE_SIZE", 1)
+    client.force_login(officer)
+    page = client.get(f"/ledger/?call={call.code}&page=3")
+    rows = {row.province.code: row for row in page.context["rows"]}
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/ledger/ledger.csv?call={call.code}&page=3").content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
+    shanghai = [s.committed for s in AwardShare.objects.filter(province_id="310000")]
+    assert len(shanghai) == 3
+    assert rows["310000"].committed == sum(shanghai)
+    assert csv_rows[1][:4] == ["310000", "上海市", "90000000.00", f"{sum(shanghai):.2f}"]
+
+
+def test_the_schedule_leaves_the_proposals_wide_columns_unread(client, committed):
+    call, _ranked, officer = committed
+    client.force_login(officer)
+    share = client.get(f"/ledger/?call={call.code}").context["schedule"][0]
+    assert {"snapshot", "abstract_zh", "section_rationale"} <= (
+        share.decision.proposal.get_deferred_fields()
+    )
+
+
+def test_a_page_past_the_end_shows_the_last(client, committed, monkeypatch):
+    call, _ranked, officer = committed
+    monkeypatch.setattr(funding, "SCHEDULE_PAGE_SIZE", 4)
+    client.force_login(officer)
+    response = client.get(f"/ledger/?call={call.code}&page=99")
+    assert response.context["schedule"].number == 2
