@@ -317,3 +317,86 @@ class ExpertInvitation(models.Model):
         if self.used_at:
             return "accepted" if self.accepted_by_id else "declined"
         return "pending" if self.usable() else "expired"
+
+
+# How long a finished export's file is kept before it is deleted.
+EXPORT_KEEP_DAYS = 7
+
+
+def export_file_name(job, filename):
+    """Where an export's file is stored: a random name, never one a user chose or can guess.
+    Only the extension of the name the builder gives is kept."""
+    from pathlib import PurePath
+    from uuid import uuid4
+
+    return f"exports/{uuid4().hex}{PurePath(filename).suffix}"
+
+
+class ExportJob(models.Model):
+    """A file built in the background for the person who asked for it (a panel book, a large
+    CSV): its progress while it is built, then the file for EXPORT_KEEP_DAYS days.
+
+    ``params`` says what to build: {"panel": id, "name": panel name} for a panel book,
+    {"call": code, "query": "status=…", "scope": …} for a proposal list. What the builders
+    do lives in reviews.exports."""
+
+    class Kind(models.TextChoices):
+        PANEL_BOOK = "panel_book", _("Panel book (PDF)")
+        PROPOSALS_CSV = "proposals_csv", _("Proposal list (CSV)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    params = models.JSONField(default=dict)
+    # The language the file's headings and labels are written in: the requester's at the time.
+    language = models.CharField(max_length=10)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to=export_file_name, blank=True)
+    filename = models.CharField(max_length=200, blank=True)  # the name it downloads under
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        indexes = [models.Index(fields=["requested_by", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.requested_by} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def title(self):
+        """What was asked for, in the reader's language (e-mails render it once per language)."""
+        from django.utils.translation import gettext
+
+        if self.kind == self.Kind.PANEL_BOOK:
+            return gettext("Panel book of %(panel)s") % {"panel": self.params.get("name", "")}
+        return gettext("Proposals of call %(call)s (CSV)") % {"call": self.params.get("call", "")}
+
+    @property
+    def percent(self):
+        return min(100, self.done * 100 // self.total) if self.total else 0
+
+    @property
+    def pending(self):
+        return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def expires_at(self):
+        from datetime import timedelta
+
+        return self.finished_at + timedelta(days=EXPORT_KEEP_DAYS) if self.finished_at else None

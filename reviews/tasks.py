@@ -1,4 +1,4 @@
-"""Background work for reviews: the assignment solver runs outside the request."""
+"""Background work for reviews: the assignment solver and the exports run outside the request."""
 
 from django.db import transaction
 from django_tasks import task
@@ -35,3 +35,11 @@ def solve_assignment(run_id):
         emails.send_on_commit(
             [run.created_by.email], "assignment_ready", {"run": run, "call": run.call}
         )
+
+
+@task()
+def build_export(job_id):
+    """A panel book or a long proposal list, built while the requester does something else."""
+    from .exports import build
+
+    build(job_id)

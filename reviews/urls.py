@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import pool_views, views
+from . import export_views, pool_views, views
 
 urlpatterns = [
     path("reviews/", views.reviewer_home, name="reviewer_home"),
@@ -51,4 +51,12 @@ urlpatterns = [
         name="expert_invitation",
     ),
     path("reviews/settings/", pool_views.reviewer_settings, name="reviewer_settings"),
+    path("exports/", export_views.export_list, name="export_list"),
+    path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
+    path("panels/<int:pk>/book/", export_views.panel_book_request, name="panel_book_request"),
+    path(
+        "office/calls/<slug:code>/proposals/export/background/",
+        export_views.proposals_export_request,
+        name="proposals_export_request",
+    ),
 ]

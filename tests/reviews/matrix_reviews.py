@@ -175,6 +175,30 @@ REVIEW_ROWS = {
         "/reviews/settings/",
         REVIEWERS,
     ),
+    # Background exports (tests/reviews/test_export_views.py): everyone has a list of their own;
+    # a panel's book is asked for by those who see the panel, a long proposal list by officers.
+    "export_list": ("get", "/exports/", {**SIGNED_OUT, "*": 200}),
+    "export_download": (
+        "get",
+        "/exports/{export_job}/download/",
+        {**SIGNED_OUT, "*": 404, "fund_officer": 302},
+    ),
+    "panel_book_request": (
+        "post",
+        "/panels/{panel}/book/",
+        {**SIGNED_OUT, "*": 404, "panel_member": 302, "panel_chair": 302, "fund_officer": 302},
+    ),
+    "proposals_export_request": (
+        "post",
+        "/office/calls/{call}/proposals/export/background/",
+        {
+            **SIGNED_OUT,
+            "*": 403,
+            "officer_other_province": 302,
+            "officer_same_province": 302,
+            "fund_officer": 302,
+        },
+    ),
 }
 
 

@@ -10,6 +10,11 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        from reviews.exports import purge_expired
+
+        purged = purge_expired()
+        if purged:
+            self.stdout.write(f"{purged} expired exports deleted.")
         done = workflow.calls_run_schedule()
         if not done:
             self.stdout.write("Nothing to do.")

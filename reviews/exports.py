@@ -1,0 +1,268 @@
+"""Exports built in the background: a panel's book of proposals, and proposal lists too long to
+export while the officer waits.
+
+Asking for one creates an ExportJob and queues reviews.tasks.build_export, which calls build()
+here: the file is written to a temporary file, stored through Django's storage under a random
+name, and the requester is e-mailed a link (or the reason it failed). The job's progress is
+kept on the row for the "my exports" page. A download checks again that the requester may still
+see what the file holds; files are deleted EXPORT_KEEP_DAYS days after they were made.
+"""
+
+import io
+import tempfile
+from datetime import timedelta
+
+from django.core.files import File
+from django.db import transaction
+from django.db.models import F
+from django.http import Http404, HttpRequest, QueryDict
+from django.shortcuts import get_object_or_404
+from django.utils import timezone, translation
+
+from grants import emails
+from grants.audit import record
+from grants.permissions import is_fund_officer, office_calls_for, officer_province_code
+
+from .models import EXPORT_KEEP_DAYS, ExportJob, Panel
+from .permissions import panels_for
+
+BYTE_ORDER_MARK = "\ufeff"  # so that Excel reads the CSV as UTF-8 and shows Chinese
+# Longer proposal lists are exported in the background rather than while the officer waits.
+SYNC_CSV_ROWS = 1000
+# Progress is written to the database about this many times per job, not once per row.
+PROGRESS_STEPS = 100
+# The query string of a list's filters is short; anything longer is not from our form.
+QUERY_LENGTH = 2000
+# The "my exports" page lists this many of the latest jobs.
+LIST_SIZE = 50
+# A panel book's proposals are read from the database this many at a time.
+BOOK_CHUNK = 100
+
+
+def runs_in_background(rows: int) -> bool:
+    return rows > SYNC_CSV_ROWS
+
+
+def worth_reporting(done: int, total: int, reported: int) -> bool:
+    """Whether progress ``done`` of ``total`` is worth writing down, ``reported`` being the
+    last value written: each hundredth of the way, and the end."""
+    if done >= total:
+        return done != reported
+    return done - reported >= max(1, total // PROGRESS_STEPS)
+
+
+def reader_scope(user) -> str:
+    """Whose proposals an officer's list holds: "fund" for the fund office, the province code
+    for a provincial officer, "" for anyone else."""
+    if is_fund_officer(user):
+        return "fund"
+    return officer_province_code(user) or ""
+
+
+# ---- asking ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def panel_book_request(*, panel, actor, language):
+    job = ExportJob.objects.create(
+        requested_by=actor,
+        kind=ExportJob.Kind.PANEL_BOOK,
+        params={"panel": panel.pk, "name": panel.name},
+        language=language,
+    )
+    return _queued(job, call=panel.call)
+
+
+@transaction.atomic
+def proposals_csv_request(*, call, actor, query, language):
+    """The office's proposal list of ``call`` under the filters of ``query`` (a query string),
+    as ``actor`` sees it."""
+    job = ExportJob.objects.create(
+        requested_by=actor,
+        kind=ExportJob.Kind.PROPOSALS_CSV,
+        params={"call": call.code, "query": query[:QUERY_LENGTH], "scope": reader_scope(actor)},
+        language=language,
+    )
+    return _queued(job, call=call)
+
+
+def _queued(job, *, call):
+    # Taking a call's proposals out of the portal in bulk is worth a line in its audit log.
+    record(
+        actor=job.requested_by,
+        action="export.requested",
+        call=call,
+        after={"job": job.pk, "kind": job.kind, **job.params},
+    )
+    from .tasks import build_export
+
+    transaction.on_commit(lambda: build_export.enqueue(job.pk))
+    return job
+
+
+# ---- reading --------------------------------------------------------------------------------
+
+
+def jobs_for(user):
+    return ExportJob.objects.filter(requested_by=user)
+
+
+def may_read(user, job) -> bool:
+    """Whether ``user`` may still see what ``job``'s file holds: asked again at download time,
+    since a panel member may have left the panel or an officer lost the role."""
+    if job.kind == ExportJob.Kind.PANEL_BOOK:
+        return panels_for(user).filter(pk=job.params.get("panel")).exists()
+    if job.kind == ExportJob.Kind.PROPOSALS_CSV:
+        scope = reader_scope(user)
+        return (
+            bool(scope)
+            and scope == job.params.get("scope")
+            and office_calls_for(user).filter(code=job.params.get("call")).exists()
+        )
+    return False
+
+
+def get_readable_job(user, pk):
+    """The user's own job, or 404: for anyone else's, and for their own once they may no
+    longer see its contents."""
+    job = get_object_or_404(jobs_for(user), pk=pk)
+    if not may_read(user, job):
+        raise Http404
+    return job
+
+
+def is_downloadable(job, now=None) -> bool:
+    """Finished and not yet expired (the file may outlive its time until the next purge)."""
+    now = now or timezone.now()
+    return job.status == ExportJob.Status.DONE and bool(job.file) and now < job.expires_at
+
+
+# ---- building -------------------------------------------------------------------------------
+
+
+class Progress:
+    """Writes a job's progress to its row now and then, for the page that polls it."""
+
+    def __init__(self, job_id):
+        self.job_id = job_id
+        self.total = 0
+        self.reported = 0
+
+    def start(self, total):
+        self.total = total
+        ExportJob.objects.filter(pk=self.job_id).update(total=total, done=0)
+
+    def __call__(self, done):
+        if worth_reporting(done, self.total, self.reported):
+            ExportJob.objects.filter(pk=self.job_id).update(done=done)
+            self.reported = done
+
+
+def build(job_id):
+    """Build the job's file, store it and e-mail the requester; on failure record why and
+    e-mail that instead (and raise, so the task is marked failed too)."""
+    purge_expired()
+    job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
+    ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.RUNNING)
+    try:
+        with translation.override(job.language), tempfile.TemporaryFile() as handle:
+            filename = BUILDERS[job.kind](job, handle, Progress(job_id))
+            handle.seek(0)
+            job.file.save(filename, File(handle), save=False)
+    except Exception as error:  # the requester must learn that it failed, whatever the cause
+        _finish(job, status=ExportJob.Status.FAILED, error=str(error)[:300] or type(error).__name__)
+        raise
+    job.filename = filename
+    _finish(job, status=ExportJob.Status.DONE)
+
+
+def _finish(job, *, status, error=""):
+    with transaction.atomic():
+        fields = {"status": status, "error": error, "finished_at": timezone.now()}
+        if status == ExportJob.Status.DONE:
+            fields.update(file=job.file.name, filename=job.filename, done=F("total"))
+        updated = ExportJob.objects.filter(pk=job.pk).update(**fields)
+        if not updated:  # the requester's account went while the file was being built
+            if job.file:
+                job.file.delete(save=False)
+            return
+        job.refresh_from_db()
+        context = {"job": job, "keep_days": EXPORT_KEEP_DAYS}
+        name = "export_ready" if status == ExportJob.Status.DONE else "export_failed"
+        emails.send_on_commit([job.requested_by.email], name, context)
+
+
+def _panel_book(job, out, progress):
+    from grants.presenters import document_for
+
+    from .panel_book import BookCover, write_panel_book
+    from .ranking import ranked_rows
+
+    panel = Panel.objects.select_related("call", "area").get(pk=job.params["panel"])
+    ids = [row.proposal.pk for row in ranked_rows(panel)]
+    progress.start(len(ids) + 1)  # the last step joins the proposals into one file
+    cover = BookCover(
+        panel=panel.name,
+        call_title=f"{panel.call.title_zh} / {panel.call.title_en}",
+        generated_on=timezone.localtime().strftime("%Y-%m-%d %H:%M (UTC+8)"),
+    )
+    documents = (document_for(proposal) for proposal in _in_order(ids))
+    write_panel_book(cover, documents, out, progress=progress)
+    progress(len(ids) + 1)
+    return f"{panel.call.code}-panel-{panel.area_id}.pdf"
+
+
+def _in_order(ids, chunk=BOOK_CHUNK):
+    """The proposals of ``ids`` in that order, fetched a chunk at a time: each carries its
+    snapshot, the bulk of a book's data, so only a chunk of them is in memory at once."""
+    from grants.models import Proposal
+
+    for start in range(0, len(ids), chunk):
+        wanted = ids[start : start + chunk]
+        found = Proposal.objects.select_related("call").in_bulk(wanted)
+        yield from (found[pk] for pk in wanted)
+
+
+def _proposals_csv(job, out, progress):
+    from grants.models import Call
+    from grants.views.office import _filtered_proposals, write_proposals_csv
+
+    call = Call.objects.get(code=job.params["call"])
+    filterset = _filtered_proposals(_request_for(job.requested_by, job.params["query"]), call)
+    progress.start(filterset.qs.count())
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    text.write(BYTE_ORDER_MARK)
+    write_proposals_csv(text, filterset, progress=progress)
+    text.flush()
+    text.detach()  # ``out`` stays open for storing
+    return f"{call.code}-proposals.csv"
+
+
+def _request_for(user, query):
+    """The office list's filters read the query string and the reader from a request."""
+    request = HttpRequest()
+    request.method = "GET"
+    request.GET = QueryDict(query)
+    request.user = user
+    return request
+
+
+BUILDERS = {
+    ExportJob.Kind.PANEL_BOOK: _panel_book,
+    ExportJob.Kind.PROPOSALS_CSV: _proposals_csv,
+}
+
+
+# ---- expiry ---------------------------------------------------------------------------------
+
+
+def purge_expired(now=None) -> int:
+    """Delete the files of exports made more than EXPORT_KEEP_DAYS days ago; their rows stay,
+    marked expired, so the requester's list still says what happened. Returns how many."""
+    cutoff = (now or timezone.now()) - timedelta(days=EXPORT_KEEP_DAYS)
+    expired = list(ExportJob.objects.filter(status=ExportJob.Status.DONE, finished_at__lt=cutoff))
+    for job in expired:
+        if job.file:
+            job.file.delete(save=False)
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.EXPIRED, file="")
+    return len(expired)
