@@ -271,3 +271,22 @@ def test_a_wrong_key_is_reported_as_misconfiguration_not_as_a_wrong_code(referen
     settings.MFA_ENCRYPTION_KEY = "some other key"
     with pytest.raises(ImproperlyConfigured, match="MFA_ENCRYPTION_KEY"):
         decrypt(stored_secret(officer))
+
+
+def test_the_migration_encrypts_secrets_stored_in_plain_text_once(client, reference):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("grants.migrations.0008_encrypt_second_factor_secrets")
+    plain, already = make_user(roles=[Role.FUND_OFFICER]), make_user(roles=[Role.REVIEWER])
+    Authenticator.objects.filter(user=plain, type=Authenticator.Type.TOTP).update(
+        data={"secret": TOTP_SECRET}
+    )
+    before = stored_secret(already)
+    migration.encrypt_plain_secrets(apps, None)
+    assert stored_secret(plain).startswith("fernet:") and TOTP_SECRET not in stored_secret(plain)
+    assert stored_secret(already) == before  # encrypted values are left as they are
+    assert sign_in(client, plain.email)["Location"] == "/dashboard/"
+    migration.decrypt_secrets(apps, None)
+    assert stored_secret(plain) == TOTP_SECRET
