@@ -288,6 +288,9 @@ def assignment_declare_conflict(*, assignment, reviewer, kind, note=""):
     if kind not in ConflictKind.values:
         raise WorkflowError(_("Choose the kind of conflict."), code="kind")
     item = _locked(assignment, reviewer)
+    # A conflict can come to light after accepting too; once declined or declared, it is done.
+    if item.status not in (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED):
+        raise WorkflowError(_("This invitation has already been answered."), code="answered")
     DeclaredConflict.objects.create(
         reviewer=reviewer, proposal=item.proposal, kind=kind, note=note[:300]
     )

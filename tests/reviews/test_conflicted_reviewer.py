@@ -50,3 +50,17 @@ def test_the_proposal_leaves_the_reviewers_list(client, conflicted):
     page = client.get("/reviews/")
     assert page.status_code == 200
     assert item.proposal.reference not in page.text
+
+
+def test_declaring_the_conflict_again_is_refused_and_records_nothing_more(
+    client, conflicted, mailoutbox
+):
+    reviewer, item = conflicted
+    sent = len(mailoutbox)
+    client.force_login(reviewer)
+    response = client.post(
+        f"/reviews/{item.pk}/conflict/", {"kind": ConflictKind.RELATIVE}, follow=True
+    )
+    assert "This invitation has already been answered." in response.text
+    assert DeclaredConflict.objects.filter(reviewer=reviewer).count() == 1
+    assert len(mailoutbox) == sent
