@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,33 +26,109 @@ from .models.decisions import (
     Payment,
     ProvincialConfirmation,
 )
+from .models.reference import in_reader_language
 from .money import ZERO, allocate
-from .snapshots import frozen_requests, snapshot_budget_lines
+from .snapshots import snapshot_budget_lines
 from .workflow import WorkflowError
 
 # ---- the ranking and the requests -----------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class RankedPlace:
+    """A proposal of the call's ranking as funding reads it: plain values, since the simulation
+    reads every ranked proposal of the call on each request."""
+
+    pk: int
+    reference: str
+    title_zh: str
+    title_en: str
+    score: Decimal | None  # the chair's consensus score, otherwise the reviewers' mean
+    fundable: bool  # above the call's thresholds, as reviews.scoring decided
+    requested: dict[str, Decimal]  # per province, frozen at submission
+    requested_total: Decimal | None
+
+    @property
+    def title(self):
+        return in_reader_language(self.title_zh, self.title_en)
+
+
 def locked_ranking(call):
     """The call's ranking: each locked panel's order, merged by score so that no panel's own
-    order is ever changed (the next place goes to the best of the panels' next proposals)."""
+    order is ever changed (grants.funding.merged_ranking); None until every panel is locked."""
     from reviews.models import Panel
-    from reviews.ranking import ranked_rows
 
-    panels = list(Panel.objects.filter(call=call).select_related("call"))
-    if not panels or any(panel.locked_at is None for panel in panels):
+    panels = list(Panel.objects.filter(call=call).values_list("pk", "locked_at"))
+    if not panels or any(locked_at is None for _pk, locked_at in panels):
         return None
-    queues = [ranked_rows(panel) for panel in panels]
-    merged = []
-    while any(queues):
-        heads = [(index, queue[0]) for index, queue in enumerate(queues) if queue]
-        index, row = max(heads, key=lambda item: (_score(item[1]), -item[0]))
-        merged.append(queues[index].pop(0))
-    return merged
+    unreviewed_fundable = _unreviewed(call).fundable
+    orders = {pk: [] for pk, _locked_at in panels}
+    # Sorted here, not in SQL: the database sorted the wide rows on disk (three times slower).
+    for values in sorted(_entry_values(call), key=_locked_place):
+        orders[values["panel_id"]].append(_place(values, unreviewed_fundable))
+    return funding.merged_ranking([orders[pk] for pk, _locked_at in panels], _merge_score)
 
 
-def _score(row):
-    return row.shown_score if row.shown_score is not None else Decimal(-1)
+def _locked_place(values):
+    return values["panel_id"], values["position"] or 0, values["pk"]
+
+
+def _unreviewed(call):
+    """reviews.scoring's aggregate of no review: what a proposal without any submitted review
+    scores."""
+    from reviews import scoring
+    from reviews.workflow import criteria_for, plain_criteria
+
+    return scoring.aggregate(
+        [], plain_criteria(criteria_for(call)), overall_threshold=call.overall_threshold
+    )
+
+
+def _entry_values(call):
+    """Every panel entry of the call, with what funding needs of its proposal. The stored review result is a JSON document; only its mean and its verdict are
+    read, in SQL, instead of decoding the whole document for every proposal."""
+    from reviews.models import PanelEntry
+
+    return (
+        PanelEntry.objects.filter(panel__call=call)
+        .order_by()
+        .values(
+            "pk",
+            "panel_id",
+            "position",
+            "consensus_score",
+            "proposal_id",
+            "proposal__reference",
+            "proposal__title_zh",
+            "proposal__title_en",
+            "proposal__requested_by_province",
+            "proposal__requested_total",
+            mean=KeyTextTransform("mean", "proposal__review_result"),
+            fundable=KeyTransform("fundable", "proposal__review_result"),
+        )
+    )
+
+
+def _place(values, unreviewed_fundable):
+    consensus, mean = values["consensus_score"], values["mean"]
+    return RankedPlace(
+        pk=values["proposal_id"],
+        reference=values["proposal__reference"],
+        title_zh=values["proposal__title_zh"],
+        title_en=values["proposal__title_en"],
+        score=consensus if consensus is not None else (Decimal(mean) if mean else None),
+        # SQLite hands a JSON true back as 1; no stored result means no submitted review.
+        fundable=unreviewed_fundable if values["fundable"] is None else bool(values["fundable"]),
+        requested={
+            code: Decimal(amount)
+            for code, amount in (values["proposal__requested_by_province"] or {}).items()
+        },
+        requested_total=values["proposal__requested_total"],
+    )
+
+
+def _merge_score(place):
+    return place.score if place.score is not None else Decimal(-1)
 
 
 def requested_by_province(proposal) -> dict:
@@ -61,16 +138,16 @@ def requested_by_province(proposal) -> dict:
     return {code: totals.total for code, totals in summary.by_province.items()}, summary
 
 
-def requests_for(rows):
-    """The funding requests of ranked rows, from the amounts frozen at submission."""
+def requests_for(places):
+    """The funding requests of the ranked places, from the amounts frozen at submission."""
     return [
         funding.Request(
-            proposal=row.proposal.pk,
-            label=row.proposal.reference,
-            amounts=frozen_requests(row.proposal),
-            fundable=row.score.fundable,
+            proposal=place.pk,
+            label=place.reference,
+            amounts=place.requested,
+            fundable=place.fundable,
         )
-        for row in rows
+        for place in places
     ]
 
 
@@ -126,7 +203,7 @@ def funding_commit(*, call, actor, cuts=None):
         final_at=None if call.provincial_confirmation_required else timezone.now(),
     )
     balancing_left = dict(outcome.balancing_in)
-    ranks = {row.proposal.pk: position for position, row in enumerate(simulation.rows, 1)}
+    ranks = {place.pk: position for position, place in enumerate(simulation.rows, 1)}
     # The ranking's rows leave the snapshots out; the funded ones' are needed for the schedule.
     funded = Proposal.objects.in_bulk([award.proposal for award in outcome.funded])
     for award in outcome.funded:

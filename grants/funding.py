@@ -22,7 +22,8 @@ Money never gets rounded here: cuts are rounded with ``money.to_fen`` and every 
 ``money.allocate``, so the parts always add up to the whole, to the fen.
 """
 
-from collections.abc import Hashable, Mapping, Sequence
+import heapq
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -35,6 +36,34 @@ MODELS = (VIRTUAL, REAL, MIXED)
 
 HUNDRED = Decimal(100)
 NO_CUT = Decimal(0)
+
+
+def merged_ranking(orders: Sequence[Iterable], score: Callable) -> list:
+    """One call-wide ranking from the panels' locked orders: the next place always goes to the
+    best-scored of the panels' next proposals, so no panel's own order ever changes. Equal
+    scores go to the panel listed first; ``score`` must give a comparable value for every row
+    (callers map a missing score below every real one)."""
+    queues = [iter(order) for order in orders]
+    heads = []
+    for index, queue in enumerate(queues):
+        _push_next(heads, queue, index, score)
+    merged = []
+    while heads:
+        _negated, index, row = heapq.heappop(heads)
+        merged.append(row)
+        _push_next(heads, queues[index], index, score)
+    return merged
+
+
+_EXHAUSTED = object()
+
+
+def _push_next(heads, queue, index, score):
+    # A heap of (-score, panel index): the highest score first, then the first panel; rows
+    # themselves are never compared.
+    row = next(queue, _EXHAUSTED)
+    if row is not _EXHAUSTED:
+        heapq.heappush(heads, (-score(row), index, row))
 
 
 @dataclass(frozen=True)

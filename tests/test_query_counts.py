@@ -224,6 +224,28 @@ def test_ledger(client, reference):
     assert_same_count(one, many)
 
 
+def test_funding_simulation_page(client, reference):
+    first, _, first_officer = make_panel_call(scores=("4",), contributions=PLENTY)
+    second, _, second_officer = make_panel_call(scores=SCORES * 4, contributions=PLENTY)
+    one, response = page_queries(client, first_officer, f"/office/calls/{first.code}/funding/")
+    assert len(response.context["rows"]) == 1
+    many, response = page_queries(client, second_officer, f"/office/calls/{second.code}/funding/")
+    assert len(response.context["rows"]) == ROWS
+    assert_same_count(one, many)
+
+
+def test_committed_funding_page(client, reference):
+    first, _, first_officer = make_panel_call(scores=("4",), contributions=PLENTY)
+    second, _, second_officer = make_panel_call(scores=SCORES * 4, contributions=PLENTY)
+    decisions.funding_commit(call=first, actor=first_officer)
+    decisions.funding_commit(call=second, actor=second_officer)
+    one, response = page_queries(client, first_officer, f"/office/calls/{first.code}/funding/")
+    assert len(response.context["decisions"]) == 1
+    many, response = page_queries(client, second_officer, f"/office/calls/{second.code}/funding/")
+    assert len(response.context["decisions"]) == ROWS
+    assert_same_count(one, many)
+
+
 # ---- reviewers and panels -------------------------------------------------------------------------
 
 

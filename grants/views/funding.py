@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from grants import decisions, letters
 from grants.models import Call, CallStatus, Province, Role
-from grants.models.decisions import Decision, FundingRound
+from grants.models.decisions import Decision, FundingRound, Outcome
 from grants.models.proposals import ProposalQuerySet
 from grants.permissions import (
     get_proposal,
@@ -24,7 +25,6 @@ from grants.permissions import (
     officer_province_code,
     role_required,
 )
-from grants.snapshots import frozen_requests
 from grants.workflow import WorkflowError
 from portal.db_router import reading_from_replica
 
@@ -63,12 +63,7 @@ def funding_page(request, code):
         "provinces": Province.objects.filter(is_funding=True),
     }
     if funding_round:
-        context["decisions"] = (
-            Decision.objects.filter(round=funding_round)
-            .select_related("proposal", "skipped_for")
-            .defer(*(f"proposal__{name}" for name in ProposalQuerySet.LIST_DEFERRED))
-            .prefetch_related("shares")
-        )
+        context.update(_committed(funding_round, request.GET.get("page")))
         context["confirmed"] = set(call.confirmations.values_list("province_id", flat=True))
         return render(request, "grants/funding/committed.html", context)
     cuts, errors = _cuts(request.GET)
@@ -81,7 +76,7 @@ def funding_page(request, code):
         return render(request, "grants/funding/simulation.html", context)
     rows = _simulation_rows(simulation)
     shown, rest = _shown_rows(rows, request.GET.get("rest"))
-    shown_keys = {item["row"].proposal.pk for item in shown}
+    shown_keys = {item["place"].pk for item in shown}
     context.update(
         simulation=simulation,
         rows=shown,
@@ -91,6 +86,29 @@ def funding_page(request, code):
         query=_query_without(request.GET, "rest"),
     )
     return render(request, "grants/funding/simulation.html", context)
+
+
+DECISIONS_PAGE_SIZE = 100
+
+
+def _committed(funding_round, page_number):
+    """The committed decisions in ranking order, a hundred a page, and how many of each
+    outcome the round holds."""
+    decisions_in_round = Decision.objects.filter(round=funding_round)
+    counts = dict(decisions_in_round.order_by().values_list("outcome").annotate(n=Count("pk")))
+    page = Paginator(
+        decisions_in_round.select_related("proposal", "skipped_for")
+        .defer(*(f"proposal__{name}" for name in ProposalQuerySet.LIST_DEFERRED))
+        .prefetch_related("shares")
+        .order_by("rank", "pk"),
+        DECISIONS_PAGE_SIZE,
+    ).get_page(page_number)
+    return {
+        "decisions": page,
+        "outcome_counts": [
+            (label, counts[value]) for value, label in Outcome.choices if value in counts
+        ],
+    }
 
 
 # Below the last funded place the page shows this many places; the rest is a page away.
@@ -129,22 +147,20 @@ def _query_without(data, name):
 
 
 def _simulation_rows(simulation):
-    """One row per ranked proposal with what it asked for, from the amounts frozen at
-    submission, and what the simulation gives it."""
+    """One row per ranked proposal, with what the simulation gives it."""
     outcome = simulation.outcome
     funded = {award.proposal: award for award in outcome.funded}
     skipped = {skip.proposal: skip for skip in outcome.skipped}
+    below = set(outcome.below_threshold)  # a list: looking each place up in it was quadratic
     return [
         {
             "position": position,
-            "row": row,
-            "requested": frozen_requests(row.proposal),
-            "requested_total": row.proposal.requested_total,
-            "award": funded.get(row.proposal.pk),
-            "skip": skipped.get(row.proposal.pk),
-            "below": row.proposal.pk in outcome.below_threshold,
+            "place": place,
+            "award": funded.get(place.pk),
+            "skip": skipped.get(place.pk),
+            "below": place.pk in below,
         }
-        for position, row in enumerate(simulation.rows, 1)
+        for position, place in enumerate(simulation.rows, 1)
     ]
 
 

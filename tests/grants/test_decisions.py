@@ -167,3 +167,35 @@ def test_the_consortium_downloads_its_letter_once_decided(client, panel_call):
     assert client.get(f"/proposals/{proposals[0].pk}/evaluation/").status_code == 200
     client.force_login(make_user(institution="南京大学"))
     assert client.get(f"/proposals/{proposals[0].pk}/letter/").status_code == 404
+
+
+def test_the_ranking_reads_the_stored_scores_verdicts_and_frozen_amounts(reference):
+    from decimal import Decimal
+
+    from reviews.models import PanelEntry
+
+    call, proposals, _officer = make_panel_call(scores=("4.5", "2", "4"), contributions=POOLS)
+    # After the lock the chair records a consensus score: it is shown, the locked order stays.
+    PanelEntry.objects.filter(proposal=proposals[2]).update(consensus_score=Decimal("4.8"))
+    places = decisions.locked_ranking(call)
+    assert [place.pk for place in places] == [proposals[0].pk, proposals[2].pk, proposals[1].pk]
+    assert [place.score for place in places] == [Decimal("4.5"), Decimal("4.8"), Decimal("2")]
+    # 2 on every criterion is below the criteria's threshold of 3.
+    assert [place.fundable for place in places] == [True, True, False]
+    assert all(
+        place.requested == {"310000": Decimal("390000.00"), "330000": Decimal("390000.00")}
+        for place in places
+    )
+    assert [place.reference for place in places] == [
+        proposals[0].reference,
+        proposals[2].reference,
+        proposals[1].reference,
+    ]
+
+
+def test_no_ranking_while_a_panel_is_open(reference):
+    from reviews.models import Panel
+
+    call, _proposals, _officer = make_panel_call(contributions=POOLS)
+    Panel.objects.filter(call=call).update(locked_at=None)
+    assert decisions.locked_ranking(call) is None

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grants.funding import MIXED, MODELS, REAL, VIRTUAL, Request, simulate
+from grants.funding import MIXED, MODELS, REAL, VIRTUAL, Request, merged_ranking, simulate
 from grants.money import to_fen
 
 SH, JS, ZJ, AH = "310000", "320000", "330000", "340000"
@@ -476,3 +476,43 @@ def test_twenty_thousand_proposals_simulate_well_under_a_second(model, share):
     simulate(ranking, pools, model=model, balancing_share=Decimal(share))
 
     assert time.perf_counter() - started < 1.0
+
+
+# ---- one call-wide ranking from the panels' locked orders -------------------------------------
+
+MERGE_CASES = [
+    # panels, each a list of (key, score) in its locked order -> the merged keys
+    ([], []),
+    ([[], []], []),
+    ([[("a", 5), ("b", 3)]], ["a", "b"]),
+    # A panel's own order is kept even when a later entry scores higher (d after c).
+    ([[("a", 5), ("b", 3)], [("c", 4), ("d", 4.5)]], ["a", "c", "d", "b"]),
+    # Equal scores: the panel listed first takes the place.
+    ([[("a", 4)], [("b", 4)]], ["a", "b"]),
+    ([[("b", 4)], [("a", 4)]], ["b", "a"]),
+    ([[("a", 4), ("b", 4)], [("c", 4)]], ["a", "b", "c"]),
+    # An empty panel among others changes nothing.
+    ([[("a", 2)], [], [("b", 3), ("c", 1)]], ["b", "a", "c"]),
+    # Unscored entries (mapped below every score by the caller) come last.
+    ([[("a", None), ("b", 1)], [("c", 0)]], ["c", "a", "b"]),
+]
+
+
+@pytest.mark.parametrize("panels, merged", MERGE_CASES)
+def test_panels_merge_by_score_without_reordering_any_panel(panels, merged):
+    def score(row):
+        return Decimal(-1) if row[1] is None else Decimal(row[1])
+
+    assert [key for key, _score in merged_ranking(panels, score)] == merged
+
+
+@given(st.lists(st.lists(st.integers(0, 5), max_size=8), max_size=5))
+def test_merging_keeps_every_entry_and_every_panel_s_order(scores):
+    panels = [
+        [(panel, place, score) for place, score in enumerate(row)]
+        for panel, row in enumerate(scores)
+    ]
+    merged = merged_ranking(panels, lambda row: row[2])
+    assert sorted(merged) == sorted(entry for panel in panels for entry in panel)
+    for panel in panels:
+        assert [entry for entry in merged if entry in panel] == panel

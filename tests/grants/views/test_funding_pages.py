@@ -108,8 +108,8 @@ def test_the_page_shows_the_funded_places_and_keeps_the_others_cuts(
     response = client.get(url)
 
     assert [award.proposal for award in response.context["simulation"].outcome.funded] == [first.pk]
-    assert [item["row"].proposal.pk for item in response.context["rows"]] == [first.pk]
-    assert [item["requested_total"] for item in response.context["rows"]] == [first.requested_total]
+    assert [item["place"].pk for item in response.context["rows"]] == [first.pk]
+    assert [item["place"].requested_total for item in response.context["rows"]] == [first.requested_total]
     assert response.context["hidden_cuts"] == {third.pk: 10}
     # The cut of a place not shown travels hidden in both the simulate and the commit form.
     assert response.content.decode().count(f'name="cut_{third.pk}" value="10"') == 2
@@ -117,8 +117,35 @@ def test_the_page_shows_the_funded_places_and_keeps_the_others_cuts(
 
     rest = client.get(url + "&rest=1")
 
-    assert [item["row"].proposal.pk for item in rest.context["rows"]] == [second.pk, third.pk]
+    assert [item["place"].pk for item in rest.context["rows"]] == [second.pk, third.pk]
     assert rest.context["hidden_cuts"] == {}
     assert f'id="cut-{third.pk}" name="cut_{third.pk}" form="simulate-form" value="10"' in (
         rest.content.decode()
     )
+
+
+def test_committed_decisions_come_a_page_at_a_time_in_ranking_order(
+    client, panel_call, monkeypatch
+):
+    from grants import decisions
+
+    call, (first, second, third), officer = panel_call
+    decisions.funding_commit(call=call, actor=officer)
+    monkeypatch.setattr(funding_views, "DECISIONS_PAGE_SIZE", 2)
+    client.force_login(officer)
+    url = f"/office/calls/{call.code}/funding/"
+
+    response = client.get(url)
+
+    assert [d.proposal_id for d in response.context["decisions"]] == [first.pk, second.pk]
+    # Only the first fits the pools of 500,000; the others wait on the reserve list.
+    assert [(str(label), n) for label, n in response.context["outcome_counts"]] == [
+        ("Funded", 1),
+        ("Reserve list", 2),
+    ]
+    assert "?page=2" in response.content.decode()
+
+    following = client.get(url + "?page=2")
+
+    assert [d.proposal_id for d in following.context["decisions"]] == [third.pk]
+    assert "Page 2 of 2" in following.content.decode()
