@@ -200,6 +200,25 @@ class Seeder:
     def link(self, through, **fields):
         self.rows[through].append(through(**fields))
 
+    def update_columns(self, model, rows, names):
+        """Write ``names`` of rows already inserted: one prepared UPDATE run for every row.
+        Django's bulk_update builds a CASE WHEN per row and column instead, which took longer
+        than computing the values (half a minute for the scores on PostgreSQL)."""
+        fields = [model._meta.get_field(name) for name in names]
+        quote = connection.ops.quote_name
+        assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+        sql = (
+            f"UPDATE {quote(model._meta.db_table)} SET {assignments} "
+            f"WHERE {quote(model._meta.pk.column)} = %s"
+        )
+        values = [
+            [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields]
+            + [row.pk]
+            for row in rows
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, values)
+
     def flush(self, *model_list):
         """Insert the queued rows, parents before children (``model_list`` is in that order)."""
         with explicit_timestamps(model_list) as stamped:
@@ -838,10 +857,9 @@ class Seeder:
                 )
                 for name, value in scoring.proposal_fields(score).items():
                     setattr(proposal, name, value)
+                facts["stored_score"] = score
                 scored.append(proposal)
-        Proposal.objects.bulk_update(
-            scored, ["review_score", "review_count", "review_result"], batch_size=500
-        )
+        self.update_columns(Proposal, scored, ["review_score", "review_count", "review_result"])
 
     def in_review(self, call):
         return [
@@ -864,7 +882,6 @@ class Seeder:
         for proposal, facts in self.in_review(call):
             chosen = self.choose_reviewers(call, facts, loads)
             declines = 1 if len(chosen) > K and self.rng.random() < 0.03 else 0
-            facts["reviews"] = []
             facts["submitted"] = []  # (submitted at, review id, scores)
             for index, (reviewer, affinity, why) in enumerate(chosen[: K + declines]):
                 loads[reviewer.pk] += 1
@@ -1007,7 +1024,6 @@ class Seeder:
                 **data,
             )
             if submitted:
-                facts["reviews"].append(data["scores"])
                 facts["submitted"].append((submitted, review.pk, data["scores"]))
                 self.audit("review.submitted", submitted, reviewer, proposal=proposal)
         return item
@@ -1067,7 +1083,9 @@ class Seeder:
     def panels_for(self, call, locked):
         """One panel per department, members from five provinces outside the delta, locked
         in the computed order of reviews.ranking."""
-        criteria = seeded_criteria()
+        unreviewed = scoring.aggregate(
+            [], seeded_criteria(), overall_threshold=call.overall_threshold
+        )
         by_dept = defaultdict(list)
         for proposal, facts in self.in_review(call):
             by_dept[facts["code"][0]].append((proposal, facts))
@@ -1095,13 +1113,8 @@ class Seeder:
                 self.link(Panel.members.through, panel_id=panel.pk, user_id=user.pk)
             rows = []
             for proposal, facts in by_dept[dept]:
-                reviews = [
-                    {k: (Decimal(v) if v is not None else None) for k, v in s.items()}
-                    for s in facts["reviews"]
-                ]
-                score = scoring.aggregate(
-                    reviews, criteria, overall_threshold=call.overall_threshold
-                )
+                # The panel ranks what the proposal keeps, as reviews.ranking does.
+                score = facts.get("stored_score") or unreviewed
                 provinces = len(
                     {
                         m["place"].province_id
@@ -1280,13 +1293,20 @@ class Seeder:
             if isinstance(model, type) and issubclass(model, models.Model)
         ]
         statements = connection.ops.sequence_reset_sql(no_style(), seeded)
-        if connection.vendor == "postgresql":
-            # Autovacuum would gather the new tables' statistics some time later; until then
-            # the planner takes them for empty and picks plans that are slow at this size.
-            statements.append("ANALYZE")
         with connection.cursor() as cursor:
             for sql in statements:
                 cursor.execute(sql)
+
+    def gather_statistics(self):
+        """On PostgreSQL, what autovacuum does to new tables some time later: statistics (until
+        then the planner takes the tables for empty and picks plans that are slow at this
+        size) and the visibility map (until then an index-only scan reads the table anyway).
+        A database in use is in that state; a freshly seeded one is not until this runs."""
+        if connection.vendor != "postgresql":
+            return
+        with self.stage("statistics (VACUUM ANALYZE)"), connection.cursor() as cursor:
+            # VACUUM cannot run inside a transaction (a test's, say): ANALYZE alone then.
+            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
 
     def run(self):
         if User.objects.filter(email=f"{PREFIX}officer@example.org").exists():
@@ -1314,7 +1334,7 @@ class Seeder:
             self.seed_panels()
         with self.stage("funding of the decided call"):
             self.seed_funding()
-        with self.stage("counters, sequences, statistics"):
+        with self.stage("counters and sequences"):
             self.finish()
 
 
@@ -1330,19 +1350,14 @@ def summary_of(proposal):
 
 
 def merged(queues):
-    """The panels' orders merged by score, as grants.decisions.locked_ranking merges them."""
-    queues = [list(queue) for queue in queues]
-    result = []
+    """The panels' orders merged by score, by the rule grants.decisions.locked_ranking uses
+    (no consensus scores are seeded, so the reviewers' mean is the shown score)."""
 
     def score(row):
         mean = row[3].mean
         return mean if mean is not None else Decimal(-1)
 
-    while any(queues):
-        heads = [(index, queue[0]) for index, queue in enumerate(queues) if queue]
-        index, _row = max(heads, key=lambda item: (score(item[1]), -item[0]))
-        result.append(queues[index].pop(0))
-    return result
+    return funding.merged_ranking(queues, score)
 
 
 class Command(BaseCommand):
@@ -1370,6 +1385,7 @@ class Command(BaseCommand):
         # thousands of values that costs more than the inserts themselves.
         with override_settings(DEBUG=False), transaction.atomic():
             seeder.run()
+        seeder.gather_statistics()
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu
         write(f"  {'total':<34} {wall:7.1f} s  (CPU {cpu:5.1f} s)")
         write(
