@@ -143,7 +143,13 @@ class Proposal(models.Model):
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
         indexes = [
-            models.Index(fields=["call", "status"]),
+            # Covers the office lists' counts (status, department) without reading the wide
+            # rows; PostgreSQL needs the id included, SQLite keeps it in every index anyway.
+            models.Index(
+                fields=["call", "status", "primary_code"],
+                include=["id"],
+                name="proposal_call_status_code",
+            ),
             models.Index(fields=["call", "review_score"], name="proposal_call_score"),
             models.Index(fields=["call", "requested_total"], name="proposal_call_total"),
         ]
