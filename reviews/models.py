@@ -137,7 +137,12 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["proposal", "reviewer"], name="one_assignment_per_pair")
         ]
-        indexes = [models.Index(fields=["reviewer", "status"])]
+        indexes = [
+            models.Index(fields=["reviewer", "status"]),
+            # The assignment page groups a call's assignments by proposal and counts their
+            # answers: this index holds all it reads.
+            models.Index(fields=["call", "proposal", "status"], name="assignment_call_proposal"),
+        ]
 
     def __str__(self):
         return f"{self.proposal} → {self.reviewer}"

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -266,7 +266,7 @@ class _PublishedPaginator(Paginator):
         self.search = filters["q"]
         proposals = (
             Proposal.objects.for_lists()
-            .filter(Exists(self.groups.filter(proposal=OuterRef("pk"))))
+            .filter(pk__in=self.groups.values("proposal"))
             .order_by("reference", "pk")
         )
         if self.search:
@@ -284,12 +284,14 @@ class _PublishedPaginator(Paginator):
 
 def _published_groups(call, filters):
     """One row per proposal with published assignments that match the answer filters."""
-    groups = call.assignments.order_by().values("proposal").annotate(assigned=Count("pk"))
+    # Counting a column of the (call, proposal, status) index, not the id, lets the database
+    # answer from the index alone.
+    groups = call.assignments.order_by().values("proposal").annotate(assigned=Count("status"))
     if filters["status"]:
-        with_status = Count("pk", filter=Q(status=filters["status"]))
+        with_status = Count("status", filter=Q(status=filters["status"]))
         groups = groups.annotate(with_status=with_status).filter(with_status__gt=0)
     if filters["short"]:
-        active = Count("pk", filter=Q(status__in=ACTIVE_ASSIGNMENT))
+        active = Count("status", filter=Q(status__in=ACTIVE_ASSIGNMENT))
         groups = groups.annotate(active=active).filter(active__lt=call.reviewers_per_proposal)
     return groups
 
@@ -309,7 +311,7 @@ def _assignments_by_proposal(proposals):
 
 def _status_counts(call):
     """(status label, count) over all the call's assignments, most frequent first."""
-    counts = call.assignments.order_by().values_list("status").annotate(n=Count("pk"))
+    counts = call.assignments.order_by().values_list("status").annotate(n=Count("status"))
     labelled = [(str(AssignmentStatus(status).label), n) for status, n in counts]
     return sorted(labelled, key=lambda pair: (-pair[1], pair[0]))
 
