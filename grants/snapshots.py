@@ -117,6 +117,17 @@ def requested_amounts(data: dict) -> dict:
     }
 
 
+def member_provinces(data: dict) -> str:
+    """The provinces of a snapshot's institutions, codes in order and separated by spaces:
+    the lists count proposals per province from this one column instead of every member."""
+    return " ".join(sorted({member["province_code"] for member in data["members"]}))
+
+
+def frozen_fields(data: dict) -> dict:
+    """Everything Proposal keeps beside its snapshot, taken from it at submission."""
+    return {**requested_amounts(data), "member_provinces": member_provinces(data)}
+
+
 def frozen_requests(proposal) -> dict[str, Decimal]:
     """What the proposal asked for per province (direct + indirect), as frozen at submission."""
     return {code: Decimal(amount) for code, amount in proposal.requested_by_province.items()}

@@ -124,6 +124,9 @@ class Proposal(models.Model):
         _("total requested"), max_digits=14, decimal_places=2, null=True, editable=False
     )
     requested_by_province = models.JSONField(null=True, blank=True, editable=False)
+    # The consortium's provinces as submitted (grants.snapshots.member_provinces): the lists
+    # count proposals per province from it instead of joining every member.
+    member_provinces = models.CharField(max_length=250, blank=True, default="", editable=False)
     # The submitted reviews' aggregate, kept by reviews.workflow whenever they change:
     # review_result is reviews.scoring's exact ProposalScore as JSON, review_score its mean
     # in a column the lists filter and sort on (reviews.scoring.sortable_score says why it
@@ -143,12 +146,12 @@ class Proposal(models.Model):
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
         indexes = [
-            # Covers the office lists' counts (status, department) without reading the wide
-            # rows; PostgreSQL needs the id included, SQLite keeps it in every index anyway.
+            # Covers the office lists' counts (status, department, province) without reading
+            # the wide rows; PostgreSQL needs the id included, SQLite keeps it in every index.
             models.Index(
-                fields=["call", "status", "primary_code"],
+                fields=["call", "status", "primary_code", "member_provinces"],
                 include=["id"],
-                name="proposal_call_status_code",
+                name="proposal_list_counts",
             ),
             models.Index(fields=["call", "review_score"], name="proposal_call_score"),
             models.Index(fields=["call", "requested_total"], name="proposal_call_total"),

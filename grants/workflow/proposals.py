@@ -111,7 +111,7 @@ def proposal_submit(*, proposal, actor, now=None):
     if violations:
         raise NotEligible(violations)
 
-    from grants.snapshots import freeze, requested_amounts
+    from grants.snapshots import freeze, frozen_fields
 
     if not proposal.reference:
         proposal.reference = reference_number(call, proposal)
@@ -119,12 +119,12 @@ def proposal_submit(*, proposal, actor, now=None):
     proposal.status = ProposalStatus.SUBMITTED
     proposal.submitted_at = now
     proposal.snapshot = freeze(proposal)
-    amounts = requested_amounts(proposal.snapshot)
-    for name, value in amounts.items():
+    frozen = frozen_fields(proposal.snapshot)
+    for name, value in frozen.items():
         setattr(proposal, name, value)
     proposal.version += 1
     proposal.save(
-        update_fields=["status", "submitted_at", "snapshot", "reference", "version", *amounts]
+        update_fields=["status", "submitted_at", "snapshot", "reference", "version", *frozen]
     )
     record(
         actor=actor,

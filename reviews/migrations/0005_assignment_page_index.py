@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("grants", "0009_proposal_list_covering_index"),
+        ("grants", "0009_proposal_lists"),
         ("reviews", "0004_export_job"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

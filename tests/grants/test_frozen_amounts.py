@@ -1,4 +1,5 @@
-"""The amounts frozen with the snapshot at submission equal the budget summary."""
+"""The amounts frozen with the snapshot at submission equal the budget summary; the
+consortium's provinces are frozen beside them."""
 
 from decimal import Decimal
 
@@ -8,7 +9,7 @@ from grants import budget, decisions, workflow
 from grants.models import Proposal, Role
 from grants.plain import budget_lines
 from grants.presenters import document_for
-from grants.snapshots import requested_amounts, snapshot_budget_lines
+from grants.snapshots import member_provinces, requested_amounts, snapshot_budget_lines
 from tests.factories import make_call, make_proposal, make_user
 
 
@@ -71,6 +72,22 @@ def test_requested_amounts_of_a_snapshot(snapshot, direct, total, by_province):
     assert sum(map(Decimal, by_province.values()), Decimal(0)) == summary.total
 
 
+PROVINCE_CASES = {
+    "one member": (snapshot_with((1, "310000", [])), "310000"),
+    "in code order": (snapshot_with((1, "340000", []), (2, "310000", [])), "310000 340000"),
+    "a province once however many members": (
+        snapshot_with((1, "330000", []), (2, "110000", []), (3, "330000", [])),
+        "110000 330000",
+    ),
+    "no member": (snapshot_with(), ""),
+}
+
+
+@pytest.mark.parametrize(("snapshot", "provinces"), PROVINCE_CASES.values(), ids=PROVINCE_CASES)
+def test_member_provinces_of_a_snapshot(snapshot, provinces):
+    assert member_provinces(snapshot) == provinces
+
+
 @pytest.fixture
 def submitted(reference):
     call = make_call()
@@ -86,6 +103,8 @@ def test_submission_freezes_what_the_budget_summary_gives(submitted):
     assert proposal.requested_by_province == {
         code: str(totals.total) for code, totals in live.by_province.items()
     }
+    # Fudan (Shanghai) leads, Zhejiang University (Zhejiang) partners.
+    assert proposal.member_provinces == "310000 330000"
 
 
 def test_the_document_and_the_funding_read_one_budget_from_the_snapshot(submitted):

@@ -25,7 +25,7 @@ from grants.models import (
 )
 from grants.models.proposals import ReferenceCounter
 from grants.plain import violations_for
-from grants.snapshots import freeze, requested_amounts
+from grants.snapshots import freeze, frozen_fields
 from reviews import scoring
 from reviews.models import Assignment, AssignmentStatus, Panel, Review, ReviewerProfile
 from reviews.ranking import computed_order, ranked_rows
@@ -104,16 +104,14 @@ def test_snapshots_are_what_freeze_would_take(scale):
         assert seeded == frozen, proposal.reference
 
 
-def test_requested_amounts_are_what_submission_freezes(scale):
+def test_frozen_fields_are_what_submission_freezes(scale):
+    names = ("requested_direct", "requested_total", "requested_by_province", "member_provinces")
     for proposal in Proposal.objects.all():
-        stored = {
-            name: getattr(proposal, name)
-            for name in ("requested_direct", "requested_total", "requested_by_province")
-        }
+        stored = {name: getattr(proposal, name) for name in names}
         if proposal.status == ProposalStatus.DRAFT:
-            assert set(stored.values()) == {None}, proposal.pk
+            assert set(stored.values()) == {None, ""}, proposal.pk
         else:
-            assert stored == requested_amounts(proposal.snapshot), proposal.reference
+            assert stored == frozen_fields(proposal.snapshot), proposal.reference
 
 
 def test_review_scores_are_what_the_review_workflow_stores(scale):

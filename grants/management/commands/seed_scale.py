@@ -82,7 +82,7 @@ from grants.models import (
 from grants.models.proposals import ReferenceCounter
 from grants.money import ZERO, allocate
 from grants.permissions import MFA_ROLES
-from grants.snapshots import requested_amounts, snapshot_budget_lines
+from grants.snapshots import frozen_fields, snapshot_budget_lines
 from reviews import assignment, scoring
 from reviews.models import (
     Assignment,
@@ -589,7 +589,7 @@ class Seeder:
         if not draft:
             proposal.reference = self.reference(call, code)
             proposal.snapshot = self.snapshot(proposal, call, lead, members, experts, sections)
-            for name, value in requested_amounts(proposal.snapshot).items():
+            for name, value in frozen_fields(proposal.snapshot).items():
                 setattr(proposal, name, value)
             self.audit(
                 "proposal.submitted",

@@ -109,7 +109,9 @@ def test_the_page_shows_the_funded_places_and_keeps_the_others_cuts(
 
     assert [award.proposal for award in response.context["simulation"].outcome.funded] == [first.pk]
     assert [item["place"].pk for item in response.context["rows"]] == [first.pk]
-    assert [item["place"].requested_total for item in response.context["rows"]] == [first.requested_total]
+    assert [item["place"].requested_total for item in response.context["rows"]] == [
+        first.requested_total
+    ]
     assert response.context["hidden_cuts"] == {third.pk: 10}
     # The cut of a place not shown travels hidden in both the simulate and the commit form.
     assert response.content.decode().count(f'name="cut_{third.pk}" value="10"') == 2
