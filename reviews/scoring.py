@@ -156,13 +156,19 @@ def review_values(stored: Mapping[str, str | None]) -> dict[str, Decimal | None]
 
 def proposal_fields(score: ProposalScore | None) -> dict:
     """What a proposal keeps of its reviews' aggregate: its mean to filter and sort on, the
-    number of valid reviews, and the whole exact score; all empty (``None``) while no review
-    is submitted."""
+    number of valid reviews, whether it is fundable (funding reads it for every ranked
+    proposal) and the whole exact score; all empty (``None``) while no review is submitted."""
     if score is None:
-        return {"review_score": None, "review_count": 0, "review_result": None}
+        return {
+            "review_score": None,
+            "review_count": 0,
+            "review_fundable": None,
+            "review_result": None,
+        }
     return {
         "review_score": sortable_score(score.mean),
         "review_count": score.n_reviews,
+        "review_fundable": score.fundable,
         "review_result": score_as_plain(score),
     }
 

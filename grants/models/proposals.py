@@ -130,11 +130,13 @@ class Proposal(models.Model):
     # The submitted reviews' aggregate, kept by reviews.workflow whenever they change:
     # review_result is reviews.scoring's exact ProposalScore as JSON, review_score its mean
     # in a column the lists filter and sort on (reviews.scoring.sortable_score says why it
-    # has 12 places), review_count the valid reviews.
+    # has 12 places), review_count the valid reviews, review_fundable its verdict (funding
+    # reads it for every ranked proposal).
     review_score = models.DecimalField(
         _("review score"), max_digits=13, decimal_places=12, null=True, editable=False
     )
     review_count = models.PositiveSmallIntegerField(default=0, editable=False)
+    review_fundable = models.BooleanField(null=True, editable=False)
     review_result = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

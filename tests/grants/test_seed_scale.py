@@ -117,10 +117,7 @@ def test_frozen_fields_are_what_submission_freezes(scale):
 def test_review_scores_are_what_the_review_workflow_stores(scale):
     reviewed = 0
     for proposal in Proposal.objects.select_related("call"):
-        stored = {
-            name: getattr(proposal, name)
-            for name in ("review_score", "review_count", "review_result")
-        }
+        stored = {name: getattr(proposal, name) for name in scoring.proposal_fields(None)}
         assert stored == scoring.proposal_fields(proposal_score(proposal)), proposal.reference
         reviewed += proposal.review_result is not None
     assert reviewed > PROPOSALS / 2

@@ -859,7 +859,7 @@ class Seeder:
                     setattr(proposal, name, value)
                 facts["stored_score"] = score
                 scored.append(proposal)
-        self.update_columns(Proposal, scored, ["review_score", "review_count", "review_result"])
+        self.update_columns(Proposal, scored, list(scoring.proposal_fields(None)))
 
     def in_review(self, call):
         return [
