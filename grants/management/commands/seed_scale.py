@@ -1298,15 +1298,18 @@ class Seeder:
                 cursor.execute(sql)
 
     def gather_statistics(self):
-        """On PostgreSQL, what autovacuum does to new tables some time later: statistics (until
-        then the planner takes the tables for empty and picks plans that are slow at this
-        size) and the visibility map (until then an index-only scan reads the table anyway).
-        A database in use is in that state; a freshly seeded one is not until this runs."""
-        if connection.vendor != "postgresql":
-            return
-        with self.stage("statistics (VACUUM ANALYZE)"), connection.cursor() as cursor:
+        """The tables' statistics for the query planner. On PostgreSQL also what autovacuum
+        does to new tables some time later: until then the planner takes them for empty and
+        picks plans that are slow at this size, and an index-only scan reads the table anyway
+        (no visibility map). A database in use is in that state; a freshly seeded one is not
+        until this runs."""
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
             # VACUUM cannot run inside a transaction (a test's, say): ANALYZE alone then.
-            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
+            statement = "ANALYZE"
+        else:
+            statement = "VACUUM ANALYZE"
+        with self.stage(f"statistics ({statement})"), connection.cursor() as cursor:
+            cursor.execute(statement)
 
     def run(self):
         if User.objects.filter(email=f"{PREFIX}officer@example.org").exists():
