@@ -53,8 +53,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="proposal",
             index=models.Index(
-                fields=["call", "status", "primary_code", "member_provinces"],
-                include=("id",),
+                fields=["call", "status", "primary_code", "member_provinces", "id"],
                 name="proposal_list_counts",
             ),
         ),

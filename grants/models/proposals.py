@@ -148,11 +148,11 @@ class Proposal(models.Model):
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
         indexes = [
-            # Covers the office lists' counts (status, department, province) without reading
-            # the wide rows; PostgreSQL needs the id included, SQLite keeps it in every index.
+            # Covers the office lists' counts (status, department, province) and their ids
+            # without reading the wide rows. The id is a key column, not an INCLUDE one, which
+            # SQLite does not know.
             models.Index(
-                fields=["call", "status", "primary_code", "member_provinces"],
-                include=["id"],
+                fields=["call", "status", "primary_code", "member_provinces", "id"],
                 name="proposal_list_counts",
             ),
             models.Index(fields=["call", "review_score"], name="proposal_call_score"),
