@@ -25,6 +25,7 @@ def main():
     parser.add_argument("url")
     parser.add_argument("--queries", type=int, default=5, help="slowest queries to list")
     parser.add_argument("--depth", type=float, default=0.02, help="hide frames below this share")
+    parser.add_argument("--all", action="store_true", help="show library frames too")
     args = parser.parse_args()
     setup()
     from django.db import connection
@@ -54,7 +55,15 @@ def main():
         client.get(url)
         total = time.perf_counter() - started
     sql = sum(float(query["time"]) for query in captured)
-    print(profiler.output_text(unicode=True, color=False, show_all=False, time="seconds"))
+    print(
+        profiler.output_text(
+            unicode=True,
+            color=False,
+            show_all=args.all,
+            time="seconds",
+            processor_options={"filter_threshold": args.depth},
+        )
+    )
     print(f"{url}: {total * 1000:.0f} ms with {len(captured)} queries taking {sql * 1000:.0f} ms")
     for query in sorted(captured, key=lambda q: -float(q["time"]))[: args.queries]:
         print(f"{float(query['time']) * 1000:8.0f} ms  {query['sql'][:300]}")
