@@ -77,8 +77,14 @@ def funding_page(request, code):
     rows = _simulation_rows(simulation)
     shown, rest = _shown_rows(rows, request.GET.get("rest"))
     shown_keys = {item["place"].pk for item in shown}
+    outcome = simulation.outcome
     context.update(
         simulation=simulation,
+        outcome_counts=[
+            (Outcome.FUNDED.label, len(outcome.funded)),
+            (Outcome.RESERVE.label, len(outcome.skipped)),
+            (Outcome.BELOW_THRESHOLD.label, len(outcome.below_threshold)),
+        ],
         rows=shown,
         rest=rest,
         cuts=cuts,
@@ -111,21 +117,31 @@ def _committed(funding_round, page_number):
     }
 
 
-# Below the last funded place the page shows this many places; the rest is a page away.
+# The first page shows the funded places and this many after them, but never more than
+# FIRST_PAGE_LIMIT places: a large call funds thousands, and rendering them all took a second.
+# The rest is REST_PAGE_SIZE places a page away, with a link to the page of the funding line.
 NEXT_PLACES = 50
+FIRST_PAGE_LIMIT = 200
 REST_PAGE_SIZE = 200
 
 
 def _shown_rows(rows, rest_page):
-    """The funded rows and the next places, or (with ``rest_page``) a page of the places after
-    them; and the links between them (None when everything fits on the first)."""
+    """The first places, or (with ``rest_page``) a page of the places after them; and the
+    links between them (None when everything fits on the first)."""
     funded_places = [item["position"] for item in rows if item["award"]]
-    head = (max(funded_places) if funded_places else 0) + NEXT_PLACES
+    last_funded = max(funded_places) if funded_places else 0
+    head = min(last_funded + NEXT_PLACES, FIRST_PAGE_LIMIT)
     if len(rows) <= head:
         return rows, None
     pages = Paginator(rows[head:], REST_PAGE_SIZE)
+    funding_line = None
+    if last_funded > head:
+        funding_line = {
+            "place": last_funded,
+            "page": (last_funded - head - 1) // REST_PAGE_SIZE + 1,
+        }
     if not rest_page:
-        return rows[:head], {"next": 1, "next_first": head + 1}
+        return rows[:head], {"next": 1, "next_first": head + 1, "funding_line": funding_line}
     page = pages.get_page(rest_page)
     shown = list(page)
     links = {
@@ -136,6 +152,7 @@ def _shown_rows(rows, rest_page):
         "first": shown[0]["position"],
         "last": shown[-1]["position"],
         "total": len(rows),
+        "funding_line": funding_line,
     }
     return shown, links
 

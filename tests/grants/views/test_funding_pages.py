@@ -17,31 +17,34 @@ def places(shown):
     return [item["position"] for item in shown]
 
 
-# (rows, funded places, next places, page size, ?rest=, shown places, links)
+# (rows, funded places, next places, first page limit, page size, ?rest=, shown places, links)
 CASES = {
-    "everything fits": (5, {1, 2}, 3, 2, None, [1, 2, 3, 4, 5], None),
+    "everything fits": (5, {1, 2}, 3, 99, 2, None, [1, 2, 3, 4, 5], None),
     "nothing funded: the first places": (
         5,
         set(),
         2,
+        99,
         2,
         None,
         [1, 2],
-        {"next": 1, "next_first": 3},
+        {"next": 1, "next_first": 3, "funding_line": None},
     ),
     "funded and the next places": (
         9,
         {1, 3},
         2,
+        99,
         2,
         None,
         [1, 2, 3, 4, 5],
-        {"next": 1, "next_first": 6},
+        {"next": 1, "next_first": 6, "funding_line": None},
     ),
     "the first page of the rest": (
         9,
         {1, 3},
         2,
+        99,
         2,
         "1",
         [6, 7],
@@ -53,12 +56,14 @@ CASES = {
             "first": 6,
             "last": 7,
             "total": 9,
+            "funding_line": None,
         },
     ),
     "the last page of the rest": (
         9,
         {1, 3},
         2,
+        99,
         2,
         "2",
         [8, 9],
@@ -70,19 +75,62 @@ CASES = {
             "first": 8,
             "last": 9,
             "total": 9,
+            "funding_line": None,
         },
     ),
-    "a page past the end shows the last": (9, {1, 3}, 2, 2, "99", [8, 9], None),
+    "a page past the end shows the last": (9, {1, 3}, 2, 99, 2, "99", [8, 9], None),
+    # Funded places beyond the first page's limit: the first page stops at the limit and
+    # links to the page holding the last funded place (places 3-4, 5-6, 7-8: page 3).
+    "many funded: the first page is capped": (
+        10,
+        {1, 2, 3, 4, 5, 6, 7},
+        2,
+        2,
+        2,
+        None,
+        [1, 2],
+        {"next": 1, "next_first": 3, "funding_line": {"place": 7, "page": 3}},
+    ),
+    "many funded: the page of the funding line": (
+        10,
+        {1, 2, 3, 4, 5, 6, 7},
+        2,
+        2,
+        2,
+        "3",
+        [7, 8],
+        {
+            "on_rest_page": True,
+            "previous": 2,
+            "next": 4,
+            "next_first": 9,
+            "first": 7,
+            "last": 8,
+            "total": 10,
+            "funding_line": {"place": 7, "page": 3},
+        },
+    ),
+    "the funding line right after the limit": (
+        6,
+        {1, 2, 3},
+        1,
+        2,
+        2,
+        None,
+        [1, 2],
+        {"next": 1, "next_first": 3, "funding_line": {"place": 3, "page": 1}},
+    ),
 }
 
 
 @pytest.mark.parametrize(
-    ("count", "funded", "next_places", "page_size", "rest", "shown", "links"),
+    ("count", "funded", "next_places", "limit", "page_size", "rest", "shown", "links"),
     CASES.values(),
     ids=CASES,
 )
-def test_shown_rows(monkeypatch, count, funded, next_places, page_size, rest, shown, links):
+def test_shown_rows(monkeypatch, count, funded, next_places, limit, page_size, rest, shown, links):
     monkeypatch.setattr(funding_views, "NEXT_PLACES", next_places)
+    monkeypatch.setattr(funding_views, "FIRST_PAGE_LIMIT", limit)
     monkeypatch.setattr(funding_views, "REST_PAGE_SIZE", page_size)
     got, got_links = funding_views._shown_rows(rows(count, funded), rest)
     assert places(got) == shown
@@ -113,6 +161,11 @@ def test_the_page_shows_the_funded_places_and_keeps_the_others_cuts(
         first.requested_total
     ]
     assert response.context["hidden_cuts"] == {third.pk: 10}
+    assert [(str(label), n) for label, n in response.context["outcome_counts"]] == [
+        ("Funded", 1),
+        ("Reserve list", 2),
+        ("Not funded: below threshold", 0),
+    ]
     # The cut of a place not shown travels hidden in both the simulate and the commit form.
     assert response.content.decode().count(f'name="cut_{third.pk}" value="10"') == 2
     assert f"?cut_{third.pk}=10&amp;rest=1" in response.content.decode()
@@ -151,3 +204,23 @@ def test_committed_decisions_come_a_page_at_a_time_in_ranking_order(
 
     assert [d.proposal_id for d in following.context["decisions"]] == [third.pk]
     assert "Page 2 of 2" in following.content.decode()
+
+
+def test_a_large_funded_list_links_to_the_funding_line(client, reference, monkeypatch):
+    # Ample pools fund all three; a first page of one place links to the page of the third.
+    call, (first, second, third), _officer = make_panel_call(
+        scores=("4.5", "4", "3.5"),
+        contributions={code: 10_000_000 for code in ("310000", "320000", "330000", "340000")},
+    )
+    monkeypatch.setattr(funding_views, "FIRST_PAGE_LIMIT", 1)
+    monkeypatch.setattr(funding_views, "REST_PAGE_SIZE", 1)
+    client.force_login(make_user(roles=[Role.FUND_OFFICER]))
+    url = f"/office/calls/{call.code}/funding/"
+
+    response = client.get(url)
+
+    assert [item["place"].pk for item in response.context["rows"]] == [first.pk]
+    assert 'href="?rest=2#place-3"' in response.content.decode()
+    line = client.get(url + "?rest=2")
+    assert [item["place"].pk for item in line.context["rows"]] == [third.pk]
+    assert 'id="place-3"' in line.content.decode()
