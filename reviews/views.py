@@ -15,8 +15,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grants.models import Call, Proposal, Province, Role, User
-from grants.permissions import role_required
+from grants.models import Proposal, Province, Role, User
+from grants.permissions import get_office_call, role_required
 from grants.presenters import document_for
 from grants.views.helpers import login_required_keeping_post
 from grants.workflow import WorkflowError
@@ -204,14 +204,10 @@ ASSIGNMENT_PAGE_PARAMS = ("q", "status", "short", "page", "preview_page", "who",
 ACTIVE_ASSIGNMENT = (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
 
 
-def _office_call(code):
-    return get_object_or_404(Call, code=code)
-
-
 @login_required
 @role_required(Role.FUND_OFFICER)
 def assignment_page(request, code):
-    call = _office_call(code)
+    call = get_office_call(request.user, code)
     # A published run's result holds every pair of the call: read it only for a preview.
     run = call.assignment_runs.select_related("created_by").defer("result").first()
     filters = _assignment_filters(request.GET)
@@ -395,7 +391,7 @@ def _reviews_by_province(pairs):
 @login_required
 @role_required(Role.FUND_OFFICER)
 def assignment_run(request, code):
-    call = _office_call(code)
+    call = get_office_call(request.user, code)
     workflow.run_start(call=call, actor=request.user, fair=request.POST.get("fair") == "1")
     messages.success(
         request,
@@ -444,7 +440,7 @@ def assignment_adjust(request, code, run_pk):
 @role_required(Role.FUND_OFFICER)
 def assignment_add(request, code):
     """Add one reviewer to a published proposal (e.g. to replace one who declined)."""
-    call = _office_call(code)
+    call = get_office_call(request.user, code)
     try:
         proposal = get_object_or_404(Proposal, pk=int(request.POST["proposal"]), call=call)
         reviewer = get_object_or_404(
@@ -491,7 +487,7 @@ def assignment_publish(request, code, run_pk):
 @login_required
 @role_required(Role.FUND_OFFICER)
 def panel_list(request, code):
-    call = _office_call(code)
+    call = get_office_call(request.user, code)
     form = PanelForm(request.POST or None, call=call)
     if request.method == "POST" and form.is_valid():
         try:

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from grants.models import Call, CallStatus, Province, Role
 from grants.models.decisions import Decision, FundingRound, Outcome
 from grants.models.proposals import ProposalQuerySet
 from grants.permissions import (
+    get_office_call,
     get_proposal,
     is_consortium_pi,
     is_fund_officer,
@@ -29,8 +30,11 @@ from grants.workflow import WorkflowError
 from portal.db_router import reading_from_replica
 
 
-def _office_call(code):
-    return get_object_or_404(Call.objects.prefetch_related("contributions__province"), code=code)
+def _office_call(user, code):
+    """The fund office's call, with its pools (every funding page shows them)."""
+    call = get_office_call(user, code)
+    prefetch_related_objects([call], "contributions__province")
+    return call
 
 
 def _cuts(data):
@@ -55,7 +59,7 @@ def _cuts(data):
 @login_required
 @role_required(Role.FUND_OFFICER)
 def funding_page(request, code):
-    call = _office_call(code)
+    call = _office_call(request.user, code)
     funding_round = FundingRound.objects.filter(call=call).first()
     context = {
         "call": call,
@@ -186,7 +190,7 @@ def _simulation_rows(simulation):
 @role_required(Role.FUND_OFFICER)
 @reauthentication_required
 def funding_commit(request, code):
-    call = _office_call(code)
+    call = _office_call(request.user, code)
     cuts, errors = _cuts(request.POST)
     if errors:
         for error in errors:
@@ -390,12 +394,17 @@ def ledger_pdf(request):
 # ---- letters for the consortium ------------------------------------------------------------
 
 
+def _final_decision(proposal):
+    """The proposal's decision once its call is decided; None before (letters wait for it)."""
+    return Decision.objects.filter(
+        proposal=proposal, round__call__status=CallStatus.DECIDED
+    ).first()
+
+
 @login_required
 def decision_letter(request, pk):
     proposal = get_proposal(request.user, pk)
-    decision = Decision.objects.filter(
-        proposal=proposal, round__call__status=CallStatus.DECIDED
-    ).first()
+    decision = _final_decision(proposal)
     if decision is None or not (
         is_consortium_pi(request.user, proposal) or is_fund_officer(request.user)
     ):
@@ -409,9 +418,7 @@ def decision_letter(request, pk):
 @login_required
 def evaluation_summary(request, pk):
     proposal = get_proposal(request.user, pk)
-    decision = Decision.objects.filter(
-        proposal=proposal, round__call__status=CallStatus.DECIDED
-    ).first()
+    decision = _final_decision(proposal)
     if decision is None:
         raise Http404
     data = decisions.letter_data(proposal, decision)
