@@ -22,6 +22,9 @@ def setup():
     import django
 
     django.setup()
+    # Load the application as a server process does (portal/wsgi.py), collector settings
+    # included, so that what is measured is what a server runs.
+    import portal.wsgi  # noqa: F401
 
 
 @dataclass
