@@ -30,7 +30,7 @@ def requests(count):
 
     started = time.perf_counter()
     asked = [
-        (proposal.reference, frozen_requests(proposal))
+        (proposal.reference, frozen_requests(proposal.requested_by_province))
         for proposal in Proposal.objects.exclude(status=ProposalStatus.DRAFT)
         .only("pk", "reference", "requested_by_province")
         .order_by("reference")

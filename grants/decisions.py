@@ -27,7 +27,7 @@ from .models.decisions import (
 )
 from .models.reference import in_reader_language
 from .money import ZERO, allocate
-from .snapshots import snapshot_budget_lines
+from .snapshots import frozen_requests, snapshot_budget_lines
 from .workflow import WorkflowError
 
 # ---- the ranking and the requests -----------------------------------------------------------
@@ -56,27 +56,17 @@ def locked_ranking(call):
     """The call's ranking: each locked panel's order, merged by score so that no panel's own
     order is ever changed (grants.funding.merged_ranking); None until every panel is locked."""
     from reviews.models import Panel
+    from reviews.ranking import unreviewed_score
 
     panels = list(Panel.objects.filter(call=call).values_list("pk", "locked_at"))
     if not panels or any(locked_at is None for _pk, locked_at in panels):
         return None
-    unreviewed_fundable = _unreviewed(call).fundable
+    unreviewed_fundable = unreviewed_score(call).fundable
     orders = {pk: [] for pk, _locked_at in panels}
     # Sorted here, not in SQL: the database sorted the wide rows on disk (three times slower).
     for entry in sorted(_entries(call), key=lambda e: (e.panel_id, e.position or 0, e.pk)):
         orders[entry.panel_id].append(_place(entry, unreviewed_fundable))
     return funding.merged_ranking([orders[pk] for pk, _locked_at in panels], _merge_score)
-
-
-def _unreviewed(call):
-    """reviews.scoring's aggregate of no review: what a proposal without any submitted review
-    scores."""
-    from reviews import scoring
-    from reviews.workflow import criteria_for, plain_criteria
-
-    return scoring.aggregate(
-        [], plain_criteria(criteria_for(call)), overall_threshold=call.overall_threshold
-    )
 
 
 def _entries(call):
@@ -126,7 +116,7 @@ def _place(entry, unreviewed_fundable):
         score=entry.consensus_score if entry.consensus_score is not None else entry.mean,
         # None: no submitted review yet.
         fundable=unreviewed_fundable if entry.fundable is None else entry.fundable,
-        requested={code: Decimal(amount) for code, amount in (entry.requested or {}).items()},
+        requested=frozen_requests(entry.requested),
         requested_total=entry.requested_total,
     )
 

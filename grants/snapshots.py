@@ -128,6 +128,7 @@ def frozen_fields(data: dict) -> dict:
     return {**requested_amounts(data), "member_provinces": member_provinces(data)}
 
 
-def frozen_requests(proposal) -> dict[str, Decimal]:
-    """What the proposal asked for per province (direct + indirect), as frozen at submission."""
-    return {code: Decimal(amount) for code, amount in proposal.requested_by_province.items()}
+def frozen_requests(requested_by_province: dict | None) -> dict[str, Decimal]:
+    """What a proposal asked for per province (direct + indirect), from the amounts frozen at
+    submission (Proposal.requested_by_province; None before)."""
+    return {code: Decimal(amount) for code, amount in (requested_by_province or {}).items()}

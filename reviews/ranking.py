@@ -81,11 +81,7 @@ def rows_for(panel, entries=None):
     """One row per entry (of the panel, or ``entries``) with its proposal's stored score
     (reviews.workflow keeps it equal to reviews.scoring's aggregate of the submitted reviews)
     and its number of funding provinces."""
-    from .workflow import criteria_for, plain_criteria
-
-    unreviewed = scoring.aggregate(
-        [], plain_criteria(criteria_for(panel.call)), overall_threshold=panel.call.overall_threshold
-    )
+    unreviewed = unreviewed_score(panel.call)
     return [
         RankedRow(
             entry=entry, score=stored_score(entry.proposal, unreviewed), provinces=entry.provinces
@@ -117,6 +113,16 @@ def locked_page(panel, number, per_page):
     for row in rows:
         row.position = row.entry.position
     return page, rows
+
+
+def unreviewed_score(call):
+    """reviews.scoring's aggregate of no review under the call's criteria: what a proposal
+    scores while none of its reviews is submitted."""
+    from .workflow import criteria_for, plain_criteria
+
+    return scoring.aggregate(
+        [], plain_criteria(criteria_for(call)), overall_threshold=call.overall_threshold
+    )
 
 
 def stored_score(proposal, unreviewed):

@@ -9,7 +9,12 @@ from grants import budget, decisions, workflow
 from grants.models import Proposal, Role
 from grants.plain import budget_lines
 from grants.presenters import document_for
-from grants.snapshots import member_provinces, requested_amounts, snapshot_budget_lines
+from grants.snapshots import (
+    frozen_requests,
+    member_provinces,
+    requested_amounts,
+    snapshot_budget_lines,
+)
 from tests.factories import make_call, make_proposal, make_user
 
 
@@ -86,6 +91,21 @@ PROVINCE_CASES = {
 @pytest.mark.parametrize(("snapshot", "provinces"), PROVINCE_CASES.values(), ids=PROVINCE_CASES)
 def test_member_provinces_of_a_snapshot(snapshot, provinces):
     assert member_provinces(snapshot) == provinces
+
+
+@pytest.mark.parametrize(
+    ("stored", "requests"),
+    [
+        (None, {}),  # not submitted yet
+        ({}, {}),
+        (
+            {"310000": "1150000.00", "330000": "0.01"},
+            {"310000": Decimal("1150000.00"), "330000": Decimal("0.01")},
+        ),
+    ],
+)
+def test_frozen_requests_read_back_exactly(stored, requests):
+    assert frozen_requests(stored) == requests
 
 
 @pytest.fixture
