@@ -1,5 +1,4 @@
 import random
-import time
 from decimal import Decimal
 
 import pytest
@@ -463,7 +462,8 @@ def test_simulation_is_deterministic(scenario):
 
 
 @pytest.mark.parametrize("model, share", [(VIRTUAL, 0), (REAL, 0), (MIXED, Decimal("0.2"))])
-def test_twenty_thousand_proposals_simulate_well_under_a_second(model, share):
+def test_twenty_thousand_proposals_are_each_placed_once_within_the_pools(model, share):
+    # Its speed is measured by bench/funding_bench.py (docs/performance.md), not asserted here.
     rng = random.Random(2025)
     ranking = [
         Request(i, f"P{i}", {p: Decimal(rng.randint(0, 30_000_000)).scaleb(-2) for p in provinces})
@@ -472,10 +472,15 @@ def test_twenty_thousand_proposals_simulate_well_under_a_second(model, share):
     ]
     pools = {province: Decimal("500000000.00") for province in FUNDERS}
 
-    started = time.perf_counter()
-    simulate(ranking, pools, model=model, balancing_share=Decimal(share))
+    outcome = simulate(ranking, pools, model=model, balancing_share=Decimal(share))
 
-    assert time.perf_counter() - started < 1.0
+    placed = [award.proposal for award in outcome.funded] + [
+        skip.proposal for skip in outcome.skipped
+    ]
+    assert sorted(placed + outcome.below_threshold) == list(range(20_000))
+    assert outcome.funded and outcome.skipped
+    for province in FUNDERS:
+        assert outcome.charged.get(province, Decimal(0)) <= pools[province]
 
 
 # ---- one call-wide ranking from the panels' locked orders -------------------------------------
