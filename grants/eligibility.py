@@ -17,7 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from grants import budget
+from grants import budget, limits
 from grants.budget import format_yuan
 
 # Deadlines are announced, and judged, in Beijing time.
@@ -42,6 +42,13 @@ SECTION_NAMES = {
     "rationale": ("立项依据与研究内容", "rationale and research content"),
     "basis": ("研究基础与工作条件", "research basis and conditions"),
     "other": ("其他需要说明的情况", "other matters"),
+}
+# The most characters each section may have (grants.limits says why); a section of a key not
+# listed here is bounded by the largest.
+SECTION_LIMITS = {
+    "rationale": limits.SECTION_RATIONALE,
+    "basis": limits.SECTION_BASIS,
+    "other": limits.SECTION_OTHER,
 }
 
 
@@ -74,8 +81,8 @@ class Rules:
     narrative_pdf_required: bool = False
     keywords_min: int = 3
     keywords_max: int = 5
-    abstract_zh_max: int = 400
-    abstract_en_max: int = 3000
+    abstract_zh_max: int = limits.ABSTRACT_ZH
+    abstract_en_max: int = limits.ABSTRACT_EN
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -251,6 +258,23 @@ def _narrative(proposal: ProposalData, rules: Rules) -> Iterator[Violation]:
     for key in rules.required_sections:
         if _blank(proposal.sections.get(key, "")):
             yield _section_missing(key)
+
+
+def _section_lengths(proposal: ProposalData, rules: Rules) -> Iterator[Violation]:
+    # Checked whether or not a PDF is attached: every section's text is printed for each
+    # reviewer and in the panel book. Rows older than the form's limit may still hold more.
+    for key, text in proposal.sections.items():
+        limit = SECTION_LIMITS.get(key, max(SECTION_LIMITS.values()))
+        length = len(text or "")
+        if length > limit:
+            name_zh, name_en = SECTION_NAMES.get(key, (key, key))
+            yield Violation(
+                "section_too_long",
+                f"sections.{key}",
+                f"“{name_zh}”部分共 {length} 字，限 {limit} 字以内，请删减后再提交。",
+                f"The section “{name_en}” has {length} characters; at most {limit} are "
+                "allowed. Shorten it before submitting.",
+            )
 
 
 def _section_missing(key: str) -> Violation:
@@ -501,6 +525,7 @@ _PROPOSAL_RULES = (
     _discipline,
     _duration,
     _narrative,
+    _section_lengths,
     _other_funding,
     _consortium_size,
     _lead,

@@ -172,6 +172,28 @@ RULE_CASES = [
         {"narrative_pdf_required": True},
     ),
     _case("pdf-required-present", [], {"narrative_pdf_required": True}, has_narrative_pdf=True),
+    # Section lengths (grants.limits), with or without a PDF.
+    _case(
+        "sections-at-their-limits",
+        [],
+        sections={"rationale": "字" * 20000, "basis": "字" * 8000, "other": "字" * 2000},
+    ),
+    _case(
+        "section-over-its-limit",
+        ["section_too_long"],
+        sections={"rationale": "...", "basis": "字" * 8001, "other": "..."},
+    ),
+    _case(
+        "section-over-its-limit-beside-a-pdf",
+        ["section_too_long"],
+        sections={"rationale": "...", "basis": "...", "other": "x" * 2001},
+        has_narrative_pdf=True,
+    ),
+    _case(
+        "one-megabyte-section",
+        ["section_too_long"],
+        sections={"rationale": "x" * 1_000_000, "basis": "...", "other": "..."},
+    ),
     # Other funding.
     _case("other-funding-undeclared", ["other_funding_undeclared"], other_funding_declared=False),
     # Provinces and institutions.
@@ -431,6 +453,17 @@ def _messages(proposal=None, rules=None, now=NOW):
                 "which is not in the consortium.",
             ),
             id="lines-of-revoked-member",
+        ),
+        pytest.param(
+            {"sections": {"rationale": "x" * 20001, "basis": "...", "other": "..."}},
+            {},
+            NOW,
+            (
+                "“立项依据与研究内容”部分共 20001 字，限 20000 字以内，请删减后再提交。",
+                "The section “rationale and research content” has 20001 characters; at most "
+                "20000 are allowed. Shorten it before submitting.",
+            ),
+            id="section-too-long",
         ),
         pytest.param(
             {},
