@@ -71,6 +71,9 @@ class Rules:
     allow_unfunded_partners: bool = False
     max_led_per_pi: int = 1
     max_participations_per_pi: int = 2
+    # NSFC counts applications, i.e. what was submitted: a partner's stray or abandoned drafts
+    # must not make the lead's real one unsubmittable. A call may count drafts too.
+    drafts_count_toward_quotas: bool = False
     discipline_areas: tuple[str, ...] = ()
     max_direct_total: Decimal = Decimal("3000000")
     max_direct_per_year: Decimal | None = None
@@ -102,9 +105,10 @@ class Member:
 class ProposalData:
     """What the check needs to know about a proposal; the defaults describe an empty draft.
 
-    ``pi_load`` maps a PI to (proposals led, proposals taken part in) among their OTHER draft
-    or submitted proposals in the same call; taking part counts leading too, as NSFC's quota
-    on applications does.
+    ``pi_load`` maps a PI to (proposals led, proposals taken part in) among their OTHER
+    submitted proposals in the same call (returned ones included), ``pi_draft_load`` the same
+    among their other drafts; taking part counts leading too, as NSFC's quota on applications
+    does. Which of the two count is the rules' decision (``drafts_count_toward_quotas``).
     """
 
     title_zh: str = ""
@@ -121,6 +125,7 @@ class ProposalData:
     members: tuple[Member, ...] = ()
     budget_lines: tuple[budget.Line, ...] = ()
     pi_load: dict[int | str, tuple[int, int]] = field(default_factory=dict)
+    pi_draft_load: dict[int | str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -403,7 +408,7 @@ def _partners_confirmed(proposal: ProposalData, rules: Rules) -> Iterator[Violat
 
 def _pi_quotas(proposal: ProposalData, rules: Rules) -> Iterator[Violation]:
     for pi_id, (member, leads_here) in _pis(proposal).items():
-        led, participations = proposal.pi_load.get(pi_id, (0, 0))
+        led, participations = _counted_load(proposal, rules, pi_id)
         name = member.institution_name
         if leads_here and led + 1 > rules.max_led_per_pi:
             yield Violation(
@@ -423,6 +428,14 @@ def _pi_quotas(proposal: ProposalData, rules: Rules) -> Iterator[Violation]:
                 f"The PI at {name} would take part in {_count(participations + 1, 'proposal')} "
                 f"in this call, leading included; the limit is {limit}.",
             )
+
+
+def _counted_load(proposal: ProposalData, rules: Rules, pi_id) -> tuple[int, int]:
+    led, participations = proposal.pi_load.get(pi_id, (0, 0))
+    if rules.drafts_count_toward_quotas:
+        draft_led, draft_participations = proposal.pi_draft_load.get(pi_id, (0, 0))
+        led, participations = led + draft_led, participations + draft_participations
+    return led, participations
 
 
 def _pis(proposal: ProposalData) -> dict:

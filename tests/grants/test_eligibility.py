@@ -276,6 +276,28 @@ RULE_CASES = [
         ["pi_lead_quota", "pi_participation_quota"],
         pi_load={"pi-fudan": (1, 2)},
     ),
+    # Other drafts count only where the call says so.
+    _case("partner-pi-in-two-other-drafts", [], pi_draft_load={"pi-zju": (0, 2)}),
+    _case("lead-pi-leads-other-drafts", [], pi_draft_load={"pi-fudan": (10, 10)}),
+    _case(
+        "drafts-counted-by-the-call",
+        ["pi_participation_quota"],
+        {"drafts_count_toward_quotas": True},
+        pi_draft_load={"pi-zju": (0, 2)},
+    ),
+    _case(
+        "drafts-and-submitted-add-up-where-counted",
+        ["pi_lead_quota", "pi_participation_quota"],
+        {"drafts_count_toward_quotas": True},
+        pi_load={"pi-fudan": (0, 1)},
+        pi_draft_load={"pi-fudan": (1, 1)},
+    ),
+    _case(
+        "submitted-counted-whatever-the-drafts",
+        ["pi_participation_quota"],
+        pi_load={"pi-zju": (0, 2)},
+        pi_draft_load={"pi-zju": (0, 5)},
+    ),
     _case(
         "one-pi-at-two-members-counts-once",
         [],
