@@ -20,6 +20,13 @@ class ProposalStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned for correction")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    # Given up by its lead before submission. The row stays (the audit log points at it) but
+    # it is gone from every list, page and quota.
+    DISCARDED = "discarded", _("Discarded")
+
+
+# The proposals the fund office never received: it lists and counts everything else.
+UNSUBMITTED = (ProposalStatus.DRAFT, ProposalStatus.DISCARDED)
 
 
 class Screening(models.TextChoices):
