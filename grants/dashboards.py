@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    UNSUBMITTED,
     Call,
     ConsortiumMember,
     Institution,
@@ -65,7 +66,11 @@ def own_proposals(user):
     (with a subquery, SQLite checked it against every proposal)."""
     accepted = ConsortiumMember.objects.filter(pi=user, status=MemberStatus.ACCEPTED)
     member_of = list(accepted.values_list("proposal", flat=True))
-    return Proposal.objects.filter(Q(lead=user) | Q(pk__in=member_of)).for_lists()
+    return (
+        Proposal.objects.filter(Q(lead=user) | Q(pk__in=member_of))
+        .exclude(status=ProposalStatus.DISCARDED)
+        .for_lists()
+    )
 
 
 def applicant_section(user):
@@ -119,7 +124,7 @@ def fund_officer_section(user):
     from .models import CallStatus
 
     calls = Call.objects.annotate(
-        listed=Count("proposals", filter=~Q(proposals__status=ProposalStatus.DRAFT))
+        listed=Count("proposals", filter=~Q(proposals__status__in=UNSUBMITTED))
     ).order_by("-opens_at", "code")
     items = [
         Item(
@@ -159,7 +164,7 @@ def provincial_officer_section(user):
     )
     counts = (
         Proposal.objects.filter(call=OuterRef("pk"))
-        .exclude(status=ProposalStatus.DRAFT)
+        .exclude(status__in=UNSUBMITTED)
         .filter(Exists(involving))
         .order_by()
         .values("call")

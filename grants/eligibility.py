@@ -17,7 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from grants import budget
+from grants import budget, limits
 from grants.budget import format_yuan
 
 # Deadlines are announced, and judged, in Beijing time.
@@ -43,6 +43,13 @@ SECTION_NAMES = {
     "basis": ("研究基础与工作条件", "research basis and conditions"),
     "other": ("其他需要说明的情况", "other matters"),
 }
+# The most characters each section may have (grants.limits says why); a section of a key not
+# listed here is bounded by the largest.
+SECTION_LIMITS = {
+    "rationale": limits.SECTION_RATIONALE,
+    "basis": limits.SECTION_BASIS,
+    "other": limits.SECTION_OTHER,
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -64,6 +71,9 @@ class Rules:
     allow_unfunded_partners: bool = False
     max_led_per_pi: int = 1
     max_participations_per_pi: int = 2
+    # NSFC counts applications, i.e. what was submitted: a partner's stray or abandoned drafts
+    # must not make the lead's real one unsubmittable. A call may count drafts too.
+    drafts_count_toward_quotas: bool = False
     discipline_areas: tuple[str, ...] = ()
     max_direct_total: Decimal = Decimal("3000000")
     max_direct_per_year: Decimal | None = None
@@ -74,8 +84,8 @@ class Rules:
     narrative_pdf_required: bool = False
     keywords_min: int = 3
     keywords_max: int = 5
-    abstract_zh_max: int = 400
-    abstract_en_max: int = 3000
+    abstract_zh_max: int = limits.ABSTRACT_ZH
+    abstract_en_max: int = limits.ABSTRACT_EN
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,9 +105,10 @@ class Member:
 class ProposalData:
     """What the check needs to know about a proposal; the defaults describe an empty draft.
 
-    ``pi_load`` maps a PI to (proposals led, proposals taken part in) among their OTHER draft
-    or submitted proposals in the same call; taking part counts leading too, as NSFC's quota
-    on applications does.
+    ``pi_load`` maps a PI to (proposals led, proposals taken part in) among their OTHER
+    submitted proposals in the same call (returned ones included), ``pi_draft_load`` the same
+    among their other drafts; taking part counts leading too, as NSFC's quota on applications
+    does. Which of the two count is the rules' decision (``drafts_count_toward_quotas``).
     """
 
     title_zh: str = ""
@@ -114,6 +125,7 @@ class ProposalData:
     members: tuple[Member, ...] = ()
     budget_lines: tuple[budget.Line, ...] = ()
     pi_load: dict[int | str, tuple[int, int]] = field(default_factory=dict)
+    pi_draft_load: dict[int | str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -253,6 +265,23 @@ def _narrative(proposal: ProposalData, rules: Rules) -> Iterator[Violation]:
             yield _section_missing(key)
 
 
+def _section_lengths(proposal: ProposalData, rules: Rules) -> Iterator[Violation]:
+    # Checked whether or not a PDF is attached: every section's text is printed for each
+    # reviewer and in the panel book. Rows older than the form's limit may still hold more.
+    for key, text in proposal.sections.items():
+        limit = SECTION_LIMITS.get(key, max(SECTION_LIMITS.values()))
+        length = len(text or "")
+        if length > limit:
+            name_zh, name_en = SECTION_NAMES.get(key, (key, key))
+            yield Violation(
+                "section_too_long",
+                f"sections.{key}",
+                f"“{name_zh}”部分共 {length} 字，限 {limit} 字以内，请删减后再提交。",
+                f"The section “{name_en}” has {length} characters; at most {limit} are "
+                "allowed. Shorten it before submitting.",
+            )
+
+
 def _section_missing(key: str) -> Violation:
     name_zh, name_en = SECTION_NAMES.get(key, (key, key))
     return Violation(
@@ -379,7 +408,7 @@ def _partners_confirmed(proposal: ProposalData, rules: Rules) -> Iterator[Violat
 
 def _pi_quotas(proposal: ProposalData, rules: Rules) -> Iterator[Violation]:
     for pi_id, (member, leads_here) in _pis(proposal).items():
-        led, participations = proposal.pi_load.get(pi_id, (0, 0))
+        led, participations = _counted_load(proposal, rules, pi_id)
         name = member.institution_name
         if leads_here and led + 1 > rules.max_led_per_pi:
             yield Violation(
@@ -399,6 +428,14 @@ def _pi_quotas(proposal: ProposalData, rules: Rules) -> Iterator[Violation]:
                 f"The PI at {name} would take part in {_count(participations + 1, 'proposal')} "
                 f"in this call, leading included; the limit is {limit}.",
             )
+
+
+def _counted_load(proposal: ProposalData, rules: Rules, pi_id) -> tuple[int, int]:
+    led, participations = proposal.pi_load.get(pi_id, (0, 0))
+    if rules.drafts_count_toward_quotas:
+        draft_led, draft_participations = proposal.pi_draft_load.get(pi_id, (0, 0))
+        led, participations = led + draft_led, participations + draft_participations
+    return led, participations
 
 
 def _pis(proposal: ProposalData) -> dict:
@@ -501,6 +538,7 @@ _PROPOSAL_RULES = (
     _discipline,
     _duration,
     _narrative,
+    _section_lengths,
     _other_funding,
     _consortium_size,
     _lead,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from .models import (
+    UNSUBMITTED,
     Call,
     CallStatus,
     ConsortiumMember,
@@ -91,7 +92,7 @@ class StoredOrderingFilter(django_filters.OrderingFilter):
 class OfficeProposalFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"),
-        choices=[c for c in ProposalStatus.choices if c[0] != ProposalStatus.DRAFT],
+        choices=[c for c in ProposalStatus.choices if c[0] not in UNSUBMITTED],
     )
     screening = django_filters.ChoiceFilter(label=_("Eligibility"), choices=Screening.choices)
     province = django_filters.ModelChoiceFilter(

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import budget
+from . import budget, limits
 from .models import (
     AvoidedExpert,
     BudgetCategory,
@@ -147,7 +147,7 @@ class ProposalForm(forms.ModelForm):
             "other_funding_details",
         ]
         widgets = {
-            "abstract_zh": forms.Textarea(attrs={"rows": 6, "maxlength": 2000}),
+            "abstract_zh": forms.Textarea(attrs={"rows": 6}),
             "abstract_en": forms.Textarea(attrs={"rows": 6}),
             "industry_problem": forms.Textarea(attrs={"rows": 4}),
             "section_rationale": forms.Textarea(attrs={"rows": 12}),
@@ -603,6 +603,7 @@ class DeadlineExtensionForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Reason"),
+        max_length=limits.DEADLINE_EXTENSION_REASON,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Sent to the lead PIs of every draft in the call."),
     )
@@ -630,6 +631,7 @@ class ScreeningForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for ineligibility"),
         required=False,
+        max_length=limits.SCREENING_REASON,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Needed to mark the proposal ineligible; e-mailed to every PI of the consortium."
@@ -646,6 +648,7 @@ class ScreeningForm(forms.Form):
 class ReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("What to correct"),
+        max_length=limits.RETURN_REASON,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("E-mailed to every PI of the consortium."),
     )

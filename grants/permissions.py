@@ -63,17 +63,20 @@ def proposals_for(user):
     """Every proposal ``user`` may read. Drafts stay private to their consortium."""
     from django.db.models import Q
 
-    from .models import MemberStatus, Proposal, ProposalStatus
+    from .models import UNSUBMITTED, MemberStatus, Proposal, ProposalStatus
 
     if not user.is_authenticated:
         return Proposal.objects.none()
     roles = roles_of(user)
-    visible = Q(lead=user) | Q(members__pi=user, members__status=MemberStatus.ACCEPTED)
+    # A discarded draft is gone for its consortium too; only the audit log still names it.
+    visible = (Q(lead=user) | Q(members__pi=user, members__status=MemberStatus.ACCEPTED)) & ~Q(
+        status=ProposalStatus.DISCARDED
+    )
     if Role.FUND_OFFICER in roles:
-        visible |= ~Q(status=ProposalStatus.DRAFT)
+        visible |= ~Q(status__in=UNSUBMITTED)
     province = officer_province_code(user)
     if province:
-        visible |= ~Q(status=ProposalStatus.DRAFT) & Q(
+        visible |= ~Q(status__in=UNSUBMITTED) & Q(
             members__institution__province_id=province, members__status=MemberStatus.ACCEPTED
         )
     ids = Proposal.objects.filter(visible).values("pk")
@@ -149,9 +152,9 @@ def office_proposals_for(user):
     officer's province, even where the officer also applies elsewhere."""
     from django.db.models import Exists, OuterRef
 
-    from .models import ConsortiumMember, MemberStatus, Proposal, ProposalStatus
+    from .models import UNSUBMITTED, ConsortiumMember, MemberStatus, Proposal
 
-    submitted = Proposal.objects.exclude(status=ProposalStatus.DRAFT)
+    submitted = Proposal.objects.exclude(status__in=UNSUBMITTED)
     if is_fund_officer(user):
         return submitted
     province = officer_province_code(user)

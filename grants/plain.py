@@ -5,8 +5,11 @@ from django.db.models import Q
 from . import budget, eligibility
 from .models import BudgetLine, ConsortiumMember, MemberStatus, Proposal, ProposalStatus
 
-# Proposals that count toward a PI's quota in a call.
-ACTIVE_STATUSES = [ProposalStatus.DRAFT, ProposalStatus.SUBMITTED, ProposalStatus.RETURNED]
+# A PI's other proposals in a call, by what they are for the quotas (grants.eligibility
+# decides which count): sent to the fund office (a returned one will be sent again), or still
+# a draft. Withdrawn and discarded proposals count for nothing.
+SUBMITTED_STATUSES = [ProposalStatus.SUBMITTED, ProposalStatus.RETURNED]
+DRAFT_STATUSES = [ProposalStatus.DRAFT]
 
 
 def rules_for(call) -> eligibility.Rules:
@@ -51,15 +54,16 @@ def budget_lines(proposal, members=None) -> tuple[budget.Line, ...]:
     )
 
 
-def pi_load(proposal, members) -> dict:
-    """For each PI of this proposal: (led, taken part in) among their OTHER proposals in the call."""
+def pi_load(proposal, members, statuses) -> dict:
+    """For each PI of this proposal: (led, taken part in) among their OTHER proposals in the
+    call that are in one of ``statuses``."""
     pis = {member.pi_id for member in members if member.pi_id}
     load = {}
     others = (
         ConsortiumMember.objects.filter(
             pi_id__in=pis,
             proposal__call_id=proposal.call_id,
-            proposal__status__in=ACTIVE_STATUSES,
+            proposal__status__in=statuses,
         )
         .exclude(proposal_id=proposal.pk)
         .exclude(status__in=[MemberStatus.REVOKED, MemberStatus.DECLINED])
@@ -103,7 +107,8 @@ def proposal_data(proposal, members=None) -> eligibility.ProposalData:
             for member in members
         ),
         budget_lines=budget_lines(proposal, members),
-        pi_load=pi_load(proposal, members),
+        pi_load=pi_load(proposal, members, SUBMITTED_STATUSES),
+        pi_draft_load=pi_load(proposal, members, DRAFT_STATUSES),
     )
 
 

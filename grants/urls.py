@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, budgets, calls, consortium, funding, office, proposals
+from .views import accounts, budgets, calls, consortium, drafts, funding, office, proposals
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -15,6 +15,7 @@ urlpatterns = [
     path("proposals/<int:pk>/edit/", proposals.proposal_edit, name="proposal_edit"),
     path("proposals/<int:pk>/submit/", proposals.proposal_submit, name="proposal_submit"),
     path("proposals/<int:pk>/withdraw/", proposals.proposal_withdraw, name="proposal_withdraw"),
+    path("proposals/<int:pk>/discard/", drafts.proposal_discard, name="proposal_discard"),
     path("proposals/<int:pk>/pdf/", proposals.proposal_pdf, name="proposal_pdf"),
     path("proposals/<int:pk>/narrative/", proposals.narrative_download, name="narrative_download"),
     path("proposals/<int:pk>/consortium/", consortium.consortium, name="consortium"),

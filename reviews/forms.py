@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from grants import limits
+
 from . import scoring
 from .models import Advice, ConflictKind, Rating
 
@@ -21,12 +23,14 @@ class ReviewForm(forms.Form):
 
     comments_for_applicants = forms.CharField(
         label=_("Comments for the applicants"),
+        max_length=limits.REVIEW_COMMENTS_FOR_APPLICANTS,
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
         help_text=_("Sent to the applicants without your name."),
     )
     confidential_comments = forms.CharField(
         label=_("Confidential comments for the fund office"),
+        max_length=limits.REVIEW_CONFIDENTIAL_COMMENTS,
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
@@ -53,7 +57,7 @@ class ReviewForm(forms.Form):
                 label=_("%(criterion)s: justification") % {"criterion": criterion.name},
                 widget=forms.Textarea(attrs={"rows": 3}),
                 required=False,
-                max_length=3000,
+                max_length=limits.REVIEW_JUSTIFICATION,
             )
 
     @classmethod
@@ -167,7 +171,10 @@ class PanelForm(forms.Form):
 class ConsensusForm(forms.Form):
     score = forms.ChoiceField(label=_("Consensus score"), choices=SCORE_CHOICES[:-1])
     comment = forms.CharField(
-        label=_("Consensus comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Consensus comment"),
+        max_length=limits.PANEL_CONSENSUS_COMMENT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
 
 

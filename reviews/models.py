@@ -4,6 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from grants import limits
+from grants.models.fields import bounded_text
+
 
 class ReviewerProfile(models.Model):
     user = models.OneToOneField(
@@ -199,9 +202,11 @@ class Review(models.Model):
     # {criterion key: "4.5" or None for n/a}
     scores = models.JSONField(default=dict)
     justifications = models.JSONField(default=dict)
-    comments_for_applicants = models.TextField(_("comments for the applicants"), blank=True)
-    confidential_comments = models.TextField(
-        _("confidential comments for the fund office"), blank=True
+    comments_for_applicants = bounded_text(
+        _("comments for the applicants"), limits.REVIEW_COMMENTS_FOR_APPLICANTS
+    )
+    confidential_comments = bounded_text(
+        _("confidential comments for the fund office"), limits.REVIEW_CONFIDENTIAL_COMMENTS
     )
     rating = models.CharField(
         _("overall rating"), max_length=10, choices=Rating.choices, blank=True
@@ -256,8 +261,8 @@ class PanelEntry(models.Model):
     )
     position = models.PositiveIntegerField(null=True, blank=True)
     consensus_score = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
-    consensus_comment = models.TextField(blank=True)
-    reorder_reason = models.TextField(blank=True)
+    consensus_comment = bounded_text(None, limits.PANEL_CONSENSUS_COMMENT)
+    reorder_reason = bounded_text(None, limits.PANEL_REORDER_REASON)
 
     class Meta:
         ordering = ["panel_id", "position", "pk"]

@@ -33,12 +33,12 @@ from grants.accounts import role_grant, user_register_verified
 from grants.audit import record
 from grants.forms import MAX_PROFILE_KEYWORDS, split_keywords
 from grants.models import (
+    UNSUBMITTED,
     CallStatus,
     ConsortiumMember,
     Discipline,
     Institution,
     MemberStatus,
-    ProposalStatus,
     Role,
     RoleGrant,
     User,
@@ -557,7 +557,7 @@ def potential_conflicts(pairs):
     taken_part = defaultdict(dict)  # person → {proposal id: (call id, reference)}
     for person, proposal_id, call_id, reference in (
         ConsortiumMember.objects.filter(status=MemberStatus.ACCEPTED, pi_id__in=people)
-        .exclude(proposal__status=ProposalStatus.DRAFT)
+        .exclude(proposal__status__in=UNSUBMITTED)
         .values_list("pi_id", "proposal_id", "proposal__call_id", "proposal__reference")
     ):
         taken_part[person][proposal_id] = (call_id, reference or f"#{proposal_id}")

@@ -57,7 +57,7 @@ def proposal_side(proposal) -> conflicts.ProposalSide:
 def call_participants(call) -> set:
     return set(
         Proposal.objects.filter(call=call)
-        .exclude(status=ProposalStatus.WITHDRAWN)
+        .exclude(status__in=[ProposalStatus.WITHDRAWN, ProposalStatus.DISCARDED])
         .filter(members__status=MemberStatus.ACCEPTED)
         .values_list("members__pi_id", flat=True)
     )

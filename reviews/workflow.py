@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grants import emails
+from grants import emails, limits
 from grants.audit import record
 from grants.models import Role, User
 from grants.workflow import WorkflowError
@@ -446,6 +446,12 @@ def panel_lock(*, panel, actor, order, reasons):
         entry = entries[proposal_id]
         moved = expected.index(proposal_id) + 1 != position
         reason = (reasons.get(proposal_id) or "").strip()
+        if len(reason) > limits.PANEL_REORDER_REASON:
+            raise WorkflowError(
+                _("Keep the reason for %(proposal)s within %(limit)d characters.")
+                % {"proposal": entry.proposal, "limit": limits.PANEL_REORDER_REASON},
+                code="reason",
+            )
         if moved and not reason:
             raise WorkflowError(
                 _("Write why %(proposal)s moves from place %(old)d to %(new)d.")

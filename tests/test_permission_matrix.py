@@ -161,6 +161,12 @@ MATRIX = {
             "lead": 302,
         },
     ),
+    # The confirmation page; the discard itself is tested in tests/grants/views/test_drafts.py.
+    "proposal_discard": (
+        "get",
+        "/proposals/{draft}/discard/",
+        {**SIGNED_OUT, **OUTSIDERS, "partner": 403, "lead": 200},
+    ),
     "proposal_pdf": (
         "get",
         "/proposals/{submitted}/pdf/",

@@ -10,6 +10,7 @@ from .decisions import (
 )
 from .people import Role, RoleGrant, User
 from .proposals import (
+    UNSUBMITTED,
     AvoidedExpert,
     BudgetCategory,
     BudgetLine,
@@ -53,5 +54,6 @@ __all__ = [
     "Role",
     "RoleGrant",
     "TeamMember",
+    "UNSUBMITTED",
     "User",
 ]

@@ -8,6 +8,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grants import limits
+
+from .fields import bounded_text
 from .reference import Discipline, Province, in_reader_language
 
 
@@ -49,8 +52,8 @@ class Call(models.Model):
     )
     title_zh = models.CharField(_("title (Chinese)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=300)
-    summary_zh = models.TextField(_("summary (Chinese)"), blank=True)
-    summary_en = models.TextField(_("summary (English)"), blank=True)
+    summary_zh = bounded_text(_("summary (Chinese)"), limits.CALL_SUMMARY)
+    summary_en = bounded_text(_("summary (English)"), limits.CALL_SUMMARY)
     discipline_areas = models.ManyToManyField(
         Discipline, related_name="calls", verbose_name=_("discipline areas"), blank=True
     )
@@ -240,7 +243,7 @@ class DeadlineExtension(models.Model):
         verbose_name=_("extended by"),
     )
     at = models.DateTimeField(_("extended at"), auto_now_add=True)
-    reason = models.TextField(_("reason"))
+    reason = bounded_text(_("reason"), limits.DEADLINE_EXTENSION_REASON, blank=False)
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -7,9 +7,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from grants import limits
 from grants.uploads import attachment_path
 
 from .calls import Call
+from .fields import bounded_text
 from .reference import Discipline, Institution, in_reader_language
 
 
@@ -18,6 +20,13 @@ class ProposalStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned for correction")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    # Given up by its lead before submission. The row stays (the audit log points at it) but
+    # it is gone from every list, page and quota.
+    DISCARDED = "discarded", _("Discarded")
+
+
+# The proposals the fund office never received: it lists and counts everything else.
+UNSUBMITTED = (ProposalStatus.DRAFT, ProposalStatus.DISCARDED)
 
 
 class Screening(models.TextChoices):
@@ -84,16 +93,16 @@ class Proposal(models.Model):
         verbose_name=_("secondary discipline code"),
     )
     keywords = models.CharField(_("keywords"), max_length=300, blank=True)
-    abstract_zh = models.TextField(_("abstract (Chinese)"), blank=True)
-    abstract_en = models.TextField(_("abstract (English)"), blank=True)
+    abstract_zh = bounded_text(_("abstract (Chinese)"), limits.ABSTRACT_ZH)
+    abstract_en = bounded_text(_("abstract (English)"), limits.ABSTRACT_EN)
     duration_months = models.PositiveSmallIntegerField(
         _("duration (months)"), null=True, blank=True
     )
-    industry_problem = models.TextField(_("industrial orientation"), blank=True)
+    industry_problem = bounded_text(_("industrial orientation"), limits.INDUSTRY_PROBLEM)
     partner_enterprise = models.CharField(_("partner enterprise"), max_length=200, blank=True)
-    section_rationale = models.TextField(_("rationale and research content"), blank=True)
-    section_basis = models.TextField(_("research basis and conditions"), blank=True)
-    section_other = models.TextField(_("other matters"), blank=True)
+    section_rationale = bounded_text(_("rationale and research content"), limits.SECTION_RATIONALE)
+    section_basis = bounded_text(_("research basis and conditions"), limits.SECTION_BASIS)
+    section_other = bounded_text(_("other matters"), limits.SECTION_OTHER)
     narrative_pdf = models.FileField(_("narrative PDF"), upload_to=attachment_path, blank=True)
     narrative_pdf_name = models.CharField(max_length=120, blank=True)
     other_funding = models.CharField(
@@ -102,12 +111,14 @@ class Proposal(models.Model):
         choices=OtherFunding.choices,
         blank=True,
     )
-    other_funding_details = models.TextField(_("details of other funding"), blank=True)
+    other_funding_details = bounded_text(
+        _("details of other funding"), limits.OTHER_FUNDING_DETAILS
+    )
 
     screening = models.CharField(
         _("screening"), max_length=12, choices=Screening.choices, default=Screening.PENDING
     )
-    screening_reason = models.TextField(_("reason for ineligibility"), blank=True)
+    screening_reason = bounded_text(_("reason for ineligibility"), limits.SCREENING_REASON)
 
     # Optimistic locking: a save names the version it started from and is refused if another
     # save came first, so two people editing one draft never overwrite each other silently.

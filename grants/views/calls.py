@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grants import workflow
@@ -22,7 +23,8 @@ def call_detail(request, code):
         ),
         code=code,
     )
-    return render(request, "grants/calls/detail.html", {"call": call})
+    draft = workflow.lead_draft(call=call, lead=request.user)
+    return render(request, "grants/calls/detail.html", {"call": call, "draft": draft})
 
 
 @require_POST
@@ -30,9 +32,12 @@ def call_detail(request, code):
 @role_required(APPLICANT)
 def proposal_start(request, code):
     call = get_object_or_404(Call.objects.visible_to_applicants(), code=code)
+    another = request.POST.get("another") == "1"
     try:
-        proposal = workflow.proposal_create(call=call, lead=request.user)
+        proposal, created = workflow.proposal_start(call=call, lead=request.user, another=another)
     except workflow.WorkflowError as error:
         messages.error(request, error.message)
         return redirect("call_detail", code=call.code)
+    if not created:
+        messages.info(request, _("You already have a draft in this call: here it is."))
     return redirect("proposal_edit", pk=proposal.pk)

@@ -27,6 +27,7 @@ from grants import workflow
 from grants.filters import OfficeProposalFilter
 from grants.forms import CallForm, DeadlineExtensionForm, ReturnForm, ScreeningForm
 from grants.models import (
+    UNSUBMITTED,
     AuditEntry,
     Call,
     CallStatus,
@@ -73,7 +74,7 @@ ACTION_LABELS = {
 @role_required(Role.FUND_OFFICER)
 def call_list(request):
     calls = Call.objects.annotate(
-        proposal_count=Count("proposals", filter=~Q(proposals__status=ProposalStatus.DRAFT))
+        proposal_count=Count("proposals", filter=~Q(proposals__status__in=UNSUBMITTED))
     ).order_by("-opens_at", "code")
     return render(request, "grants/office/call_list.html", {"calls": calls})
 
@@ -154,9 +155,7 @@ def _deadline_extension(request, call):
 def call_detail(request, code):
     call = get_office_call(request.user, code)
     by_status = dict(
-        call.proposals.exclude(status=ProposalStatus.DRAFT)
-        .values_list("status")
-        .annotate(n=Count("pk"))
+        call.proposals.exclude(status__in=UNSUBMITTED).values_list("status").annotate(n=Count("pk"))
     )
     context = {
         "call": call,
@@ -172,7 +171,7 @@ def call_detail(request, code):
         "by_status": [
             (label, by_status.get(value, 0))
             for value, label in ProposalStatus.choices
-            if value != ProposalStatus.DRAFT
+            if value not in UNSUBMITTED
         ],
         "pending_screening": call.proposals.filter(
             status=ProposalStatus.SUBMITTED, screening=Screening.PENDING

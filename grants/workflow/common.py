@@ -13,6 +13,8 @@ INVITATION_LIFETIME = timedelta(days=14)
 # (from, to) pairs a proposal may move along; anything else is refused.
 TRANSITIONS = {
     (ProposalStatus.DRAFT, ProposalStatus.SUBMITTED),
+    # Only a draft that never reached the fund office: a returned proposal has a reference.
+    (ProposalStatus.DRAFT, ProposalStatus.DISCARDED),
     (ProposalStatus.RETURNED, ProposalStatus.SUBMITTED),
     (ProposalStatus.SUBMITTED, ProposalStatus.WITHDRAWN),
     (ProposalStatus.SUBMITTED, ProposalStatus.RETURNED),

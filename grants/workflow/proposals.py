@@ -11,10 +11,12 @@ from grants.models import (
     Call,
     CallStatus,
     ConsortiumMember,
+    Invitation,
     MemberStatus,
     Proposal,
     ProposalStatus,
     Screening,
+    User,
 )
 from grants.plain import violations_for
 
@@ -44,6 +46,63 @@ def proposal_create(*, call, lead, now=None):
         status=MemberStatus.ACCEPTED,
     )
     record(actor=lead, action="proposal.created", proposal=proposal, call=call)
+    return proposal
+
+
+@transaction.atomic
+def proposal_start(*, call, lead, another=False, now=None):
+    """The lead's draft in ``call`` and whether it is new: the draft they already have unless
+    they ask for ``another``, so stray or repeated clicks on "Start" make one draft, not many.
+
+    The lead's own row is locked first: parallel starts by one PI wait for each other, and the
+    second then finds the draft the first made."""
+    _require_open(call, now or timezone.now())
+    User.objects.select_for_update().filter(pk=lead.pk).first()
+    if not another:
+        existing = lead_draft(call=call, lead=lead)
+        if existing is not None:
+            return existing, False
+    return proposal_create(call=call, lead=lead, now=now), True
+
+
+def lead_draft(*, call, lead):
+    """The proposal ``lead`` last worked on in ``call`` that is still theirs to edit, if any."""
+    if not lead.is_authenticated:
+        return None
+    return (
+        Proposal.objects.filter(
+            call=call, lead=lead, status__in=[ProposalStatus.DRAFT, ProposalStatus.RETURNED]
+        )
+        .order_by("-updated_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def proposal_discard(*, proposal, actor, now=None):
+    """The lead gives up a draft that was never submitted. The row stays, with its audit trail,
+    as DISCARDED: it leaves every list and quota, its pending invitations stop working and the
+    partners who had joined are told."""
+    proposal = Proposal.objects.select_for_update().select_related("call").get(pk=proposal.pk)
+    if actor.pk != proposal.lead_id:
+        raise WorkflowError(_("Only the lead PI can discard the draft."), code="not_lead")
+    _require_transition(proposal, ProposalStatus.DISCARDED)
+    partners = [e for e in consortium_emails(proposal) if e != proposal.lead.email]
+    proposal.status = ProposalStatus.DISCARDED
+    proposal.version += 1
+    proposal.save(update_fields=["status", "version", "updated_at"])
+    Invitation.objects.filter(member__proposal=proposal, used_at=None, revoked_at=None).update(
+        revoked_at=now or timezone.now()
+    )
+    record(
+        actor=actor,
+        action="proposal.discarded",
+        proposal=proposal,
+        call=proposal.call,
+        before={"status": ProposalStatus.DRAFT},
+        after={"status": proposal.status},
+    )
+    emails.send_on_commit(partners, "proposal_discarded", {"proposal": proposal, "lead": actor})
     return proposal
 
 

@@ -172,6 +172,28 @@ RULE_CASES = [
         {"narrative_pdf_required": True},
     ),
     _case("pdf-required-present", [], {"narrative_pdf_required": True}, has_narrative_pdf=True),
+    # Section lengths (grants.limits), with or without a PDF.
+    _case(
+        "sections-at-their-limits",
+        [],
+        sections={"rationale": "字" * 20000, "basis": "字" * 8000, "other": "字" * 2000},
+    ),
+    _case(
+        "section-over-its-limit",
+        ["section_too_long"],
+        sections={"rationale": "...", "basis": "字" * 8001, "other": "..."},
+    ),
+    _case(
+        "section-over-its-limit-beside-a-pdf",
+        ["section_too_long"],
+        sections={"rationale": "...", "basis": "...", "other": "x" * 2001},
+        has_narrative_pdf=True,
+    ),
+    _case(
+        "one-megabyte-section",
+        ["section_too_long"],
+        sections={"rationale": "x" * 1_000_000, "basis": "...", "other": "..."},
+    ),
     # Other funding.
     _case("other-funding-undeclared", ["other_funding_undeclared"], other_funding_declared=False),
     # Provinces and institutions.
@@ -253,6 +275,28 @@ RULE_CASES = [
         "lead-pi-over-both",
         ["pi_lead_quota", "pi_participation_quota"],
         pi_load={"pi-fudan": (1, 2)},
+    ),
+    # Other drafts count only where the call says so.
+    _case("partner-pi-in-two-other-drafts", [], pi_draft_load={"pi-zju": (0, 2)}),
+    _case("lead-pi-leads-other-drafts", [], pi_draft_load={"pi-fudan": (10, 10)}),
+    _case(
+        "drafts-counted-by-the-call",
+        ["pi_participation_quota"],
+        {"drafts_count_toward_quotas": True},
+        pi_draft_load={"pi-zju": (0, 2)},
+    ),
+    _case(
+        "drafts-and-submitted-add-up-where-counted",
+        ["pi_lead_quota", "pi_participation_quota"],
+        {"drafts_count_toward_quotas": True},
+        pi_load={"pi-fudan": (0, 1)},
+        pi_draft_load={"pi-fudan": (1, 1)},
+    ),
+    _case(
+        "submitted-counted-whatever-the-drafts",
+        ["pi_participation_quota"],
+        pi_load={"pi-zju": (0, 2)},
+        pi_draft_load={"pi-zju": (0, 5)},
     ),
     _case(
         "one-pi-at-two-members-counts-once",
@@ -431,6 +475,17 @@ def _messages(proposal=None, rules=None, now=NOW):
                 "which is not in the consortium.",
             ),
             id="lines-of-revoked-member",
+        ),
+        pytest.param(
+            {"sections": {"rationale": "x" * 20001, "basis": "...", "other": "..."}},
+            {},
+            NOW,
+            (
+                "“立项依据与研究内容”部分共 20001 字，限 20000 字以内，请删减后再提交。",
+                "The section “rationale and research content” has 20001 characters; at most "
+                "20000 are allowed. Shorten it before submitting.",
+            ),
+            id="section-too-long",
         ),
         pytest.param(
             {},

@@ -227,6 +227,14 @@ def test_chair_locks_the_ranking_and_a_move_needs_a_reason(call_in_review):
         workflow.panel_lock(panel=panel, actor=chair, order=[low.pk, high.pk], reasons={})
     with pytest.raises(WorkflowError, match="Only the panel's chair"):
         workflow.panel_lock(panel=panel, actor=members[0], order=[high.pk, low.pk], reasons={})
+    with pytest.raises(WorkflowError, match="within 1000 characters"):
+        workflow.panel_lock(
+            panel=panel,
+            actor=chair,
+            order=[low.pk, high.pk],
+            reasons={low.pk: "长" * 1001, high.pk: "让位"},
+        )
+    assert panel.entries.filter(position__isnull=False).count() == 0
     workflow.panel_lock(
         panel=panel,
         actor=chair,

@@ -189,6 +189,11 @@ def test_typed_times_are_beijing_time_and_shown_back_as_typed(office):
             "Ensure this value is greater than or equal to 0.",
         ),
         ({"code": "new"}, "code", "This code is reserved: choose another."),
+        (
+            {"summary_en": "x" * 5001},
+            "summary_en",
+            "Ensure this value has at most 5000 characters (it has 5001).",
+        ),
     ],
 )
 def test_call_form_puts_each_error_beside_its_field_and_keeps_the_input(
@@ -341,6 +346,19 @@ def test_deadline_can_only_move_later(office, reference, shift, message):
     assert response.status_code == 200
     assert response.context["form"].errors["closes_at"] == [message]
     assert response.context["form"]["reason"].value() == "why"
+    assert not DeadlineExtension.objects.exists()
+
+
+def test_an_over_long_extension_reason_is_refused_and_kept(office, reference):
+    call = make_call("live")
+    typed = timezone.localtime(call.closes_at + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%S")
+    reason = "长" * 2001
+    response = office.post("/office/calls/live/edit/", {"closes_at": typed, "reason": reason})
+    assert response.status_code == 200
+    assert response.context["form"].errors["reason"] == [
+        "Ensure this value has at most 2000 characters (it has 2001)."
+    ]
+    assert reason in response.text
     assert not DeadlineExtension.objects.exists()
 
 
