@@ -44,6 +44,12 @@ ACTIVE_CONTENT = {
     "/RichMedia",
     "/XFA",
 }
+# What a reader does by itself, without a click: the document's opening action, and the
+# additional actions (/AA) of the document, its pages, links and fields (on opening, closing,
+# showing a page, pointing at a link). The upload rules promise that opening an attachment does
+# nothing but show it, so these may only move within the document: a web link (/URI) or another
+# file (/GoToR, /GoToE) opened on its own would tell someone outside that the file was read.
+MOVES_WITHIN = {"/GoTo"}
 # PDF readers accept the signature anywhere in the first kilobyte, so some valid files carry
 # a few bytes of junk before it.
 SIGNATURE = b"%PDF-"
@@ -169,7 +175,7 @@ def _check_objects(reader: PdfReader) -> None:
     budget = UnpackBudget(MAX_UNPACKED_BYTES)
     try:
         for obj in _objects(reader):
-            if _is_active(obj):
+            if _is_active(obj) or _acts_on_its_own(obj):
                 raise ValidationError(
                     _(
                         "This PDF contains scripts, embedded files or actions that run when it "
@@ -220,6 +226,40 @@ def _objects(reader: PdfReader):
 def _is_active(obj) -> bool:
     # pypdf decodes escaped names (/J#61vaScript is /JavaScript) as a reader would.
     return isinstance(obj, NameObject) and obj in ACTIVE_CONTENT
+
+
+def _acts_on_its_own(obj) -> bool:
+    if not isinstance(obj, DictionaryObject):
+        return False
+    triggers = []
+    if "/OpenAction" in obj:
+        triggers.append(obj["/OpenAction"])
+    additional = obj.get("/AA")
+    if additional is not None:
+        additional = additional.get_object()
+        if isinstance(additional, DictionaryObject):
+            triggers.extend(additional.values())
+    return any(action.get("/S") not in MOVES_WITHIN for action in _chain(triggers))
+
+
+def _chain(actions):
+    """The actions given and every one they lead on to (/Next: one action or a list), each
+    once. An opening destination ([page /Fit], say) holds no action dictionary: nothing comes
+    of it."""
+    seen, pending = set(), list(actions)
+    while pending:
+        action = pending.pop()
+        if isinstance(action, IndirectObject):
+            if (action.idnum, action.generation) in seen:
+                continue
+            seen.add((action.idnum, action.generation))
+            action = action.get_object()
+        if isinstance(action, ArrayObject):
+            pending.extend(action)
+        elif isinstance(action, DictionaryObject) and "/S" in action:
+            yield action
+            if "/Next" in action:
+                pending.append(action["/Next"])
 
 
 class UnpackedTooLarge(Exception):
