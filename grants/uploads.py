@@ -8,7 +8,6 @@ is a random name; the name the user gave is kept only for display, sanitised.
 import math
 import os
 import re
-import unicodedata
 import zlib
 from uuid import uuid4
 
@@ -17,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
+
+from grants.validators import display_text
 
 MEGABYTE = 1024 * 1024
 # What the compressed streams of one PDF may unpack to, all together. Thirty A4 pages scanned
@@ -335,22 +336,14 @@ def attachment_path(instance, filename: str) -> str:
 
 
 def display_name(filename: str) -> str:
-    """The name to show for an uploaded file: its base name, without control or path
-    characters, at most 120 characters long."""
+    """The name to show for an uploaded file: its base name, cleaned as every displayed text is
+    (grants.validators.display_text) and without path characters, at most 120 characters."""
     # Some browsers send a full Windows path; keep what follows the last separator of either kind.
     name = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    # macOS sends decomposed accents; composing them keeps the name's length honest.
-    name = unicodedata.normalize("NFC", name)
-    name = "".join(ch for ch in name if _allowed_in_name(ch))
+    name = "".join(ch for ch in display_text(name) if ch not in UNSAFE_NAME_CHARACTERS)
     # Leading dots would make "." or ".." (or a hidden file's name) out of what is left.
     name = " ".join(name.split()).strip(". ")
     return _shorten(name) if name else DEFAULT_DISPLAY_NAME
-
-
-def _allowed_in_name(ch: str) -> bool:
-    # Format characters include the right-to-left override that makes "gpj.exe" look like
-    # "exe.jpg"; surrogates only come from broken encodings.
-    return ch not in UNSAFE_NAME_CHARACTERS and unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
 
 
 def _shorten(name: str) -> str:
