@@ -27,9 +27,10 @@ run: messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_reference
 	$(PY) manage.py seed_demo
-	@echo "Serving on http://127.0.0.1:$(PORT)/ with a task worker; Ctrl-C stops both."
+	@echo "Serving on http://127.0.0.1:$(PORT)/ with a task worker and the scheduler; Ctrl-C stops all three."
 	@trap 'kill 0' INT TERM EXIT; \
 		$(PY) manage.py db_worker & \
+		$(PY) manage.py run_scheduler & \
 		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The browser journeys (tests/e2e) drive Debian's Chromium, never a downloaded browser, and

@@ -10,5 +10,6 @@ cd "$(dirname "$0")/.."
 python=.venv/bin/python
 $python bench/pages_bench.py --out "$out"
 $python bench/pdf_bench.py --out "$out"
+$python bench/pdf_text_bench.py --out "$out"
 $python bench/funding_bench.py --out "$out"
 $python bench/load_test.py --out "$out"

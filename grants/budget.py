@@ -8,9 +8,17 @@ grants.money, so the per-member, per-province and per-year figures always add up
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from grants.money import ZERO, allocate, to_fen
+from grants.money import (
+    AMOUNT_NEGATIVE,
+    AMOUNT_NOT_A_NUMBER,
+    ZERO,
+    AmountError,
+    allocate,
+    parse_amount,
+    to_fen,
+)
 
 EQUIPMENT = "equipment"  # 设备费
 OPERATIONS = "operations"  # 业务费
@@ -147,8 +155,6 @@ def format_yuan(amount: Decimal) -> str:
     return f"{sign}¥{abs(amount):,}"
 
 
-AMOUNT_NOT_A_NUMBER = "amount_not_a_number"
-AMOUNT_NEGATIVE = "amount_negative"
 AMOUNT_TOO_PRECISE = "amount_too_precise"
 AMOUNT_TOO_LARGE = "amount_too_large"
 
@@ -170,12 +176,14 @@ AMOUNT_ERROR_MESSAGES = {
 def validate_amount(value) -> str | None:
     """The error code for an amount a user typed (see AMOUNT_ERROR_MESSAGES), or None if fine.
 
-    Accepts a Decimal, an int or a string. Floats are refused: money never passes through
-    binary floating point, and a float reaching this far is a bug upstream.
+    Accepts a Decimal, an int or a string, read as grants.money.parse_amount reads it. Floats
+    are refused: money never passes through binary floating point, and a float reaching this
+    far is a bug upstream.
     """
-    amount = _as_decimal(value)
-    if amount is None:
-        return AMOUNT_NOT_A_NUMBER
+    try:
+        amount = read_amount(value)
+    except AmountError as error:
+        return error.code
     if amount < 0:
         return AMOUNT_NEGATIVE
     # Size before precision: rounding an absurdly large number to the fen would overflow.
@@ -186,14 +194,18 @@ def validate_amount(value) -> str | None:
     return None
 
 
-def _as_decimal(value) -> Decimal | None:
-    if isinstance(value, bool | float) or value is None:
-        return None
-    try:
-        amount = Decimal(value.strip() if isinstance(value, str) else value)
-    except (InvalidOperation, TypeError, ValueError):
-        return None
-    return amount if amount.is_finite() else None
+def read_amount(value) -> Decimal:
+    """``value`` as a Decimal: text as typed (grants.money.parse_amount), or a Decimal or int
+    already; AmountError for anything else."""
+    if isinstance(value, str):
+        return parse_amount(value)
+    if (
+        isinstance(value, Decimal | int)
+        and not isinstance(value, bool)
+        and Decimal(value).is_finite()
+    ):
+        return Decimal(value)
+    raise AmountError(AMOUNT_NOT_A_NUMBER)
 
 
 def _in_fen(line: Line) -> Line:

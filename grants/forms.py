@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import budget, limits
+from . import budget, limits, money
 from .models import (
     AvoidedExpert,
     BudgetCategory,
@@ -18,8 +18,47 @@ from .models import (
     Province,
     User,
 )
+from .validators import display_text
 
 MAX_PROFILE_KEYWORDS = 10
+
+
+class MoneyField(forms.DecimalField):
+    """An amount in yuan, read by grants.money.parse_amount: plain digits with grouping commas,
+    full-width or not; never 1E+5 or 1_000, which Decimal() alone would take."""
+
+    default_error_messages = {
+        money.AMOUNT_NOT_A_NUMBER: _("Enter an amount in yuan in digits, e.g. 12,000.50."),
+        money.AMOUNT_NEGATIVE: _("The amount cannot be negative."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0"))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "class": "amount"})
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values or not str(value).strip():
+            return None
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return money.parse_amount(str(value))
+        except money.AmountError as error:
+            raise forms.ValidationError(self.error_messages[error.code], code=error.code) from error
+
+
+class DisplayTextField(forms.CharField):
+    """A name or title users type and others see in lists and PDFs: cleaned by
+    grants.validators.display_text before any other check, so a title of nothing but
+    invisible characters counts as empty."""
+
+    def to_python(self, value):
+        return display_text(super().to_python(value))
 
 
 def split_keywords(text):
@@ -33,6 +72,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["name", "institution", "title", "orcid", "disciplines", "keywords"]
+        field_classes = {"name": DisplayTextField, "title": DisplayTextField}
         widgets = {"disciplines": forms.SelectMultiple(attrs={"size": 8})}
 
     def __init__(self, *args, **kwargs):
@@ -146,6 +186,11 @@ class ProposalForm(forms.ModelForm):
             "other_funding",
             "other_funding_details",
         ]
+        field_classes = {
+            "title_zh": DisplayTextField,
+            "title_en": DisplayTextField,
+            "partner_enterprise": DisplayTextField,
+        }
         widgets = {
             "abstract_zh": forms.Textarea(attrs={"rows": 6}),
             "abstract_en": forms.Textarea(attrs={"rows": 6}),
@@ -202,10 +247,10 @@ class AvoidedExpertsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for number in range(1, AvoidedExpert.MAX_PER_PROPOSAL + 1):
-            self.fields[f"avoid_{number}_name"] = forms.CharField(
+            self.fields[f"avoid_{number}_name"] = DisplayTextField(
                 label=_("Expert %(n)d: name") % {"n": number}, max_length=100, required=False
             )
-            self.fields[f"avoid_{number}_institution"] = forms.CharField(
+            self.fields[f"avoid_{number}_institution"] = DisplayTextField(
                 label=_("Expert %(n)d: institution") % {"n": number}, max_length=200, required=False
             )
 
@@ -284,16 +329,16 @@ class BudgetForm(forms.Form):
         for name in list(cleaned):
             if not name.startswith("cell-"):
                 continue
-            raw = (cleaned[name] or "").strip().replace(",", "").replace("，", "")
-            if not raw:
+            typed = cleaned[name] or ""
+            if not typed.strip():
                 cleaned[name] = Decimal("0")
                 continue
-            error = budget.validate_amount(raw)
+            error = budget.validate_amount(typed)
             if error:
                 zh, en = budget.AMOUNT_ERROR_MESSAGES[error]
                 self.add_error(name, zh if _is_chinese() else en)
             else:
-                cleaned[name] = Decimal(raw)
+                cleaned[name] = budget.read_amount(typed)
         return cleaned
 
     def cells(self):
@@ -312,8 +357,8 @@ class BudgetForm(forms.Form):
 
 
 class TeamRowForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
-    role = forms.CharField(label=_("Role in the project"), max_length=100, required=False)
+    name = DisplayTextField(label=_("Name"), max_length=100)
+    role = DisplayTextField(label=_("Role in the project"), max_length=100, required=False)
     person_months = forms.DecimalField(
         label=_("Person-months"),
         max_digits=5,
@@ -331,9 +376,9 @@ def _is_chinese():
 
 
 class InstitutionRequestForm(forms.Form):
-    name_zh = forms.CharField(label=_("Chinese name"), max_length=120)
-    name_en = forms.CharField(label=_("English name"), max_length=200, required=False)
-    city = forms.CharField(label=_("City"), max_length=80, required=False)
+    name_zh = DisplayTextField(label=_("Chinese name"), max_length=120)
+    name_en = DisplayTextField(label=_("English name"), max_length=200, required=False)
+    city = DisplayTextField(label=_("City"), max_length=80, required=False)
     province = forms.ModelChoiceField(label=_("Province"), queryset=Province.objects.all())
 
 
@@ -409,6 +454,12 @@ class CallForm(forms.ModelForm):
             "panel_max_province_share",
             "provincial_confirmation_required",
         ]
+        field_classes = {
+            "title_zh": DisplayTextField,
+            "title_en": DisplayTextField,
+            "max_direct_total": MoneyField,
+            "max_direct_per_year": MoneyField,
+        }
         widgets = {
             "summary_zh": forms.Textarea(attrs={"rows": 4}),
             "summary_en": forms.Textarea(attrs={"rows": 4}),
@@ -450,14 +501,10 @@ class CallForm(forms.ModelForm):
         )
         for province in self.provinces:
             name = self.contribution_field(province.code)
-            self.fields[name] = forms.DecimalField(
+            self.fields[name] = MoneyField(
                 label=_("Contribution of %(province)s (yuan)") % {"province": province.name},
                 required=False,
-                min_value=Decimal("0"),
-                max_digits=14,
-                decimal_places=2,
                 initial=existing.get(province.code),
-                widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "amount"}),
             )
 
     @classmethod

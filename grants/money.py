@@ -1,15 +1,47 @@
-"""The one place where money is rounded and split.
+"""The one place where money is read, rounded and split.
 
-Every amount in the portal is yuan as a Decimal with two places (fen). Budget, funding and
-ledger code call these helpers instead of quantizing on their own, so a rounding rule can
-only ever change here.
+Every amount in the portal is yuan as a Decimal with two places (fen). Forms read what users
+type through parse_amount; budget, funding and ledger code call these helpers instead of
+quantizing on their own, so a rounding rule can only ever change here.
 """
 
+import re
+import unicodedata
 from collections.abc import Hashable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
 FEN = Decimal("0.01")
 ZERO = Decimal("0.00")
+
+
+AMOUNT_NOT_A_NUMBER = "amount_not_a_number"
+AMOUNT_NEGATIVE = "amount_negative"
+# Digits, grouped by commas in threes or not at all, and a decimal part: what people write in
+# a cell. Decimal() itself also takes signs, exponents (1E+5), underscores (1_000), NaN and
+# Infinity, none of which is an amount anyone means to type.
+PLAIN_NUMBER = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+
+
+class AmountError(ValueError):
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def parse_amount(text: str) -> Decimal:
+    """The number in ``text`` as typed in a form, or AmountError with the reason it is none.
+
+    Full-width digits and punctuation (１２，３４５．６) count as their ASCII forms, as Chinese
+    input methods type them; spaces around the number are ignored. The precision and the size
+    are left to the caller, whose limits differ.
+    """
+    # NFKC maps the full-width forms, and the ideographic space, to ASCII.
+    text = unicodedata.normalize("NFKC", text).strip()
+    if PLAIN_NUMBER.fullmatch(text):
+        return Decimal(text.replace(",", ""))
+    if text.startswith("-") and PLAIN_NUMBER.fullmatch(text[1:]):
+        raise AmountError(AMOUNT_NEGATIVE)
+    raise AmountError(AMOUNT_NOT_A_NUMBER)
 
 
 def to_fen(value) -> Decimal:

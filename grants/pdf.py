@@ -103,6 +103,8 @@ STYLES = {
     "heading": _style("heading", 13, spaceBefore=12, spaceAfter=6),
     "subheading": _style("subheading", 11, spaceBefore=8, spaceAfter=4),
     "body": _style("body", 10, spaceAfter=6),
+    # A piece of a long paragraph, or one of its lines: the next follows without a gap.
+    "run": _style("run", 10),
     "member": _style("member", 10, spaceBefore=8, spaceAfter=3),
     "cell": _style("cell", 8.5),
     "amount": _style("amount", 8.5, alignment=TA_RIGHT),
@@ -183,14 +185,53 @@ def _label(label: str, style: str = "heading") -> Paragraph:
 
 
 def _text_block(text: str) -> list:
-    """Long user text as one paragraph per blank-line-separated block.
+    """Long user text as paragraphs of bounded length, so the PDF takes time in proportion to
+    the text.
 
-    Several small paragraphs split across pages far faster than one huge one, and readers get
-    the paragraph breaks they typed. Text without blank lines still flows across pages.
+    reportlab measures a paragraph anew each time it splits it across a page, so one huge
+    paragraph costs the square of its length (a 300 kB section took seconds, 1 MB minutes).
+    Blank lines separate the paragraphs the user typed; each of their lines is a paragraph of
+    its own, spaced as a line break is, and a line longer than RUN_LENGTH is cut into runs at
+    a space or a sentence end where there is one, or anywhere (one very long word).
     """
-    blocks = [block.strip("\n") for block in _clean(text).split("\n\n")]
-    paragraphs = [_para(block) for block in blocks if block.strip()]
-    return paragraphs or [_para(NONE)]
+    flowables = []
+    for block in _clean(text).split("\n\n"):
+        lines = [line for line in block.split("\n") if line.strip()]
+        for number, line in enumerate(lines, 1):
+            runs = _runs(line)
+            for run in runs[:-1]:
+                flowables.append(_para(run, "run"))
+            flowables.append(_para(runs[-1], "body" if number == len(lines) else "run"))
+    return flowables or [_para(NONE)]
+
+
+# A third of a page or so: short enough to measure quickly, long enough to be rarely cut.
+RUN_LENGTH = 1500
+# Where a run may end, best first: a space, then the end of a sentence or clause.
+RUN_BREAKS = (" ", "。！？；，、.!?;,")
+
+
+def _runs(line: str) -> list[str]:
+    """``line`` cut into pieces of at most RUN_LENGTH characters that add up to it."""
+    runs = []
+    while len(line) > RUN_LENGTH:
+        cut = _run_end(line)
+        runs.append(line[:cut])
+        line = line[cut:]
+    return [*runs, line]
+
+
+def _run_end(line: str) -> int:
+    window = line[RUN_LENGTH // 2 : RUN_LENGTH]
+    for breaks in RUN_BREAKS:
+        found = max(window.rfind(ch) for ch in breaks)
+        if found >= 0:
+            return RUN_LENGTH // 2 + found + 1
+    cut = RUN_LENGTH
+    # Never part a letter from the accents that follow it.
+    while cut > 1 and unicodedata.combining(line[cut]):
+        cut -= 1
+    return cut
 
 
 def _heading(label: str, style: str = "heading") -> list:

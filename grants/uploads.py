@@ -8,7 +8,6 @@ is a random name; the name the user gave is kept only for display, sanitised.
 import math
 import os
 import re
-import unicodedata
 import zlib
 from uuid import uuid4
 
@@ -17,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
+
+from grants.validators import display_text
 
 MEGABYTE = 1024 * 1024
 # What the compressed streams of one PDF may unpack to, all together. Thirty A4 pages scanned
@@ -44,6 +45,12 @@ ACTIVE_CONTENT = {
     "/RichMedia",
     "/XFA",
 }
+# What a reader does by itself, without a click: the document's opening action, and the
+# additional actions (/AA) of the document, its pages, links and fields (on opening, closing,
+# showing a page, pointing at a link). The upload rules promise that opening an attachment does
+# nothing but show it, so these may only move within the document: a web link (/URI) or another
+# file (/GoToR, /GoToE) opened on its own would tell someone outside that the file was read.
+MOVES_WITHIN = {"/GoTo"}
 # PDF readers accept the signature anywhere in the first kilobyte, so some valid files carry
 # a few bytes of junk before it.
 SIGNATURE = b"%PDF-"
@@ -169,7 +176,7 @@ def _check_objects(reader: PdfReader) -> None:
     budget = UnpackBudget(MAX_UNPACKED_BYTES)
     try:
         for obj in _objects(reader):
-            if _is_active(obj):
+            if _is_active(obj) or _acts_on_its_own(obj):
                 raise ValidationError(
                     _(
                         "This PDF contains scripts, embedded files or actions that run when it "
@@ -220,6 +227,40 @@ def _objects(reader: PdfReader):
 def _is_active(obj) -> bool:
     # pypdf decodes escaped names (/J#61vaScript is /JavaScript) as a reader would.
     return isinstance(obj, NameObject) and obj in ACTIVE_CONTENT
+
+
+def _acts_on_its_own(obj) -> bool:
+    if not isinstance(obj, DictionaryObject):
+        return False
+    triggers = []
+    if "/OpenAction" in obj:
+        triggers.append(obj["/OpenAction"])
+    additional = obj.get("/AA")
+    if additional is not None:
+        additional = additional.get_object()
+        if isinstance(additional, DictionaryObject):
+            triggers.extend(additional.values())
+    return any(action.get("/S") not in MOVES_WITHIN for action in _chain(triggers))
+
+
+def _chain(actions):
+    """The actions given and every one they lead on to (/Next: one action or a list), each
+    once. An opening destination ([page /Fit], say) holds no action dictionary: nothing comes
+    of it."""
+    seen, pending = set(), list(actions)
+    while pending:
+        action = pending.pop()
+        if isinstance(action, IndirectObject):
+            if (action.idnum, action.generation) in seen:
+                continue
+            seen.add((action.idnum, action.generation))
+            action = action.get_object()
+        if isinstance(action, ArrayObject):
+            pending.extend(action)
+        elif isinstance(action, DictionaryObject) and "/S" in action:
+            yield action
+            if "/Next" in action:
+                pending.append(action["/Next"])
 
 
 class UnpackedTooLarge(Exception):
@@ -295,22 +336,14 @@ def attachment_path(instance, filename: str) -> str:
 
 
 def display_name(filename: str) -> str:
-    """The name to show for an uploaded file: its base name, without control or path
-    characters, at most 120 characters long."""
+    """The name to show for an uploaded file: its base name, cleaned as every displayed text is
+    (grants.validators.display_text) and without path characters, at most 120 characters."""
     # Some browsers send a full Windows path; keep what follows the last separator of either kind.
     name = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    # macOS sends decomposed accents; composing them keeps the name's length honest.
-    name = unicodedata.normalize("NFC", name)
-    name = "".join(ch for ch in name if _allowed_in_name(ch))
+    name = "".join(ch for ch in display_text(name) if ch not in UNSAFE_NAME_CHARACTERS)
     # Leading dots would make "." or ".." (or a hidden file's name) out of what is left.
     name = " ".join(name.split()).strip(". ")
     return _shorten(name) if name else DEFAULT_DISPLAY_NAME
-
-
-def _allowed_in_name(ch: str) -> bool:
-    # Format characters include the right-to-left override that makes "gpj.exe" look like
-    # "exe.jpg"; surrogates only come from broken encodings.
-    return ch not in UNSAFE_NAME_CHARACTERS and unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
 
 
 def _shorten(name: str) -> str:

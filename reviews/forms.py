@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from grants import limits
+from grants.forms import DisplayTextField
 
 from . import scoring
 from .models import Advice, ConflictKind, Rating
@@ -144,7 +145,7 @@ class AcceptForm(forms.Form):
 
 
 class PanelForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = DisplayTextField(label=_("Name"), max_length=120)
     area = forms.ModelChoiceField(label=_("Discipline area"), queryset=None)
     chair = forms.ModelChoiceField(label=_("Chair"), queryset=None)
     members = forms.ModelMultipleChoiceField(

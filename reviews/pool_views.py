@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from grants.forms import DateInput
+from grants.forms import DateInput, DisplayTextField
 from grants.models import Institution, Role
 from grants.permissions import has_role, role_required
 from grants.views.helpers import login_required_keeping_post
@@ -30,7 +30,7 @@ RECENT_INVITATIONS = 30
 
 
 class ExpertInvitationForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Expert's name"), max_length=100)
+    name = DisplayTextField(label=gettext_lazy("Expert's name"), max_length=100)
     email = forms.EmailField(label=gettext_lazy("E-mail address"))
     institution = forms.ModelChoiceField(
         label=gettext_lazy("Institution"),

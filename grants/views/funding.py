@@ -1,5 +1,5 @@
 import csv
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
@@ -18,6 +18,7 @@ from grants import decisions, letters
 from grants.models import Call, CallStatus, Province, Role
 from grants.models.decisions import Decision, FundingRound, Outcome
 from grants.models.proposals import ProposalQuerySet
+from grants.money import AMOUNT_NEGATIVE, AmountError, parse_amount
 from grants.permissions import (
     get_office_call,
     get_proposal,
@@ -44,11 +45,14 @@ def _cuts(data):
         if not name.startswith("cut_") or not value.strip():
             continue
         try:
-            cut = Decimal(value.strip())
-        except InvalidOperation:
-            errors.append(_("“%(value)s” is not a percentage.") % {"value": value})
+            cut = parse_amount(value)
+        except AmountError as error:
+            if error.code == AMOUNT_NEGATIVE:
+                errors.append(_("A cut is a percentage from 0 to 100."))
+            else:
+                errors.append(_("“%(value)s” is not a percentage.") % {"value": value})
             continue
-        if not Decimal(0) <= cut <= Decimal(100):
+        if cut > Decimal(100):
             errors.append(_("A cut is a percentage from 0 to 100."))
             continue
         if cut:

@@ -25,7 +25,13 @@ from django.views.decorators.http import require_POST
 
 from grants import workflow
 from grants.filters import OfficeProposalFilter
-from grants.forms import CallForm, DeadlineExtensionForm, ReturnForm, ScreeningForm
+from grants.forms import (
+    CallForm,
+    DeadlineExtensionForm,
+    DisplayTextField,
+    ReturnForm,
+    ScreeningForm,
+)
 from grants.models import (
     UNSUBMITTED,
     AuditEntry,
@@ -211,8 +217,8 @@ class CriterionForm(forms.Form):
     """One criterion of the call; ``key`` is empty on the row that adds one."""
 
     key = forms.CharField(widget=forms.HiddenInput, required=False)
-    name_zh = forms.CharField(label=gettext_lazy("Chinese name"), max_length=60)
-    name_en = forms.CharField(label=gettext_lazy("English name"), max_length=100)
+    name_zh = DisplayTextField(label=gettext_lazy("Chinese name"), max_length=60)
+    name_en = DisplayTextField(label=gettext_lazy("English name"), max_length=100)
     weight = forms.DecimalField(
         label=gettext_lazy("Weight"),
         max_digits=4,

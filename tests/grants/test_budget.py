@@ -257,7 +257,10 @@ def test_format_yuan(amount, expected):
         ("-0.01", AMOUNT_NEGATIVE),
         ("1.005", AMOUNT_TOO_PRECISE),
         ("100000000.01", AMOUNT_TOO_LARGE),
-        ("1e50", AMOUNT_TOO_LARGE),
+        ("1e50", AMOUNT_NOT_A_NUMBER),
+        ("1_000", AMOUNT_NOT_A_NUMBER),
+        ("１２，０００．５０", None),
+        ("100,000,000.01", AMOUNT_TOO_LARGE),
     ],
     ids=[
         "decimal",
@@ -276,7 +279,10 @@ def test_format_yuan(amount, expected):
         "negative",
         "sub-fen",
         "above-maximum",
-        "huge",
+        "exponent",
+        "underscore",
+        "full-width",
+        "grouped-above-maximum",
     ],
 )
 def test_validate_amount(value, expected):

@@ -151,3 +151,36 @@ def test_write_proposal_pdf_streams_the_same_document_to_a_file():
     write_proposal_pdf(proposal(), out)
     assert out.getvalue().startswith(b"%PDF-")
     assert squeezed(out.getvalue()) == squeezed(build_proposal_pdf(proposal()))
+
+
+# Long text: cut into runs so the build takes time in proportion to the text, none of it lost.
+
+LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+CHINESE = "本项目研究长三角制造业工业产品表面缺陷的自动检测方法与系统"
+
+
+def body(data: bytes) -> str:
+    """squeezed() without the page footers, which pypdf reads out between the pages' text."""
+    return re.sub(r"长三角基础研究联合基金YRD-2026-F06-0042第\d+页Page\d+", "", squeezed(data))
+
+
+def repeated(unit: str, length: int) -> str:
+    return (unit * (length // len(unit) + 1))[:length]
+
+
+def test_pdf_prints_every_character_of_a_thirty_thousand_character_token():
+    token = repeated(LETTERS, 30_000)
+    assert token in body(build_proposal_pdf(proposal(sections=(("立项依据 Rationale", token),))))
+
+
+def test_pdf_prints_every_character_of_a_long_chinese_paragraph_without_spaces():
+    paragraph = repeated(CHINESE, 30_000)
+    data = build_proposal_pdf(proposal(sections=(("立项依据 Rationale", paragraph),)))
+    assert paragraph in body(data)
+    assert len(PdfReader(io.BytesIO(data)).pages) > 10
+
+
+def test_pdf_keeps_the_order_of_lines_and_paragraphs_of_a_long_section():
+    section = "\n\n".join(f"第{n}段 paragraph {n}\nline two of {n}" for n in range(300))
+    text = body(build_proposal_pdf(proposal(sections=(("研究方案 Plan", section),))))
+    assert re.sub(r"\s+", "", section) in text

@@ -292,6 +292,28 @@ ACTIVE = {
         b"",
         b"/Annots [<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 9 9] /FS (x.exe) >>]",
     ),
+    "a web address opened on opening": (
+        b"/OpenAction << /S /URI /URI (https://evil.example/read) >>",
+        b"",
+    ),
+    "another file opened on opening": (
+        b"/OpenAction << /S /GoToR /F (\\\\evil.example\\share\\x.pdf) /D [0 /Fit] >>",
+        b"",
+    ),
+    "an embedded file opened on opening": (b"/OpenAction << /S /GoToE /D [0 /Fit] >>", b""),
+    "a web address after a move on opening": (
+        b"/OpenAction << /S /GoTo /D [3 0 R /Fit] /Next [<< /S /URI /URI (https://e.example/) >>] >>",
+        b"",
+    ),
+    "a web address opened with the page": (
+        b"",
+        b"/AA << /O << /S /URI /URI (https://e.example/) >> >>",
+    ),
+    "a web address opened on pointing at a link": (
+        b"",
+        b"/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] "
+        b"/AA << /E << /S /URI /URI (https://e.example/) >> >> >>]",
+    ),
 }
 
 
@@ -304,6 +326,15 @@ def test_check_pdf_refuses_active_content(catalog, page):
 def test_check_pdf_keeps_ordinary_web_links():
     link = b"/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI (https://www.nsfc.gov.cn/) >> >>]"
     assert check_pdf(upload(handmade_pdf(page_extra=link)), **LIMITS) == 1
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [b"/OpenAction [3 0 R /Fit]", b"/OpenAction << /S /GoTo /D [3 0 R /FitH 800] >>"],
+    ids=["a destination", "a move within the document"],
+)
+def test_check_pdf_keeps_an_opening_view_within_the_document(opening):
+    assert check_pdf(upload(handmade_pdf(catalog_extra=opening)), **LIMITS) == 1
 
 
 def written_by_pypdf(add):

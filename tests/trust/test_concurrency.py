@@ -222,3 +222,22 @@ def test_a_budget_saved_while_the_lead_submits_is_in_the_snapshot_or_refused(
     assert {
         (line["category"], line["year"]): Decimal(line["amount"]) for line in frozen["budget"]
     } == (stored_cells(member))
+
+
+def test_two_schedule_passes_at_once_close_a_past_call_once(reference):
+    from grants import schedule
+    from grants.models import Call, CallStatus
+
+    call = make_call("timed")
+    now = call.closes_at + timedelta(seconds=1)
+    reports = [None, None]
+
+    def one_pass(index):
+        reports[index] = schedule.run_once(now)
+
+    all_at_once(one_pass, [(0,), (1,)])
+    call.refresh_from_db()
+    assert call.status == CallStatus.CLOSED
+    assert AuditEntry.objects.filter(call=call, action="call.closed").count() == 1
+    assert sorted(reports, key=len) == [[], ["timed: closed"]]
+    assert Call.objects.filter(status=CallStatus.OPEN).count() == 0

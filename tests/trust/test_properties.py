@@ -4,7 +4,7 @@ Never a server error."""
 
 import html
 import itertools
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from grants import workflow
 from grants.models import BudgetLine, Call, Contribution, Role, TeamMember
+from grants.money import AmountError, parse_amount
+from grants.validators import display_text
 from tests.factories import make_call, make_proposal, make_user
 from tests.grants.views.test_office_calls import call_data
 
@@ -29,12 +31,14 @@ NUMBERISH = st.one_of(
 
 
 def as_number(typed: str):
-    """The number a successful save must have stored for ``typed``: its digits read exactly,
-    without surrounding spaces or thousands separators."""
-    raw = typed.strip().replace(",", "").replace("，", "")
+    """The amount a successful save must have stored for ``typed``: a plain decimal number
+    (grouping commas and full-width digits allowed), or 0 for a blank; None when ``typed`` is
+    no amount (an exponent, an underscore, a sign, NaN...) and must be refused."""
+    if not typed.strip():
+        return Decimal(0)
     try:
-        return Decimal(raw) if raw else Decimal(0)
-    except InvalidOperation:
+        return parse_amount(typed)
+    except AmountError:
         return None
 
 
@@ -101,8 +105,9 @@ def test_any_team_row_is_stored_as_typed_or_refused_beside_its_field(
         assert not TeamMember.objects.filter(member=member).exists()  # a blank row is no row
     elif response.status_code == 302:
         row = TeamMember.objects.get(member=member)
-        # Django's text fields drop surrounding whitespace; everything else is kept.
-        assert (row.name, row.role) == (name.strip(), role.strip())
+        # Names are shown in lists and PDFs: kept as typed, less invisible characters and
+        # runs of spaces (grants.validators.display_text).
+        assert (row.name, row.role) == (display_text(name), display_text(role))
         assert row.person_months == Decimal(months.strip())
     else:
         errors = response.context["team"].forms[0].errors
@@ -127,6 +132,7 @@ NUMBER_RULES = [
     "panel_max_province_share",
     "contribution_320000",
 ]
+MONEY_RULES = {"max_direct_total", "max_direct_per_year", "contribution_320000"}
 codes = itertools.count(1)
 
 
@@ -156,7 +162,8 @@ def stored_rule(call, field):
 def test_any_call_text_is_stored_as_typed_or_refused_beside_its_field(office, field, typed):
     response, call = post_call(office, field, typed)
     if response.status_code == 302:
-        assert getattr(call, field) == typed.strip()
+        expected = display_text(typed) if field.startswith("title_") else typed.strip()
+        assert getattr(call, field) == expected
     else:
         assert call is None and field in response.context["form"].errors
         assert shown_back(response, typed)
@@ -168,7 +175,9 @@ def test_any_call_number_is_stored_exactly_or_refused_with_a_message(office, fie
     response, call = post_call(office, field, typed)
     if response.status_code == 302:
         value = stored_rule(call, field)
-        if typed.strip():
+        if field in MONEY_RULES and typed.strip():
+            assert value == as_number(typed)
+        elif typed.strip():
             assert value == Decimal(typed.strip())
         else:  # an optional cap left empty
             assert value is None

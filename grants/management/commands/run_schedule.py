@@ -1,25 +1,15 @@
 from django.core.management.base import BaseCommand
 
-from grants import workflow
+from grants import schedule
 
 
 class Command(BaseCommand):
     help = (
         "Open draft calls whose opening time has come and close open calls whose deadline has "
-        "passed. Run it every minute; running it again changes nothing."
+        "passed, once. `run_scheduler` does it every minute; running it again changes nothing."
     )
 
     def handle(self, *args, **options):
-        from reviews.exports import purge_expired
-
-        purged = purge_expired()
-        if purged:
-            self.stdout.write(f"{purged} expired exports deleted.")
-        done = workflow.calls_run_schedule()
-        if not done:
-            self.stdout.write("Nothing to do.")
-        for call, outcome, detail in done:
-            if outcome == "not_opened":
-                self.stdout.write(f"{call.code}: not opened: {detail}")
-            else:
-                self.stdout.write(f"{call.code}: {outcome}")
+        lines = schedule.run_once()
+        for line in lines or ["Nothing to do."]:
+            self.stdout.write(line)

@@ -91,3 +91,62 @@ def test_two_saves_of_the_same_part_cannot_overwrite_each_other(client, consorti
     )
     assert second.status_code == 200 and "Someone else saved" in second.text
     assert member.budget_lines.get().amount == Decimal("1.00")
+
+
+def test_amounts_are_read_as_typed_with_grouping_and_full_width_digits(client, consortium):
+    lead, partner, proposal = consortium
+    member = proposal.members.get(is_lead=True)
+    client.force_login(lead)
+    digest = client.get(f"/proposals/{proposal.pk}/budget/{member.pk}/").context["digest"]
+    data = grid(operations_1="1,000.50", equipment_1="１２３４", personnel_2="  12 ")
+    data.update(
+        {"team-0-name": "张\u200b三\u202e", "team-0-role": "PI", "team-0-person_months": "6"}
+    )
+    response = client.post(
+        f"/proposals/{proposal.pk}/budget/{member.pk}/", {**data, "digest": digest}
+    )
+    assert response.status_code == 302
+    assert sorted(member.budget_lines.values_list("category", "year", "amount")) == [
+        ("equipment", 1, Decimal("1234.00")),
+        ("operations", 1, Decimal("1000.50")),
+        ("personnel", 2, Decimal("12.00")),
+    ]
+    assert member.team.get().name == "张三"
+
+
+def test_exponents_underscores_and_signs_are_refused_beside_the_cell_and_kept(client, consortium):
+    lead, partner, proposal = consortium
+    member = proposal.members.get(is_lead=True)
+    client.force_login(lead)
+    digest = client.get(f"/proposals/{proposal.pk}/budget/{member.pk}/").context["digest"]
+    response = client.post(
+        f"/proposals/{proposal.pk}/budget/{member.pk}/",
+        {**grid(operations_1="1_000", equipment_1="1E+5", personnel_1="-1"), "digest": digest},
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors == {
+        "cell-operations-1": ["Enter an amount in yuan, e.g. 12000.50."],
+        "cell-equipment-1": ["Enter an amount in yuan, e.g. 12000.50."],
+        "cell-personnel-1": ["The amount cannot be negative."],
+    }
+    for name, typed in [("operations-1", "1_000"), ("equipment-1", "1E+5"), ("personnel-1", "-1")]:
+        assert f'id="id_cell-{name}_error"' in response.text
+        assert f'value="{typed}"' in response.text
+    assert not BudgetLine.objects.exists()
+
+
+def test_a_team_name_of_invisible_characters_is_refused_beside_the_field(client, consortium):
+    lead, partner, proposal = consortium
+    member = proposal.members.get(is_lead=True)
+    client.force_login(lead)
+    digest = client.get(f"/proposals/{proposal.pk}/budget/{member.pk}/").context["digest"]
+    data = grid(operations_1="100")
+    data.update({"team-0-name": "\u200b\u202e", "team-0-role": "PI", "team-0-person_months": "6"})
+    response = client.post(
+        f"/proposals/{proposal.pk}/budget/{member.pk}/", {**data, "digest": digest}
+    )
+    assert response.status_code == 200
+    assert response.context["team"].forms[0].errors == {"name": ["This field is required."]}
+    assert 'value="6"' in response.text
+    assert not member.team.exists()

@@ -1,6 +1,8 @@
 """The funding simulation page: the funded proposals and the next places, the rest a page away,
 and cuts typed on one page kept on the others."""
 
+from decimal import Decimal
+
 import pytest
 
 from grants.models import Role
@@ -224,3 +226,25 @@ def test_a_large_funded_list_links_to_the_funding_line(client, reference, monkey
     line = client.get(url + "?rest=2")
     assert [item["place"].pk for item in line.context["rows"]] == [third.pk]
     assert 'id="place-3"' in line.content.decode()
+
+
+@pytest.mark.parametrize(
+    "typed, cut, message",
+    [
+        ("１０", 10, None),
+        (" 12.5 ", Decimal("12.5"), None),
+        ("1E+1", None, "“1E+1” is not a percentage."),
+        ("1_0", None, "“1_0” is not a percentage."),
+        ("-5", None, "A cut is a percentage from 0 to 100."),
+        ("101", None, "A cut is a percentage from 0 to 100."),
+    ],
+    ids=["full-width", "padded", "exponent", "underscore", "negative", "above-100"],
+)
+def test_cuts_are_read_as_plain_percentages(client, panel_call, typed, cut, message):
+    call, (_first, _second, third), _officer = panel_call
+    client.force_login(make_user(roles=[Role.FUND_OFFICER]))
+    response = client.get(f"/office/calls/{call.code}/funding/", {f"cut_{third.pk}": typed})
+    assert response.status_code == 200
+    assert response.context["cuts"] == ({third.pk: cut} if cut else {})
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown == ([message] if message else [])

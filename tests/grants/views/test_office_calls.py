@@ -186,7 +186,7 @@ def test_typed_times_are_beijing_time_and_shown_back_as_typed(office):
         (
             {"contribution_320000": "-1"},
             "contribution_320000",
-            "Ensure this value is greater than or equal to 0.",
+            "The amount cannot be negative.",
         ),
         ({"code": "new"}, "code", "This code is reserved: choose another."),
         (
@@ -514,3 +514,42 @@ def test_office_call_list_shows_drafts_and_counts(office, reference):
     assert "draft-one" in codes and "open-one" in codes
     counts = {c.code: c.proposal_count for c in page.context["calls"]}
     assert counts == {"draft-one": 0, "open-one": 1}
+
+
+def test_call_titles_lose_invisible_characters_and_amounts_read_as_typed(office):
+    data = call_data(
+        title_zh="2027 年度\u202e材料\u200b科学指南",
+        max_direct_total="３,０００,０００",
+        max_direct_per_year=" 1,000,000.00 ",
+        contribution_310000="30,000,000",
+    )
+    assert office.post("/office/calls/new/", data).status_code == 302
+    call = Call.objects.get(code="2027-materials")
+    assert call.title_zh == "2027 年度材料科学指南"
+    assert (call.max_direct_total, call.max_direct_per_year) == (
+        Decimal("3000000"),
+        Decimal("1000000"),
+    )
+    assert call.contributions.get(province_id="310000").amount == Decimal("30000000")
+
+
+@pytest.mark.parametrize(
+    "field, typed, message",
+    [
+        ("max_direct_total", "1E+6", "Enter an amount in yuan in digits, e.g. 12,000.50."),
+        ("max_direct_per_year", "1_000", "Enter an amount in yuan in digits, e.g. 12,000.50."),
+        ("contribution_310000", "-1", "The amount cannot be negative."),
+        ("contribution_320000", "Infinity", "Enter an amount in yuan in digits, e.g. 12,000.50."),
+    ],
+    ids=["exponent", "underscore", "negative", "infinity"],
+)
+def test_call_amounts_other_than_plain_numbers_are_refused_beside_the_field_and_kept(
+    office, field, typed, message
+):
+    response = office.post("/office/calls/new/", call_data(**{field: typed}))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors == {field: [message]}
+    assert f'id="id_{field}_error"' in response.text
+    assert form[field].value() == typed
+    assert not Call.objects.filter(code="2027-materials").exists()

@@ -211,3 +211,36 @@ def test_switching_language_keeps_what_was_typed(client, draft):
     assert '<html lang="zh-hans">' in page.text
     assert 'value="Typed before switching"' in page.text
     assert Proposal.objects.get(pk=proposal.pk).title_en == "Joint research in the delta"
+
+
+def test_titles_lose_bidirectional_overrides_and_zero_width_characters(client, draft):
+    lead, proposal = draft
+    client.force_login(lead)
+    data = form_data(
+        proposal,
+        title_zh="工业\u200b视觉\u202e检测",
+        title_en="Visual \u2066defect\u2069 detection\ufeff",
+        partner_enterprise="上海\u200d智检",
+    )
+    assert client.post(f"/proposals/{proposal.pk}/edit/", data).status_code == 302
+    proposal.refresh_from_db()
+    assert (proposal.title_zh, proposal.title_en, proposal.partner_enterprise) == (
+        "工业视觉检测",
+        "Visual defect detection",
+        "上海智检",
+    )
+
+
+def test_a_title_too_long_once_cleaned_is_refused_beside_the_field_and_kept(client, draft):
+    lead, proposal = draft
+    client.force_login(lead)
+    typed = "题" * 201 + "\u200b" * 5
+    response = client.post(
+        f"/proposals/{proposal.pk}/edit/", form_data(proposal, title_zh=typed, title_en="Kept")
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert list(form.errors) == ["title_zh"]
+    assert 'id="id_title_zh_error"' in response.text
+    assert form["title_en"].value() == "Kept"
+    assert form["title_zh"].value() == typed

@@ -1,0 +1,60 @@
+"""Work that happens on time rather than on a click: calls opening and closing, old exports
+deleted. ``run_schedule`` does it once (for cron); ``run_scheduler`` keeps doing it every
+minute beside the task worker, in development and production alike.
+
+Every step is idempotent and locks the rows it moves, so a pass that overlaps another (two
+hosts, or cron beside the loop) changes nothing twice.
+"""
+
+import logging
+import threading
+
+from django.db import close_old_connections
+
+from grants import workflow
+
+logger = logging.getLogger(__name__)
+
+# Deadlines are published to the minute; a call closes within a minute of its deadline.
+INTERVAL_SECONDS = 60
+
+
+def run_once(now=None) -> list[str]:
+    """One pass of the schedule; a line for each thing done (or that could not be)."""
+    from reviews.exports import purge_expired
+
+    lines = []
+    purged = purge_expired(now)
+    if purged:
+        lines.append(f"{purged} expired exports deleted.")
+    for call, outcome, detail in workflow.calls_run_schedule(now=now):
+        if outcome == "not_opened":
+            lines.append(f"{call.code}: not opened: {detail}")
+        else:
+            lines.append(f"{call.code}: {outcome}")
+    return lines
+
+
+def run_every(interval: float, *, stop: threading.Event, write, passes: int | None = None) -> int:
+    """Run the schedule every ``interval`` seconds until ``stop`` is set (or ``passes`` have
+    run). Returns the number of passes made."""
+    done = 0
+    while not stop.is_set() and (passes is None or done < passes):
+        _run_pass(write)
+        done += 1
+        if passes is None or done < passes:
+            stop.wait(interval)
+    return done
+
+
+def _run_pass(write) -> None:
+    # The loop runs for days: drop connections the database has closed meanwhile, and keep
+    # going after a failed pass (the database restarting, say); the next pass tries again.
+    close_old_connections()
+    try:
+        for line in run_once():
+            write(line)
+    except Exception:
+        logger.exception("The scheduled pass failed; the next one runs in a minute.")
+    finally:
+        close_old_connections()
