@@ -11,10 +11,18 @@ from contextlib import contextmanager
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files.storage import default_storage
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
 
 STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
+
+# Shown beside the file field: the browser drops a chosen file when the form comes back.
+STORAGE_DOWN = _(
+    "The file could not be stored: the portal's file storage is not answering at the moment. "
+    "Nothing was saved. What you typed is kept below; choose the file again and save in a few "
+    "minutes."
+)
 
 
 class StorageUnavailable(Exception):

@@ -14,6 +14,7 @@ close_old_connections and CONN_HEALTH_CHECKS do the same at the start of every r
 import logging
 import sys
 
+from botocore.exceptions import BotoCoreError
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse, HttpResponseServerError
@@ -33,7 +34,7 @@ def passing_fault(error) -> str:
     """Which dependency ``error`` says is down: "database", "storage" or "" for any other."""
     if isinstance(error, OperationalError | InterfaceError):
         return "database"
-    if isinstance(error, StorageUnavailable):
+    if isinstance(error, StorageUnavailable | BotoCoreError):  # the bucket not answering
         return "storage"
     return ""
 
