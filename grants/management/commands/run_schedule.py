@@ -10,11 +10,16 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        from reviews.exports import purge_expired
+        from reviews.exports import fail_lost, purge_expired
+        from reviews.jobs import fail_lost_runs
 
         purged = purge_expired()
         if purged:
             self.stdout.write(f"{purged} expired exports deleted.")
+        # Jobs whose worker was killed or lost end as failed, with a retry button for the user.
+        for count, what in ((fail_lost(), "exports"), (fail_lost_runs(), "assignment runs")):
+            if count:
+                self.stdout.write(f"{count} {what} failed: their worker stopped.")
         done = workflow.calls_run_schedule()
         if not done:
             self.stdout.write("Nothing to do.")
