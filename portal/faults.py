@@ -13,6 +13,7 @@ close_old_connections and CONN_HEALTH_CHECKS do the same at the start of every r
 
 import logging
 import sys
+from contextlib import suppress
 
 from botocore.exceptions import BotoCoreError
 from django.conf import settings
@@ -52,10 +53,9 @@ def close_broken_connections():
     (its atomic block closes it on the way out)."""
     for connection in connections.all(initialized_only=True):
         if not connection.in_atomic_block:
-            try:
+            # close() forgets the connection even when closing it fails in turn.
+            with suppress(DatabaseError):
                 connection.close_if_unusable_or_obsolete()
-            except DatabaseError:
-                connection.connection = None
 
 
 def handler500(request, template_name="500.html"):
