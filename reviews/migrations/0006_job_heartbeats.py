@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0005_assignment_page_index'),
+        ("reviews", "0005_assignment_page_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assignmentrun',
-            name='heartbeat_at',
+            model_name="assignmentrun",
+            name="heartbeat_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='exportjob',
-            name='heartbeat_at',
+            model_name="exportjob",
+            name="heartbeat_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]
