@@ -21,12 +21,20 @@ INTERVAL_SECONDS = 60
 
 def run_once(now=None) -> list[str]:
     """One pass of the schedule; a line for each thing done (or that could not be)."""
-    from reviews.exports import purge_expired
+    from reviews.exports import fail_lost, purge_expired
+    from reviews.jobs import fail_lost_runs
 
     lines = []
     purged = purge_expired(now)
     if purged:
         lines.append(f"{purged} expired exports deleted.")
+    # Jobs whose worker was killed or lost end as failed, with a retry button for the user.
+    for count, what in (
+        (fail_lost(now=now), "exports"),
+        (fail_lost_runs(now=now), "assignment runs"),
+    ):
+        if count:
+            lines.append(f"{count} {what} failed: their worker stopped.")
     for call, outcome, detail in workflow.calls_run_schedule(now=now):
         if outcome == "not_opened":
             lines.append(f"{call.code}: not opened: {detail}")

@@ -251,8 +251,11 @@ TASKS = {"default": {"BACKEND": env("TASK_BACKEND", "django_tasks_db.DatabaseBac
 if env("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Falls back to this process's memory while Redis is down (portal/cache.py).
+            "BACKEND": "portal.cache.FallbackRedisCache",
             "LOCATION": env("REDIS_URL"),
+            # A Redis that has gone away must not hold a page up for long.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 

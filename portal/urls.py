@@ -8,3 +8,6 @@ urlpatterns = [
     path("", include("grants.urls")),
     path("", include("reviews.urls")),
 ]
+
+# A database or object store that is down answers 503 with a page that needs neither.
+handler500 = "portal.faults.handler500"

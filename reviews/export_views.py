@@ -14,7 +14,7 @@ from grants.models import Role
 from grants.permissions import get_office_call, role_required
 
 from . import exports
-from .models import EXPORT_KEEP_DAYS
+from .models import EXPORT_KEEP_DAYS, ExportJob
 from .permissions import get_panel
 
 OFFICERS = (Role.FUND_OFFICER, Role.PROVINCIAL_OFFICER)
@@ -24,6 +24,9 @@ CONTENT_TYPES = {".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8"}
 @login_required
 def export_list(request):
     jobs = list(exports.jobs_for(request.user)[: exports.LIST_SIZE])
+    if any(job.status == ExportJob.Status.RUNNING for job in jobs):
+        if exports.fail_lost(exports.jobs_for(request.user)):  # their worker may be gone
+            jobs = list(exports.jobs_for(request.user)[: exports.LIST_SIZE])
     context = {
         "jobs": jobs,
         "pending": any(job.pending for job in jobs),
@@ -52,6 +55,17 @@ def export_download(request, pk):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@require_POST
+@login_required
+def export_retry(request, pk):
+    job = exports.get_readable_job(request.user, pk)
+    if exports.job_retry(job=job, actor=request.user):
+        messages.success(request, _("The export is being prepared again."))
+    else:
+        messages.info(request, _("That export had not failed: see its state below."))
+    return redirect("export_list")
 
 
 @require_POST

@@ -23,7 +23,8 @@ from grants import emails
 from grants.audit import record
 from grants.permissions import is_fund_officer, office_calls_for, officer_province_code
 
-from .models import EXPORT_KEEP_DAYS, ExportJob, Panel
+from .jobs import heartbeat, lost
+from .models import EXPORT_KEEP_DAYS, WORKER_LOST, ExportJob, Panel
 from .permissions import panels_for
 
 BYTE_ORDER_MARK = "\ufeff"  # so that Excel reads the CSV as UTF-8 and shows Chinese
@@ -137,6 +138,59 @@ def is_downloadable(job, now=None) -> bool:
     return job.status == ExportJob.Status.DONE and bool(job.file) and now < job.expires_at
 
 
+def job_retry(*, job, actor) -> bool:
+    """Queue ``job`` again on its own row, if it failed: False if it had not (already retried,
+    or never failed). The requester's right to its contents was checked by the caller."""
+    with transaction.atomic():
+        retried = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.FAILED).update(
+            status=ExportJob.Status.QUEUED,
+            error="",
+            done=0,
+            total=0,
+            finished_at=None,
+            heartbeat_at=None,
+        )
+        if not retried:
+            return False
+        record(
+            actor=actor,
+            action="export.retried",
+            call=_call_of(job),
+            after={"job": job.pk, "kind": job.kind, **job.params},
+        )
+        from .tasks import build_export
+
+        transaction.on_commit(lambda: build_export.enqueue(job.pk))
+    return True
+
+
+def _call_of(job):
+    from grants.models import Call
+
+    if job.kind == ExportJob.Kind.PANEL_BOOK:
+        return Call.objects.filter(panels__pk=job.params.get("panel")).first()
+    return Call.objects.filter(code=job.params.get("call")).first()
+
+
+def fail_lost(jobs=None, now=None) -> int:
+    """Mark the jobs of ``jobs`` (all by default) whose worker is gone as failed, and e-mail
+    their requesters as for any failure; returns how many."""
+    jobs = ExportJob.objects.all() if jobs is None else jobs
+    now = now or timezone.now()
+    failed = 0
+    for job in lost(jobs, now).select_related("requested_by"):
+        with transaction.atomic():
+            # Again with the conditions: the worker may have beaten or finished since.
+            if lost(ExportJob.objects.filter(pk=job.pk), now).update(
+                status=ExportJob.Status.FAILED, error=WORKER_LOST, finished_at=now
+            ):
+                job.refresh_from_db()
+                context = {"job": job, "keep_days": EXPORT_KEEP_DAYS}
+                emails.send_on_commit([job.requested_by.email], "export_failed", context)
+                failed += 1
+    return failed
+
+
 # ---- building -------------------------------------------------------------------------------
 
 
@@ -163,9 +217,15 @@ def build(job_id):
     e-mail that instead (and raise, so the task is marked failed too)."""
     purge_expired()
     job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
-    ExportJob.objects.filter(pk=job_id).update(status=ExportJob.Status.RUNNING)
+    ExportJob.objects.filter(pk=job_id).update(
+        status=ExportJob.Status.RUNNING, heartbeat_at=timezone.now()
+    )
     try:
-        with translation.override(job.language), tempfile.TemporaryFile() as handle:
+        with (
+            heartbeat(ExportJob, job_id),
+            translation.override(job.language),
+            tempfile.TemporaryFile() as handle,
+        ):
             filename = BUILDERS[job.kind](job, handle, Progress(job_id))
             handle.seek(0)
             job.file.save(filename, File(handle), save=False)

@@ -151,6 +151,22 @@ class Assignment(models.Model):
         return f"{self.proposal} → {self.reviewer}"
 
 
+# What a background job's error says when its worker stopped without finishing it: stored as
+# this marker and worded when shown, in the reader's language.
+WORKER_LOST = "worker-lost"
+
+
+def failure_text(error):
+    if error == WORKER_LOST:
+        from django.utils.translation import gettext
+
+        return gettext(
+            "The server preparing it stopped before it finished (restarted or out of memory). "
+            "Nothing was kept from the attempt: press Retry to start again."
+        )
+    return error
+
+
 class AssignmentRun(models.Model):
     """One run of the solver for a call: progress while it works, then the proposed pairs for
     the fund office to preview, adjust and publish."""
@@ -176,12 +192,19 @@ class AssignmentRun(models.Model):
     # {"pairs": [{"proposal": id, "reviewer": id, "affinity": x, "explanation": s}, ...],
     #  "shortfalls": [...], "total": x, "weakest": x, "seconds": x}
     result = models.JSONField(null=True, blank=True)
+    # Written by the worker while it runs; a run silent too long lost its worker (reviews/jobs.py).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.call} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def failure(self):
+        """Why the run failed, in the reader's language when the portal itself says it."""
+        return failure_text(self.message)
 
 
 class Rating(models.TextChoices):
@@ -378,6 +401,8 @@ class ExportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    # Written by the worker while it builds; a job silent too long lost its worker (reviews/jobs.py).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -400,6 +425,10 @@ class ExportJob(models.Model):
     @property
     def percent(self):
         return min(100, self.done * 100 // self.total) if self.total else 0
+
+    @property
+    def failure(self):
+        return failure_text(self.error)
 
     @property
     def pending(self):

@@ -1,8 +1,10 @@
 """Background work for reviews: the assignment solver and the exports run outside the request."""
 
 from django.db import transaction
+from django.utils import timezone
 from django_tasks import task
 
+from .jobs import heartbeat
 from .models import AssignmentRun
 
 
@@ -20,9 +22,12 @@ def solve_assignment(run_id):
     from .routing import solve_call
 
     run = AssignmentRun.objects.select_related("call", "created_by").get(pk=run_id)
-    AssignmentRun.objects.filter(pk=run_id).update(status=AssignmentRun.Status.RUNNING, progress=5)
+    AssignmentRun.objects.filter(pk=run_id).update(
+        status=AssignmentRun.Status.RUNNING, progress=5, heartbeat_at=timezone.now()
+    )
     try:
-        result = solve_call(run.call, fair=run.fair, progress=_progress(run_id))
+        with heartbeat(AssignmentRun, run_id):
+            result = solve_call(run.call, fair=run.fair, progress=_progress(run_id))
     except Exception as error:  # the officer must learn that it failed, whatever the cause
         AssignmentRun.objects.filter(pk=run_id).update(
             status=AssignmentRun.Status.FAILED, message=str(error)[:300]

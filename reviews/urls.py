@@ -53,6 +53,7 @@ urlpatterns = [
     path("reviews/settings/", pool_views.reviewer_settings, name="reviewer_settings"),
     path("exports/", export_views.export_list, name="export_list"),
     path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
+    path("exports/<int:pk>/retry/", export_views.export_retry, name="export_retry"),
     path("panels/<int:pk>/book/", export_views.panel_book_request, name="panel_book_request"),
     path(
         "office/calls/<slug:code>/proposals/export/background/",

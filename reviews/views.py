@@ -21,7 +21,7 @@ from grants.presenters import document_for
 from grants.views.helpers import login_required_keeping_post
 from grants.workflow import WorkflowError
 
-from . import pool, workflow
+from . import jobs, pool, workflow
 from .forms import AcceptForm, ConflictForm, ConsensusForm, DeclineForm, PanelForm, ReviewForm
 from .models import Assignment, AssignmentRun, AssignmentStatus, Review
 from .permissions import (
@@ -210,6 +210,8 @@ def assignment_page(request, code):
     call = get_office_call(request.user, code)
     # A published run's result holds every pair of the call: read it only for a preview.
     run = call.assignment_runs.select_related("created_by").defer("result").first()
+    if run:
+        jobs.settle(run)
     filters = _assignment_filters(request.GET)
     page = _PublishedPaginator(call, filters).get_page(request.GET.get("page"))
     search = request.GET.get("who", "").strip()
@@ -406,6 +408,7 @@ def assignment_run(request, code):
 @role_required(Role.FUND_OFFICER)
 def assignment_progress(request, code, run_pk):
     run = get_object_or_404(AssignmentRun, pk=run_pk, call__code=code)
+    jobs.settle(run)
     response = render(
         request, "reviews/office/partials/progress.html", {"run": run, "call": run.call}
     )

@@ -12,6 +12,7 @@ from grants.models import Discipline
 from grants.permissions import get_proposal, is_consortium_pi, require_lead
 from grants.plain import violations_for
 from grants.presenters import budget_overview, document_for
+from grants.storage import STORAGE_DOWN, StorageUnavailable
 
 from .helpers import kept_post, login_required_keeping_post
 
@@ -56,6 +57,8 @@ def proposal_edit(request, pk):
                 )
             except workflow.WorkflowError as error:
                 form.add_error(None, error.message)
+            except StorageUnavailable:
+                form.add_error("narrative_pdf", STORAGE_DOWN)
             else:
                 messages.success(request, _("Draft saved."))
                 return redirect("proposal_edit", pk=pk)

@@ -262,6 +262,7 @@ def proposal_draft_save(*, proposal, actor, cleaned: dict, experts: list, now=No
     from django.core.files.storage import default_storage
 
     from grants.models import AvoidedExpert
+    from grants.storage import store
     from grants.uploads import attachment_path, display_name
 
     nullable = {"primary_code", "secondary_code", "duration_months"}
@@ -274,7 +275,7 @@ def proposal_draft_save(*, proposal, actor, cleaned: dict, experts: list, now=No
     if upload is False:  # "clear" ticked
         fields.update(narrative_pdf="", narrative_pdf_name="")
     elif upload and hasattr(upload, "content_type"):
-        stored = default_storage.save(attachment_path(proposal, upload.name), upload)
+        stored = store(attachment_path(proposal, upload.name), upload)  # StorageUnavailable
         fields.update(narrative_pdf=stored, narrative_pdf_name=display_name(upload.name))
     try:
         proposal = proposal_save(

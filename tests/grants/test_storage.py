@@ -180,3 +180,84 @@ def test_without_a_bucket_uploads_stay_on_the_local_disk(settings):
     assert settings.STORAGES["default"]["BACKEND"] == (
         "django.core.files.storage.FileSystemStorage"
     )
+
+
+# ---- the store not answering ----------------------------------------------------------------
+
+
+def closed_port():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]  # nothing listens once the probe is closed
+
+
+@pytest.fixture
+def refusing_bucket(settings, monkeypatch):
+    """The uploads' bucket behind an endpoint that refuses every connection."""
+    variables = {
+        "AWS_STORAGE_BUCKET_NAME": BUCKET,
+        "AWS_S3_ENDPOINT_URL": f"http://127.0.0.1:{closed_port()}",
+        "AWS_S3_REGION_NAME": "us-east-1",
+        "AWS_S3_ADDRESSING_STYLE": "path",
+        "AWS_ACCESS_KEY_ID": "test-key",
+        "AWS_SECRET_ACCESS_KEY": "test-secret",
+        "AWS_MAX_ATTEMPTS": "1",  # one refusal is enough for the test; production retries
+    }
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    settings.STORAGES = {**settings.STORAGES, "default": object_storage_from_env()}
+
+
+def test_an_upload_the_store_refuses_is_explained_beside_the_field_and_the_form_kept(
+    client, reference, refusing_bucket
+):
+    lead = make_user(institution="复旦大学")
+    proposal = make_proposal(make_call(), lead, partners=[make_user(institution="浙江大学")])
+    client.force_login(lead)
+    upload = SimpleUploadedFile("plan.pdf", pdf_bytes(1), content_type="application/pdf")
+
+    response = client.post(
+        f"/proposals/{proposal.pk}/edit/",
+        {**form_data(proposal, title_zh="保留我"), "narrative_pdf": upload},
+    )
+
+    assert response.status_code == 200
+    assert "file storage is not answering" in response.context["form"].errors["narrative_pdf"][0]
+    assert "保留我" in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.title_zh != "保留我" and not proposal.narrative_pdf  # nothing saved
+
+
+def test_a_save_without_a_file_still_works_while_the_store_is_down(
+    client, reference, refusing_bucket
+):
+    lead = make_user(institution="复旦大学")
+    proposal = make_proposal(make_call(), lead, partners=[make_user(institution="浙江大学")])
+    client.force_login(lead)
+    response = client.post(f"/proposals/{proposal.pk}/edit/", form_data(proposal))
+    assert response.status_code == 302
+    assert Proposal.objects.get(pk=proposal.pk).title_zh == "新的题目"
+
+
+def test_a_download_the_store_refuses_answers_503(reference, refusing_bucket):
+    from django.test import Client
+
+    lead = make_user(institution="复旦大学")
+    proposal = make_proposal(make_call(), lead, partners=[make_user(institution="浙江大学")])
+    Proposal.objects.filter(pk=proposal.pk).update(narrative_pdf="attachments/plan.pdf")
+    client = Client(raise_request_exception=False)
+    client.force_login(lead)
+    response = client.get(f"/proposals/{proposal.pk}/narrative/")
+    assert response.status_code == 503
+    assert "file storage" in response.content.decode()
+
+
+def test_a_folder_that_cannot_be_written_is_the_store_being_down(settings, tmp_path):
+    from grants.storage import StorageUnavailable, store
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (tmp_path / "media").write_text("a file where the folder should be")
+    with pytest.raises(StorageUnavailable):
+        store("attachments/x.pdf", ContentFile(b"%PDF-1.7"))

@@ -183,6 +183,12 @@ REVIEW_ROWS = {
         "/exports/{export_job}/download/",
         {**SIGNED_OUT, "*": 404, "fund_officer": 302},
     ),
+    # The scenario's job has expired, not failed: its owner is sent back to the list.
+    "export_retry": (
+        "post",
+        "/exports/{export_job}/retry/",
+        {**SIGNED_OUT, "*": 404, "fund_officer": 302},
+    ),
     "panel_book_request": (
         "post",
         "/panels/{panel}/book/",
