@@ -8,3 +8,5 @@ urlpatterns = [
     path("", include("grants.urls")),
     path("", include("reviews.urls")),
 ]
+
+handler500 = "portal.views.server_error"
