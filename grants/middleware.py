@@ -17,11 +17,12 @@ OPEN_PREFIXES = (
     "/admin/",
     "/profile/",
     "/invitations/",
+    "/favicon.ico",
 )
 
 # The pages a staff member may use before adding a second factor: setting one up (after
-# confirming the password), fixing an unverified e-mail address that blocks it, signing out
-# and switching the language.
+# confirming the password), fixing an unverified e-mail address that blocks it, signing out,
+# switching the language, and the icon the browser asks for on every page.
 MFA_SETUP_PAGES = frozenset(
     {
         "mfa_index",
@@ -33,6 +34,7 @@ MFA_SETUP_PAGES = frozenset(
         "account_logout",
         "set_language",
         "switch_language",
+        "favicon",
     }
 )
 

@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.http import HttpResponseServerError
+from django.shortcuts import redirect
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.csrf import requires_csrf_token
 
 
@@ -13,3 +15,7 @@ def server_error(request):
     body = loader.render_to_string("500.html", {"portal_name": settings.PORTAL_NAME})
     return HttpResponseServerError(body)
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links; send them to the SVG icon."""
+    return redirect(static("portal/favicon.svg"))
