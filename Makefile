@@ -29,8 +29,8 @@ run: messages
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ with a task worker; Ctrl-C stops both."
 	@trap 'kill 0' INT TERM EXIT; \
-		$(PY) manage.py db_worker & \
-		$(PY) manage.py runserver 127.0.0.1:$(PORT)
+		PORT=$(PORT) $(PY) manage.py db_worker & \
+		PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The browser journeys (tests/e2e) drive Debian's Chromium, never a downloaded browser, and
 # check each page with axe-core, pinned in tests/e2e/package-lock.json.
