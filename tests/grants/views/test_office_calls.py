@@ -496,3 +496,22 @@ def test_office_call_list_shows_drafts_and_counts(office, reference):
     assert "draft-one" in codes and "open-one" in codes
     counts = {c.code: c.proposal_count for c in page.context["calls"]}
     assert counts == {"draft-one": 0, "open-one": 1}
+
+
+# ---- the next-step box ----------------------------------------------------------------------
+
+
+def test_an_open_calls_next_step_is_to_wait_for_the_deadline_then_screen(office):
+    call = make_call()
+    response = office.get(f"/office/calls/{call.code}/")
+    assert "The call closes on its own at" in response.text
+    assert "Once it has closed, screen the submitted proposals" in response.text
+    assert "last state" not in response.text
+
+
+def test_a_decided_call_has_reached_its_last_state(office):
+    call = make_call()
+    call.status = CallStatus.DECIDED
+    call.save()
+    response = office.get(f"/office/calls/{call.code}/")
+    assert "The call has reached its last state." in response.text
