@@ -29,9 +29,9 @@ run: messages
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ with a task worker and the scheduler; Ctrl-C stops all three."
 	@trap 'kill 0' INT TERM EXIT; \
-		$(PY) manage.py db_worker & \
-		$(PY) manage.py run_scheduler & \
-		$(PY) manage.py runserver 127.0.0.1:$(PORT)
+		PORT=$(PORT) $(PY) manage.py db_worker & \
+		PORT=$(PORT) $(PY) manage.py run_scheduler & \
+		PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The browser journeys (tests/e2e) drive Debian's Chromium, never a downloaded browser, and
 # check each page with axe-core, pinned in tests/e2e/package-lock.json.

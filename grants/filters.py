@@ -25,6 +25,16 @@ from .models import (
 from .models.decisions import Outcome
 
 
+class AnyYesNoWidget(django_filters.widgets.BooleanWidget):
+    """Any / Yes / No in the reader's language, Any first and chosen by default. django-filter's
+    widget calls the empty choice "Unknown" and translates its labels once, at import, in
+    whichever language was active then."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
+
+
 class CallFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=[c for c in CallStatus.choices if c[0] != CallStatus.DRAFT]
@@ -37,7 +47,7 @@ class CallFilter(django_filters.FilterSet):
     open_now = django_filters.BooleanFilter(
         label=_("Open now"),
         method="filter_open_now",
-        widget=django_filters.widgets.BooleanWidget(),
+        widget=AnyYesNoWidget(),
     )
 
     class Meta:

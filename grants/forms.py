@@ -19,6 +19,7 @@ from .models import (
     User,
 )
 from .validators import display_text
+from .widgets import FileInput, StoredFile
 
 MAX_PROFILE_KEYWORDS = 10
 
@@ -131,16 +132,11 @@ class DisciplineCodeField(forms.CharField):
         return discipline
 
 
-class NarrativePdfInput(forms.ClearableFileInput):
-    """Links the stored PDF through its permission-checked download page: attachments have no
-    public URL (MEDIA_URL is None), so the stock widget's ``value.url`` would fail."""
+class NarrativePdfInput(FileInput):
+    """Links the stored PDF through its permission-checked download page, under the name it
+    was uploaded with: whoever edits the proposal may download it."""
 
-    def is_initial(self, value):
-        return bool(value and getattr(value, "instance", None) and value.name)
-
-    def format_value(self, value):
-        if not self.is_initial(value):
-            return None
+    def stored_file(self, value):
         from django.urls import reverse
 
         proposal = value.instance
@@ -148,14 +144,6 @@ class NarrativePdfInput(forms.ClearableFileInput):
             url=reverse("narrative_download", args=[proposal.pk]),
             name=proposal.narrative_pdf_name or "narrative.pdf",
         )
-
-
-class StoredFile:
-    def __init__(self, *, url, name):
-        self.url, self.name = url, name
-
-    def __str__(self):
-        return self.name
 
 
 class ProposalForm(forms.ModelForm):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
@@ -16,11 +17,12 @@ OPEN_PREFIXES = (
     "/admin/",
     "/profile/",
     "/invitations/",
+    "/favicon.ico",
 )
 
 # The pages a staff member may use before adding a second factor: setting one up (after
-# confirming the password), fixing an unverified e-mail address that blocks it, signing out
-# and switching the language.
+# confirming the password), fixing an unverified e-mail address that blocks it, signing out,
+# switching the language, and the icon the browser asks for on every page.
 MFA_SETUP_PAGES = frozenset(
     {
         "mfa_index",
@@ -32,6 +34,7 @@ MFA_SETUP_PAGES = frozenset(
         "account_logout",
         "set_language",
         "switch_language",
+        "favicon",
     }
 )
 
@@ -77,7 +80,12 @@ def has_second_factor(user):
 def redirect_to_portal_sign_in(request):
     """The admin's own sign-in form takes the password alone; the portal's asks for the
     second factor too, so the admin signs in there (and comes back when already in)."""
-    if request.user.is_authenticated:
+    user = request.user
+    if user.is_authenticated:
+        # The admin sends whoever it refuses to its sign-in page, and this page would send a
+        # signed-in user back: without staff rights that loops, so refuse them here instead.
+        if not (user.is_active and user.is_staff):
+            raise PermissionDenied
         return redirect("admin:index")
     # allauth's sign-in checks that "next" stays on this site.
     return redirect_to_login(request.GET.get("next") or reverse("admin:index"))

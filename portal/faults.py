@@ -20,9 +20,9 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
-from django.views.defaults import server_error
 
 from grants.storage import StorageUnavailable
+from portal.views import server_error
 
 logger = logging.getLogger(__name__)
 
@@ -58,12 +58,12 @@ def close_broken_connections():
                 connection.close_if_unusable_or_obsolete()
 
 
-def handler500(request, template_name="500.html"):
-    """Django's 500 page, except for a dependency that is down: 503 and a page saying so."""
+def handler500(request):
+    """The portal's 500 page (portal.views.server_error), except for a dependency that is down: 503 and a page saying so."""
     error = sys.exc_info()[1]
     fault = passing_fault(error)
     if not fault:
-        return server_error(request, template_name)
+        return server_error(request)
     logger.warning("%s unavailable: %s", fault, error)
     close_broken_connections()
     try:

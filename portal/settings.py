@@ -91,7 +91,10 @@ if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The base of every link the portal mails out (grants.emails.absolute_url). Production sets it
+# to the public address; in development it follows the PORT that `make run` serves on and hands
+# to the server and the task worker alike (the worker mails without a request to go by).
+SITE_URL = env("SITE_URL", f"http://127.0.0.1:{env('PORT', '8000')}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -182,6 +185,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[YRD Joint Fund] "
+# allauth's mails greet and sign with the fund's name, not the host they were asked from.
+ACCOUNT_ADAPTER = "grants.emails.FundAccountAdapter"
 # allauth's default rate limits apply: 5 failed logins per account in 5 minutes, and more.
 LOGIN_REDIRECT_URL = "dashboard"
 LOGIN_URL = "account_login"

@@ -396,7 +396,7 @@ def password_set_url(user):
         "account_reset_password_from_key",
         kwargs={"uidb36": user_pk_to_url_str(user), "key": token},
     )
-    return settings.SITE_URL + path
+    return emails.absolute_url(path)
 
 
 @transaction.atomic
@@ -460,7 +460,7 @@ def _welcome(user):
         {
             "person": user,
             "set_password_url": None if user.has_usable_password() else password_set_url(user),
-            "reset_page_url": settings.SITE_URL + reverse("account_reset_password"),
+            "reset_page_url": emails.absolute_url(reverse("account_reset_password")),
             "link_days": max(settings.PASSWORD_RESET_TIMEOUT // 86400, 1),
         },
     )

@@ -17,6 +17,7 @@ from grants.forms import DateInput, DisplayTextField
 from grants.models import Institution, Role
 from grants.permissions import has_role, role_required
 from grants.views.helpers import login_required_keeping_post
+from grants.widgets import FileInput
 from grants.workflow import WorkflowError
 
 from . import pool
@@ -47,6 +48,7 @@ class ExpertInvitationForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("CSV file"),
+        widget=FileInput(attrs={"accept": ".csv,text/csv"}),
         help_text=gettext_lazy("UTF-8, with or without a byte-order mark (Excel's “CSV UTF-8”)."),
     )
 

@@ -108,6 +108,8 @@ ROLES = [
 # page name: (method, path, {role: expected}); roles not listed expect "*".
 MATRIX = {
     "home": ("get", "/", {"*": 200}),
+    # The browser's icon, for everyone before any sign-in, profile or second factor.
+    "favicon": ("get", "/favicon.ico", {"*": 302}),
     "dashboard": ("get", "/dashboard/", {"*": 200, **SIGNED_OUT}),
     "profile": ("get", "/profile/", {"*": 200, "anonymous": LOGIN}),
     # Switching language works for everyone; without a token the POST is refused like any other.

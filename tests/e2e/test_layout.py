@@ -73,9 +73,17 @@ def scenario():
     }
 
 
+# Table cells whose text is wider than the cell: it runs under the next column (a sticky first
+# column too narrow for a reference number that never wraps).
+_SPILLING_CELLS = """() => [...document.querySelectorAll("th, td")]
+  .filter(cell => cell.scrollWidth > cell.clientWidth + 1)
+  .map(cell => cell.textContent.trim().slice(0, 40))
+  .slice(0, 5)"""
+
+
 def test_main_pages_fit_a_phone_and_a_desktop(page, live_server, tmp_path_factory):
     folder = tmp_path_factory.mktemp("screenshots")
-    failures, overflowing = [], {}
+    failures, overflowing, spilled = [], {}, {}
     for user, pages in scenario().items():
         page.context.clear_cookies()
         if user is not None:
@@ -90,5 +98,57 @@ def test_main_pages_fit_a_phone_and_a_desktop(page, live_server, tmp_path_factor
                 page.screenshot(path=folder / f"{shot}.png", full_page=True)
                 if not no_horizontal_overflow(page):
                     overflowing[shot] = past_the_edge(page)
+                if spilling := page.evaluate(_SPILLING_CELLS):
+                    spilled[shot] = spilling
     assert failures == []
+    assert not spilled, f"cells whose text runs over their neighbours ({folder}): {spilled}"
     assert not overflowing, f"wider than the window (screenshots in {folder}): {overflowing}"
+
+
+# ---- wide tables on a phone -----------------------------------------------------------------
+
+# A cell narrower than this shows a name one or two characters a line.
+NARROWEST_CELL_PX = 40
+
+_BOXES = """boxes => boxes.map(box => ({
+  role: box.getAttribute("role"),
+  label: box.getAttribute("aria-label"),
+  overflowing: box.scrollWidth > box.clientWidth + 1,
+  hint: box.previousElementSibling.classList.contains("scroll-hint")
+    && !box.previousElementSibling.hidden,
+}))"""
+
+_NARROW_CELLS = """(least) => [...document.querySelectorAll("th, td")]
+  .filter(cell => cell.textContent.trim() && cell.getBoundingClientRect().width < least)
+  .map(cell => cell.textContent.trim())"""
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_budget_tables_on_a_phone_are_named_marked_and_reach_the_total(
+    page, live_server, settings, language
+):
+    lead = make_user(institution="复旦大学")
+    draft = make_proposal(make_call(), lead, partners=[make_user(institution="浙江大学")])
+    sign_in_by_cookie(page.context, lead, live_server.url)
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+    )
+    page.set_viewport_size(PHONE)
+    page.goto(f"/proposals/{draft.pk}/budget/")
+
+    boxes = page.eval_on_selector_all(".table-scroll", _BOXES)
+    assert boxes and all(box["role"] == "region" and box["label"] for box in boxes)
+    assert any(box["overflowing"] for box in boxes)
+    assert all(box["hint"] == box["overflowing"] for box in boxes)
+    assert page.evaluate(_NARROW_CELLS, NARROWEST_CELL_PX) == []
+
+    # The member table's Total column is reached by scrolling its box, the institution in view.
+    box = page.locator(".table-scroll").nth(1)
+    box.evaluate("box => { box.scrollLeft = box.scrollWidth; }")
+    shown = box.bounding_box()
+    total = box.locator("thead th").nth(4).bounding_box()
+    first = box.locator("tbody td").first.bounding_box()
+    assert (
+        shown["x"] <= total["x"] and total["x"] + total["width"] <= shown["x"] + shown["width"] + 1
+    )
+    assert abs(first["x"] - shown["x"]) <= 2

@@ -503,6 +503,8 @@ def test_the_stored_pdf_is_linked_through_its_download_page_and_can_be_cleared(c
     assert page.status_code == 200
     assert f'<a href="/proposals/{proposal.pk}/narrative/">计划书.pdf</a>' in page.text
     assert 'name="narrative_pdf-clear"' in page.text
+    assert "Replace it with another file" in page.text
+    assert "Remove the current file" in page.text
     proposal.refresh_from_db()
     cleared = client.post(
         f"/proposals/{proposal.pk}/edit/", {**form_data(proposal), "narrative_pdf-clear": "on"}

@@ -553,3 +553,22 @@ def test_call_amounts_other_than_plain_numbers_are_refused_beside_the_field_and_
     assert f'id="id_{field}_error"' in response.text
     assert form[field].value() == typed
     assert not Call.objects.filter(code="2027-materials").exists()
+
+
+# ---- the next-step box ----------------------------------------------------------------------
+
+
+def test_an_open_calls_next_step_is_to_wait_for_the_deadline_then_screen(office):
+    call = make_call()
+    response = office.get(f"/office/calls/{call.code}/")
+    assert "The call closes on its own at" in response.text
+    assert "Once it has closed, screen the submitted proposals" in response.text
+    assert "last state" not in response.text
+
+
+def test_a_decided_call_has_reached_its_last_state(office):
+    call = make_call()
+    call.status = CallStatus.DECIDED
+    call.save()
+    response = office.get(f"/office/calls/{call.code}/")
+    assert "The call has reached its last state." in response.text
