@@ -29,7 +29,13 @@ OFFICE_ROWS = {
     ),
     "office_proposals": ("get", "/office/calls/{call}/proposals/", OFFICERS),
     "office_proposals_export": ("get", "/office/calls/{call}/proposals/export/", OFFICERS),
-    "office_proposal": ("get", "/office/proposals/{submitted}/", FUND_OFFICE_ONLY),
+    # Provincial officers read the proposals their province takes part in (the scenario's has a
+    # Shanghai lead): another province's is not there for them.
+    "office_proposal": (
+        "get",
+        "/office/proposals/{submitted}/",
+        {**FUND_OFFICE_ONLY, "officer_same_province": 200, "officer_other_province": 404},
+    ),
     "office_screen": ("post", "/office/proposals/{submitted}/screen/", FUND_OFFICE_POST_FORM),
     "office_return": ("post", "/office/proposals/{submitted}/return/", FUND_OFFICE_POST_FORM),
     # The scenario's call has no locked ranking yet: the page explains why nothing can be funded.
