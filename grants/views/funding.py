@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, prefetch_related_objects
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from grants import decisions, letters
 from grants.models import Call, CallStatus, Province, Role
-from grants.models.decisions import Decision, FundingRound, Outcome
+from grants.models.decisions import AwardShare, Decision, FundingRound, Outcome
 from grants.models.proposals import ProposalQuerySet
 from grants.permissions import (
     get_office_call,
@@ -84,6 +84,8 @@ def funding_page(request, code):
     outcome = simulation.outcome
     context.update(
         simulation=simulation,
+        # Requests and shortfalls carry province codes; the page names them, in one query.
+        province_names={province.code: province.name for province in Province.objects.all()},
         outcome_counts=[
             (Outcome.FUNDED.label, len(outcome.funded)),
             (Outcome.RESERVE.label, len(outcome.skipped)),
@@ -109,7 +111,9 @@ def _committed(funding_round, page_number):
     page = Paginator(
         decisions_in_round.select_related("proposal", "skipped_for")
         .defer(*(f"proposal__{name}" for name in ProposalQuerySet.LIST_DEFERRED))
-        .prefetch_related("shares")
+        .prefetch_related(
+            Prefetch("shares", queryset=AwardShare.objects.select_related("province"))
+        )
         .order_by("rank", "pk"),
         DECISIONS_PAGE_SIZE,
     ).get_page(page_number)
@@ -172,14 +176,14 @@ def _simulation_rows(simulation):
     outcome = simulation.outcome
     funded = {award.proposal: award for award in outcome.funded}
     skipped = {skip.proposal: skip for skip in outcome.skipped}
-    below = set(outcome.below_threshold)  # a list: looking each place up in it was quadratic
+    not_fundable = outcome.not_fundable_because
     return [
         {
             "position": position,
             "place": place,
             "award": funded.get(place.pk),
             "skip": skipped.get(place.pk),
-            "below": place.pk in below,
+            "not_fundable_because": not_fundable.get(place.pk),
         }
         for position, place in enumerate(simulation.rows, 1)
     ]
@@ -327,8 +331,6 @@ SCHEDULE_PAGE_SIZE = 50
 
 def _schedule(calls, provinces):
     """Every award share with its instalments, by proposal; the page shows fifty at a time."""
-    from grants.models.decisions import AwardShare
-
     return (
         AwardShare.objects.filter(decision__round__call__in=calls, province__in=provinces)
         .select_related("decision__proposal", "province")

@@ -349,7 +349,7 @@ def _with_results(proposal):
     proposal.score_text = display_score(proposal.score)
     decision = getattr(proposal, "decision", None)  # None until funding is committed
     proposal.outcome = decision.outcome if decision else ""
-    proposal.outcome_label = decision.get_outcome_display() if decision else ""
+    proposal.outcome_label = decision.outcome_text if decision else ""
     return proposal
 
 
