@@ -356,15 +356,33 @@ def ledger(calls, provinces):
     ]
 
 
+def payable_years(call):
+    """The project years of the call's awards with an instalment still unpaid, in order."""
+    return sorted(
+        set(
+            Payment.objects.filter(
+                share__decision__round__call=call, paid_at__isnull=True
+            ).values_list("year", flat=True)
+        )
+    )
+
+
 @transaction.atomic
 def payments_record(*, call, actor, year, province_code=None):
-    """Mark a project year's instalments as paid (all provinces, or one)."""
+    """Mark a project year's instalments as paid (all provinces, or one). A year without an
+    unpaid instalment is refused, so the audit log never records paying nothing."""
     payments = Payment.objects.select_for_update().filter(
         share__decision__round__call=call, year=year, paid_at__isnull=True
     )
     if province_code:
         payments = payments.filter(share__province_id=province_code)
-    count = payments.update(paid_at=timezone.now())
+    unpaid = list(payments.values_list("pk", flat=True))  # locked until the commit
+    if not unpaid:
+        raise WorkflowError(
+            _("No award of this call has an unpaid instalment in year %(year)s.") % {"year": year},
+            code="year",
+        )
+    count = Payment.objects.filter(pk__in=unpaid).update(paid_at=timezone.now())
     record(
         actor=actor,
         action="payments.recorded",

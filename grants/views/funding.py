@@ -2,6 +2,7 @@ import csv
 from decimal import Decimal, InvalidOperation
 
 from allauth.account.decorators import reauthentication_required
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from grants import decisions, letters
@@ -231,23 +233,52 @@ def _ledger_url():
     return reverse("ledger")
 
 
+class PaymentForm(forms.Form):
+    """A project year whose instalments the fund office records as paid: only the years the
+    call's awards still have unpaid instalments in are offered."""
+
+    year = forms.TypedChoiceField(
+        label=gettext_lazy("Project year"),
+        coerce=int,
+        error_messages={
+            "required": gettext_lazy("Choose the project year."),
+            "invalid_choice": gettext_lazy(
+                "Choose one of the project years that still have instalments to pay."
+            ),
+        },
+    )
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", gettext_lazy("Choose a year"))] + [
+            (year, _("Year %(year)s") % {"year": year}) for year in years
+        ]
+
+
 @require_POST
 @login_required
 @role_required(Role.FUND_OFFICER)
 def payments_record(request, code):
-    call = get_object_or_404(Call, code=code)
-    try:
-        year = int(request.POST.get("year", ""))
-    except ValueError:
-        messages.error(request, _("Choose the project year."))
-    else:
-        count = decisions.payments_record(call=call, actor=request.user, year=year)
-        messages.success(
-            request,
-            _("%(count)d instalments of year %(year)d recorded as paid.")
-            % {"count": count, "year": year},
-        )
-    return redirect(f"{_ledger_url()}?call={call.code}")
+    call = get_office_call(request.user, code)
+    form = PaymentForm(request.POST, years=decisions.payable_years(call))
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        try:
+            count = decisions.payments_record(call=call, actor=request.user, year=year)
+        except WorkflowError as error:
+            form.add_error("year", error.message)
+        else:
+            messages.success(
+                request,
+                _("%(count)d instalments of year %(year)d recorded as paid.")
+                % {"count": count, "year": year},
+            )
+            return redirect(f"{_ledger_url()}?call={call.code}#payments")
+    provinces = list(Province.objects.filter(is_funding=True))
+    context = _ledger_context(
+        request, provinces, Call.objects.filter(pk=call.pk), call, payment_form=form
+    )
+    return render(request, "grants/funding/ledger.html", context)
 
 
 # ---- the ledger -----------------------------------------------------------------------------
@@ -273,8 +304,17 @@ def _ledger_scope(request):
 @reading_from_replica()
 def ledger_page(request):
     provinces, calls, selected = _ledger_scope(request)
+    return render(
+        request, "grants/funding/ledger.html", _ledger_context(request, provinces, calls, selected)
+    )
+
+
+def _ledger_context(request, provinces, calls, selected, payment_form=None):
     rows = decisions.ledger(calls, provinces)
-    context = {
+    funding_round = FundingRound.objects.filter(call=selected).first() if selected else None
+    if payment_form is None and funding_round and is_fund_officer(request.user):
+        payment_form = PaymentForm(years=decisions.payable_years(selected))
+    return {
         "rows": rows,
         "charts": [_chart(row) for row in rows],
         "selected": selected,
@@ -283,13 +323,13 @@ def ledger_page(request):
             request.GET.get("page")
         ),
         "own_province": officer_province_code(request.user),
-        "funding_round": FundingRound.objects.filter(call=selected).first() if selected else None,
+        "funding_round": funding_round,
         "confirmed": set(selected.confirmations.values_list("province_id", flat=True))
         if selected
         else set(),
         "totals": _totals(rows),
+        "payment_form": payment_form,
     }
-    return render(request, "grants/funding/ledger.html", context)
 
 
 def _totals(rows):

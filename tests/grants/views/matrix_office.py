@@ -51,7 +51,8 @@ OFFICE_ROWS = {
             "officer_same_province": 302,
         },
     ),
-    "payments_record": ("post", "/office/calls/{call}/payments/", FUND_OFFICE_POST_REDIRECT),
+    # Posted empty: the ledger again, the message beside the year.
+    "payments_record": ("post", "/office/calls/{call}/payments/", FUND_OFFICE_POST_FORM),
     "ledger": ("get", "/ledger/", OFFICERS),
     "ledger_csv": ("get", "/ledger/ledger.csv", OFFICERS),
     "ledger_pdf": ("get", "/ledger/ledger.pdf", OFFICERS),
