@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Case, F, JSONField, Sum, When
+from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,7 @@ class RankedPlace:
     title_en: str
     score: Decimal | None  # the chair's consensus score, otherwise the reviewers' mean
     fundable: bool  # above the call's thresholds, as reviews.scoring decided
+    reasons: tuple[str, ...]  # reviews.scoring's reasons when not fundable
     requested: dict[str, Decimal]  # per province, frozen at submission
     requested_total: Decimal | None
 
@@ -61,18 +63,19 @@ def locked_ranking(call):
     panels = list(Panel.objects.filter(call=call).values_list("pk", "locked_at"))
     if not panels or any(locked_at is None for _pk, locked_at in panels):
         return None
-    unreviewed_fundable = unreviewed_score(call).fundable
+    unreviewed = unreviewed_score(call)
     orders = {pk: [] for pk, _locked_at in panels}
     # Sorted here, not in SQL: the database sorted the wide rows on disk (three times slower).
     for entry in sorted(_entries(call), key=lambda e: (e.panel_id, e.position or 0, e.pk)):
-        orders[entry.panel_id].append(_place(entry, unreviewed_fundable))
+        orders[entry.panel_id].append(_place(entry, unreviewed))
     return funding.merged_ranking([orders[pk] for pk, _locked_at in panels], _merge_score)
 
 
 def _entries(call):
     """Every panel entry of the call, with what funding needs of its proposal, as tuples: its
     stored mean and verdict, not the whole stored review result (a JSON document), whose
-    decoding for every ranked proposal was most of the simulation's time."""
+    decoding for every ranked proposal was most of the simulation's time. Of that document
+    only the reasons are read, and only for the proposals that are not fundable."""
     from reviews.models import PanelEntry
 
     return (
@@ -86,6 +89,13 @@ def _entries(call):
             requested_total=F("proposal__requested_total"),
             mean=F("proposal__review_score"),
             fundable=F("proposal__review_fundable"),
+            reasons=Case(
+                When(
+                    proposal__review_fundable=False,
+                    then=KeyTransform("reasons", "proposal__review_result"),
+                ),
+                output_field=JSONField(),
+            ),
         )
         .values_list(
             "pk",
@@ -100,12 +110,13 @@ def _entries(call):
             "requested_total",
             "mean",
             "fundable",
+            "reasons",
             named=True,
         )
     )
 
 
-def _place(entry, unreviewed_fundable):
+def _place(entry, unreviewed):
     return RankedPlace(
         pk=entry.proposal_id,
         reference=entry.reference,
@@ -115,7 +126,8 @@ def _place(entry, unreviewed_fundable):
         # is the exact one).
         score=entry.consensus_score if entry.consensus_score is not None else entry.mean,
         # None: no submitted review yet.
-        fundable=unreviewed_fundable if entry.fundable is None else entry.fundable,
+        fundable=unreviewed.fundable if entry.fundable is None else entry.fundable,
+        reasons=unreviewed.reasons if entry.fundable is None else tuple(entry.reasons or ()),
         requested=frozen_requests(entry.requested),
         requested_total=entry.requested_total,
     )
@@ -140,6 +152,7 @@ def requests_for(places):
             label=place.reference,
             amounts=place.requested,
             fundable=place.fundable,
+            reasons=place.reasons,
         )
         for place in places
     ]
@@ -230,6 +243,7 @@ def funding_commit(*, call, actor, cuts=None):
                     proposal_id=key,
                     rank=ranks[key],
                     outcome=Outcome.BELOW_THRESHOLD,
+                    reasons=list(outcome.not_fundable_because[key].codes),
                 )
                 for key in outcome.below_threshold
             ),
@@ -342,15 +356,33 @@ def ledger(calls, provinces):
     ]
 
 
+def payable_years(call):
+    """The project years of the call's awards with an instalment still unpaid, in order."""
+    return sorted(
+        set(
+            Payment.objects.filter(
+                share__decision__round__call=call, paid_at__isnull=True
+            ).values_list("year", flat=True)
+        )
+    )
+
+
 @transaction.atomic
 def payments_record(*, call, actor, year, province_code=None):
-    """Mark a project year's instalments as paid (all provinces, or one)."""
+    """Mark a project year's instalments as paid (all provinces, or one). A year without an
+    unpaid instalment is refused, so the audit log never records paying nothing."""
     payments = Payment.objects.select_for_update().filter(
         share__decision__round__call=call, year=year, paid_at__isnull=True
     )
     if province_code:
         payments = payments.filter(share__province_id=province_code)
-    count = payments.update(paid_at=timezone.now())
+    unpaid = list(payments.values_list("pk", flat=True))  # locked until the commit
+    if not unpaid:
+        raise WorkflowError(
+            _("No award of this call has an unpaid instalment in year %(year)s.") % {"year": year},
+            code="year",
+        )
+    count = Payment.objects.filter(pk__in=unpaid).update(paid_at=timezone.now())
     record(
         actor=actor,
         action="payments.recorded",
@@ -426,9 +458,10 @@ def letter_data(proposal, decision):
             for code, amount in sorted(requested.items())
         )
         total = sum(requested.values(), ZERO)
+    reason = decision.not_funded_reason
     notes = {
         Outcome.RESERVE: f"候补 Reserve list (place {decision.rank})",
-        Outcome.BELOW_THRESHOLD: "未达资助线 Below the funding threshold",
+        Outcome.BELOW_THRESHOLD: f"不予资助：{reason.message_zh} Not funded: {reason.message_en}",
     }
     return letters.LetterData(
         reference=proposal.reference,

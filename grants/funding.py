@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from grants.money import ZERO, allocate, to_fen
+from reviews import scoring
 
 VIRTUAL = "virtual"
 REAL = "real"
@@ -74,6 +75,7 @@ class Request:
     label: str
     amounts: Mapping[str, Decimal]
     fundable: bool = True  # above the panel's threshold
+    reasons: tuple[str, ...] = ()  # reviews.scoring's reasons when not fundable
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ class Outcome:
     skipped: list[Skip]
     reserve: list  # proposal keys, in ranking order
     below_threshold: list  # proposal keys, in ranking order
+    not_fundable_because: dict  # proposal key -> NotFundedReason, for below_threshold
     pools_after: dict[str, Decimal]  # provincial pots left (in MIXED, without the balancing pot)
     balancing_in: dict[str, Decimal]  # MIXED: what each province put into the balancing pot
     balancing_after: Decimal
@@ -143,7 +146,7 @@ def simulate(
         cut = cuts.get(request.proposal, NO_CUT)
         requested = _after_cut(_requested(request), cut)
         if not request.fundable:
-            below.append(request.proposal)
+            below.append(request)
             continue
         own, from_balancing, short = charge(pots, balancing, requested)
         if short:
@@ -275,13 +278,54 @@ def _outcome(model, funded, skipped, below, pots, balancing_in, balancing):
         funded=funded,
         skipped=skipped,
         reserve=[skip.proposal for skip in skipped],
-        below_threshold=below,
+        below_threshold=[request.proposal for request in below],
+        not_fundable_because={
+            request.proposal: not_funded_reason(request.reasons) for request in below
+        },
         pools_after=pots,
         balancing_in=balancing_in,
         balancing_after=balancing,
         charged=charged,
         balancing_used=sum(balancing_in.values(), ZERO) - balancing,
         funded_total=sum((award.total for award in funded), ZERO),
+    )
+
+
+# --- why a proposal is not funded --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NotFundedReason:
+    """Why a ranked proposal gets no money whatever the pools hold, in both languages (the
+    pages pick the reader's, the letters print both)."""
+
+    codes: tuple[str, ...]
+    message_zh: str
+    message_en: str
+
+
+# In reviews.scoring's order: too few valid reviews first, since without them the score is not
+# a verdict at all, however high it is.
+NOT_FUNDABLE_MESSAGES = {
+    scoring.TOO_FEW_REVIEWS: ("有效评审意见不足", "too few valid reviews"),
+    scoring.BELOW_OVERALL_THRESHOLD: ("总分低于资助线", "below the overall threshold"),
+    scoring.BELOW_CRITERION_THRESHOLD: ("单项评分低于门槛", "below a criterion's threshold"),
+}
+# A verdict stored without its reasons (before they were recorded) can only say this much.
+UNKNOWN_REASON = ("未达资助条件", "not fundable")
+
+
+def not_funded_reason(reasons: Iterable[str]) -> NotFundedReason:
+    """Every reason reviews.scoring gave, in its order, each once; unknown codes are kept
+    out rather than shown raw."""
+    given = set(reasons)
+    codes = tuple(code for code in NOT_FUNDABLE_MESSAGES if code in given)
+    if not codes:
+        return NotFundedReason((), *UNKNOWN_REASON)
+    return NotFundedReason(
+        codes,
+        "；".join(NOT_FUNDABLE_MESSAGES[code][0] for code in codes),
+        "; ".join(NOT_FUNDABLE_MESSAGES[code][1] for code in codes),
     )
 
 

@@ -168,13 +168,31 @@ def office_proposals_for(user):
     return submitted.filter(Exists(in_province))
 
 
+OFFICE_ROLES = frozenset({Role.FUND_OFFICER, Role.PROVINCIAL_OFFICER})
+
+
 def get_office_proposal(user, pk):
-    """A submitted proposal for the fund office's screening page (404 for drafts)."""
+    """A submitted proposal as an officer reads it: any of them for the fund office, one with
+    an accepted institution of their province for a provincial officer (404 for drafts and for
+    other provinces' proposals, 403 for everyone else)."""
     from django.shortcuts import get_object_or_404
 
-    if not has_role(user, Role.FUND_OFFICER):
+    if not roles_of(user) & OFFICE_ROLES:
         raise PermissionDenied
     return get_object_or_404(office_proposals_for(user).select_related("call", "lead"), pk=pk)
+
+
+def get_proposal_to_screen(user, pk):
+    """A submitted proposal for the fund office to screen or return (403 for anyone else)."""
+    if not is_fund_officer(user):
+        raise PermissionDenied
+    return get_office_proposal(user, pk)
+
+
+def sees_reviewers(user) -> bool:
+    """Reviewers' identities (in the audit log, assignments, panels) are the fund office's
+    alone: provincial officers read proposals, never who reviewed them."""
+    return is_fund_officer(user)
 
 
 # ---- two-factor sign-in ---------------------------------------------------------------------

@@ -2,16 +2,21 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from grants import funding
+
 from .calls import Call
-from .reference import Province
+from .reference import Province, in_reader_language
 
 
 class Outcome(models.TextChoices):
     FUNDED = "funded", _("Funded")
     RESERVE = "reserve", _("Reserve list")
-    BELOW_THRESHOLD = "below_threshold", _("Not funded: below threshold")
+    # Not fundable whatever the pools hold; Decision.reasons says why (the value keeps its
+    # historical name).
+    BELOW_THRESHOLD = "below_threshold", _("Not funded")
 
 
 class FundingRound(models.Model):
@@ -47,6 +52,8 @@ class Decision(models.Model):
         Province, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     shortfall = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    # Not funded: reviews.scoring's reasons, as grants.funding.not_funded_reason reads them.
+    reasons = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["round_id", "rank"]
@@ -55,6 +62,29 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.proposal}: {self.get_outcome_display()}"
+
+    @property
+    def not_funded_reason(self):
+        return funding.not_funded_reason(self.reasons)
+
+    @property
+    def reason(self):
+        """Why it is not funded, in the reader's language; "" when it is funded or reserve
+        (the reserve's reason is the pool that ran short, ``skipped_for``)."""
+        if self.outcome != Outcome.BELOW_THRESHOLD:
+            return ""
+        reason = self.not_funded_reason
+        return in_reader_language(reason.message_zh, reason.message_en)
+
+    @property
+    def outcome_text(self):
+        """The outcome as the lists show it: "Not funded: too few valid reviews"."""
+        if self.reason:
+            return gettext("%(outcome)s: %(reason)s") % {
+                "outcome": self.get_outcome_display(),
+                "reason": self.reason,
+            }
+        return self.get_outcome_display()
 
 
 class AwardShare(models.Model):

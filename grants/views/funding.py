@@ -2,21 +2,23 @@ import csv
 from decimal import Decimal
 
 from allauth.account.decorators import reauthentication_required
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, prefetch_related_objects
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from grants import decisions, letters
 from grants.models import Call, CallStatus, Province, Role
-from grants.models.decisions import Decision, FundingRound, Outcome
+from grants.models.decisions import AwardShare, Decision, FundingRound, Outcome
 from grants.models.proposals import ProposalQuerySet
 from grants.money import AMOUNT_NEGATIVE, AmountError, parse_amount
 from grants.permissions import (
@@ -88,6 +90,8 @@ def funding_page(request, code):
     outcome = simulation.outcome
     context.update(
         simulation=simulation,
+        # Requests and shortfalls carry province codes; the page names them, in one query.
+        province_names={province.code: province.name for province in Province.objects.all()},
         outcome_counts=[
             (Outcome.FUNDED.label, len(outcome.funded)),
             (Outcome.RESERVE.label, len(outcome.skipped)),
@@ -113,7 +117,9 @@ def _committed(funding_round, page_number):
     page = Paginator(
         decisions_in_round.select_related("proposal", "skipped_for")
         .defer(*(f"proposal__{name}" for name in ProposalQuerySet.LIST_DEFERRED))
-        .prefetch_related("shares")
+        .prefetch_related(
+            Prefetch("shares", queryset=AwardShare.objects.select_related("province"))
+        )
         .order_by("rank", "pk"),
         DECISIONS_PAGE_SIZE,
     ).get_page(page_number)
@@ -176,14 +182,14 @@ def _simulation_rows(simulation):
     outcome = simulation.outcome
     funded = {award.proposal: award for award in outcome.funded}
     skipped = {skip.proposal: skip for skip in outcome.skipped}
-    below = set(outcome.below_threshold)  # a list: looking each place up in it was quadratic
+    not_fundable = outcome.not_fundable_because
     return [
         {
             "position": position,
             "place": place,
             "award": funded.get(place.pk),
             "skip": skipped.get(place.pk),
-            "below": place.pk in below,
+            "not_fundable_because": not_fundable.get(place.pk),
         }
         for position, place in enumerate(simulation.rows, 1)
     ]
@@ -231,23 +237,52 @@ def _ledger_url():
     return reverse("ledger")
 
 
+class PaymentForm(forms.Form):
+    """A project year whose instalments the fund office records as paid: only the years the
+    call's awards still have unpaid instalments in are offered."""
+
+    year = forms.TypedChoiceField(
+        label=gettext_lazy("Project year"),
+        coerce=int,
+        error_messages={
+            "required": gettext_lazy("Choose the project year."),
+            "invalid_choice": gettext_lazy(
+                "Choose one of the project years that still have instalments to pay."
+            ),
+        },
+    )
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", gettext_lazy("Choose a year"))] + [
+            (year, _("Year %(year)s") % {"year": year}) for year in years
+        ]
+
+
 @require_POST
 @login_required
 @role_required(Role.FUND_OFFICER)
 def payments_record(request, code):
-    call = get_object_or_404(Call, code=code)
-    try:
-        year = int(request.POST.get("year", ""))
-    except ValueError:
-        messages.error(request, _("Choose the project year."))
-    else:
-        count = decisions.payments_record(call=call, actor=request.user, year=year)
-        messages.success(
-            request,
-            _("%(count)d instalments of year %(year)d recorded as paid.")
-            % {"count": count, "year": year},
-        )
-    return redirect(f"{_ledger_url()}?call={call.code}")
+    call = get_office_call(request.user, code)
+    form = PaymentForm(request.POST, years=decisions.payable_years(call))
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        try:
+            count = decisions.payments_record(call=call, actor=request.user, year=year)
+        except WorkflowError as error:
+            form.add_error("year", error.message)
+        else:
+            messages.success(
+                request,
+                _("%(count)d instalments of year %(year)d recorded as paid.")
+                % {"count": count, "year": year},
+            )
+            return redirect(f"{_ledger_url()}?call={call.code}#payments")
+    provinces = list(Province.objects.filter(is_funding=True))
+    context = _ledger_context(
+        request, provinces, Call.objects.filter(pk=call.pk), call, payment_form=form
+    )
+    return render(request, "grants/funding/ledger.html", context)
 
 
 # ---- the ledger -----------------------------------------------------------------------------
@@ -273,8 +308,17 @@ def _ledger_scope(request):
 @reading_from_replica()
 def ledger_page(request):
     provinces, calls, selected = _ledger_scope(request)
+    return render(
+        request, "grants/funding/ledger.html", _ledger_context(request, provinces, calls, selected)
+    )
+
+
+def _ledger_context(request, provinces, calls, selected, payment_form=None):
     rows = decisions.ledger(calls, provinces)
-    context = {
+    funding_round = FundingRound.objects.filter(call=selected).first() if selected else None
+    if payment_form is None and funding_round and is_fund_officer(request.user):
+        payment_form = PaymentForm(years=decisions.payable_years(selected))
+    return {
         "rows": rows,
         "charts": [_chart(row) for row in rows],
         "selected": selected,
@@ -283,13 +327,13 @@ def ledger_page(request):
             request.GET.get("page")
         ),
         "own_province": officer_province_code(request.user),
-        "funding_round": FundingRound.objects.filter(call=selected).first() if selected else None,
+        "funding_round": funding_round,
         "confirmed": set(selected.confirmations.values_list("province_id", flat=True))
         if selected
         else set(),
         "totals": _totals(rows),
+        "payment_form": payment_form,
     }
-    return render(request, "grants/funding/ledger.html", context)
 
 
 def _totals(rows):
@@ -331,8 +375,6 @@ SCHEDULE_PAGE_SIZE = 50
 
 def _schedule(calls, provinces):
     """Every award share with its instalments, by proposal; the page shows fifty at a time."""
-    from grants.models.decisions import AwardShare
-
     return (
         AwardShare.objects.filter(decision__round__call__in=calls, province__in=provinces)
         .select_related("decision__proposal", "province")

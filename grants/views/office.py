@@ -1,7 +1,8 @@
 """The fund office's pages: calls, their schedule and review criteria, proposal lists and
 exports, screening.
 
-Provincial officers share the proposal list and its export, limited to their province.
+Provincial officers share the proposal list and its export, limited to their province, and
+read those proposals on a page of their own.
 """
 
 import csv
@@ -48,9 +49,12 @@ from grants.models import (
 from grants.permissions import (
     get_office_call,
     get_office_proposal,
+    get_proposal_to_screen,
     is_fund_officer,
     office_proposals_for,
+    officer_province_code,
     role_required,
+    sees_reviewers,
 )
 from grants.plain import violations_for
 from grants.presenters import document_for
@@ -350,7 +354,7 @@ def _with_results(proposal):
     proposal.score_text = display_score(proposal.score)
     decision = getattr(proposal, "decision", None)  # None until funding is committed
     proposal.outcome = decision.outcome if decision else ""
-    proposal.outcome_label = decision.get_outcome_display() if decision else ""
+    proposal.outcome_label = decision.outcome_text if decision else ""
     return proposal
 
 
@@ -521,19 +525,29 @@ def _audit_rows(entries):
     return entries
 
 
-def _proposal_page(request, proposal, screening_form=None, return_form=None):
+def _document_context(proposal):
+    """What every officer's page of one proposal shows: the snapshot, its consortium and its
+    budget by province."""
     document = _frozen_document(proposal)
     province_names = {member.province_code: member.province for member in document.members}
-    call = proposal.call
-    context = {
+    return {
         "proposal": proposal,
-        "call": call,
+        "call": proposal.call,
         "document": document,
         "budget_rows": [
-            (province_names.get(code, code), totals)
+            (code, province_names.get(code, code), totals)
             for code, totals in document.budget.by_province.items()
         ],
         "violations": violations_for(proposal, proposal.submitted_at or timezone.now()),
+    }
+
+
+def _proposal_page(request, proposal, screening_form=None, return_form=None):
+    if not sees_reviewers(request.user):
+        return _provincial_page(request, proposal)
+    call = proposal.call
+    context = {
+        **_document_context(proposal),
         "may_screen": proposal.status == ProposalStatus.SUBMITTED
         and call.status == CallStatus.CLOSED,
         "may_return": proposal.status == ProposalStatus.SUBMITTED and call.is_open(),
@@ -544,6 +558,25 @@ def _proposal_page(request, proposal, screening_form=None, return_form=None):
     return render(request, "grants/office/proposal_detail.html", context)
 
 
+def _provincial_page(request, proposal):
+    """A provincial officer's read-only page: the fund office's presentation without its
+    screening, its audit log (whose actors include reviewers) or anything else naming a
+    reviewer, and with the officer's own province's share of the funding outcome."""
+    from grants.models.decisions import Decision
+
+    province = officer_province_code(request.user)
+    decision = (
+        Decision.objects.filter(proposal=proposal).select_related("round", "skipped_for").first()
+    )
+    context = {
+        **_document_context(proposal),
+        "own_province": province,
+        "decision": decision,
+        "own_share": decision.shares.filter(province_id=province).first() if decision else None,
+    }
+    return render(request, "grants/office/proposal_read.html", context)
+
+
 @login_required
 def proposal_detail(request, pk):
     return _proposal_page(request, get_office_proposal(request.user, pk))
@@ -552,7 +585,7 @@ def proposal_detail(request, pk):
 @require_POST
 @login_required_keeping_post
 def proposal_screen(request, pk):
-    proposal = get_office_proposal(request.user, pk)
+    proposal = get_proposal_to_screen(request.user, pk)
     form = ScreeningForm(request.POST)
     if form.is_valid():
         try:
@@ -577,7 +610,7 @@ def proposal_screen(request, pk):
 @require_POST
 @login_required_keeping_post
 def proposal_return(request, pk):
-    proposal = get_office_proposal(request.user, pk)
+    proposal = get_proposal_to_screen(request.user, pk)
     form = ReturnForm(request.POST)
     if form.is_valid():
         try:

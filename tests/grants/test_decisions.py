@@ -182,6 +182,12 @@ def test_the_ranking_reads_the_stored_scores_verdicts_and_frozen_amounts(referen
     assert [place.score for place in places] == [Decimal("4.5"), Decimal("4.8"), Decimal("2")]
     # 2 on every criterion is below the criteria's threshold of 3.
     assert [place.fundable for place in places] == [True, True, False]
+    # Why, as reviews.scoring gave it; the fundable ones carry no reason.
+    assert [place.reasons for place in places] == [
+        (),
+        (),
+        ("below_overall_threshold", "below_criterion_threshold"),
+    ]
     assert all(
         place.requested == {"310000": Decimal("390000.00"), "330000": Decimal("390000.00")}
         for place in places
@@ -191,6 +197,22 @@ def test_the_ranking_reads_the_stored_scores_verdicts_and_frozen_amounts(referen
         proposals[2].reference,
         proposals[1].reference,
     ]
+
+
+def test_a_decision_not_funded_keeps_its_reason_for_the_pages_and_the_letter(reference):
+    call, (weak,), officer = make_panel_call(scores=("2",), contributions=POOLS)
+    decisions.funding_commit(call=call, actor=officer)
+    decision = Decision.objects.get(proposal=weak)
+    assert decision.outcome == Outcome.BELOW_THRESHOLD
+    assert decision.reasons == ["below_overall_threshold", "below_criterion_threshold"]
+    assert decision.outcome_text == (
+        "Not funded: below the overall threshold; below a criterion's threshold"
+    )
+    note = decisions.letter_data(weak, decision).outcome_note
+    assert note == (
+        "不予资助：总分低于资助线；单项评分低于门槛 "
+        "Not funded: below the overall threshold; below a criterion's threshold"
+    )
 
 
 def test_no_ranking_while_a_panel_is_open(reference):

@@ -5,7 +5,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grants.funding import MIXED, MODELS, REAL, VIRTUAL, Request, merged_ranking, simulate
+from grants.funding import (
+    MIXED,
+    MODELS,
+    REAL,
+    VIRTUAL,
+    Request,
+    merged_ranking,
+    not_funded_reason,
+    simulate,
+)
 from grants.money import to_fen
 
 SH, JS, ZJ, AH = "310000", "320000", "330000", "340000"
@@ -521,3 +530,62 @@ def test_merging_keeps_every_entry_and_every_panel_s_order(scores):
     assert sorted(merged) == sorted(entry for panel in panels for entry in panel)
     for panel in panels:
         assert [entry for entry in merged if entry in panel] == panel
+
+
+# --- why a proposal is not funded -------------------------------------------------------------
+
+# (reviews.scoring's reasons, codes kept, English, Chinese)
+REASON_CASES = {
+    "too few reviews": (
+        ("too_few_reviews",),
+        ("too_few_reviews",),
+        "too few valid reviews",
+        "有效评审意见不足",
+    ),
+    "overall threshold": (
+        ("below_overall_threshold",),
+        ("below_overall_threshold",),
+        "below the overall threshold",
+        "总分低于资助线",
+    ),
+    "criterion threshold": (
+        ("below_criterion_threshold",),
+        ("below_criterion_threshold",),
+        "below a criterion's threshold",
+        "单项评分低于门槛",
+    ),
+    "several, in scoring's order whatever the input order": (
+        ("below_criterion_threshold", "too_few_reviews"),
+        ("too_few_reviews", "below_criterion_threshold"),
+        "too few valid reviews; below a criterion's threshold",
+        "有效评审意见不足；单项评分低于门槛",
+    ),
+    "repeated codes once": (
+        ("too_few_reviews", "too_few_reviews"),
+        ("too_few_reviews",),
+        "too few valid reviews",
+        "有效评审意见不足",
+    ),
+    "none recorded": ((), (), "not fundable", "未达资助条件"),
+    "unknown codes are never shown raw": (("mystery",), (), "not fundable", "未达资助条件"),
+}
+
+
+@pytest.mark.parametrize(
+    ("reasons", "codes", "english", "chinese"), REASON_CASES.values(), ids=REASON_CASES
+)
+def test_not_funded_reason(reasons, codes, english, chinese):
+    reason = not_funded_reason(reasons)
+    assert (reason.codes, reason.message_en, reason.message_zh) == (codes, english, chinese)
+
+
+def test_a_high_score_with_too_few_reviews_is_not_funded_for_that_reason():
+    ranking = [
+        Request("P1", "P1", yuan({SH: 100}), fundable=False, reasons=("too_few_reviews",)),
+        req("P2", {SH: 100}),
+    ]
+    outcome = simulate(ranking, yuan({SH: 1000}))
+    assert funded_keys(outcome) == ["P2"]
+    assert outcome.below_threshold == ["P1"]
+    assert outcome.not_fundable_because["P1"].message_en == "too few valid reviews"
+    assert "P2" not in outcome.not_fundable_because

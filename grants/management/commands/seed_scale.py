@@ -1175,6 +1175,7 @@ class Seeder:
                     for code, totals in summaries[proposal.pk].by_province.items()
                 },
                 fundable=score.fundable,
+                reasons=score.reasons,
             )
             for _entry, proposal, _facts, score in rows
         ]
@@ -1239,6 +1240,7 @@ class Seeder:
                 proposal=proposals[key],
                 rank=ranks[key],
                 outcome=Outcome.BELOW_THRESHOLD,
+                reasons=list(outcome.not_fundable_because[key].codes),
             )
         self.audit(
             "funding.committed",

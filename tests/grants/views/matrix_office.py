@@ -29,7 +29,13 @@ OFFICE_ROWS = {
     ),
     "office_proposals": ("get", "/office/calls/{call}/proposals/", OFFICERS),
     "office_proposals_export": ("get", "/office/calls/{call}/proposals/export/", OFFICERS),
-    "office_proposal": ("get", "/office/proposals/{submitted}/", FUND_OFFICE_ONLY),
+    # Provincial officers read the proposals their province takes part in (the scenario's has a
+    # Shanghai lead): another province's is not there for them.
+    "office_proposal": (
+        "get",
+        "/office/proposals/{submitted}/",
+        {**FUND_OFFICE_ONLY, "officer_same_province": 200, "officer_other_province": 404},
+    ),
     "office_screen": ("post", "/office/proposals/{submitted}/screen/", FUND_OFFICE_POST_FORM),
     "office_return": ("post", "/office/proposals/{submitted}/return/", FUND_OFFICE_POST_FORM),
     # The scenario's call has no locked ranking yet: the page explains why nothing can be funded.
@@ -45,7 +51,8 @@ OFFICE_ROWS = {
             "officer_same_province": 302,
         },
     ),
-    "payments_record": ("post", "/office/calls/{call}/payments/", FUND_OFFICE_POST_REDIRECT),
+    # Posted empty: the ledger again, the message beside the year.
+    "payments_record": ("post", "/office/calls/{call}/payments/", FUND_OFFICE_POST_FORM),
     "ledger": ("get", "/ledger/", OFFICERS),
     "ledger_csv": ("get", "/ledger/ledger.csv", OFFICERS),
     "ledger_pdf": ("get", "/ledger/ledger.pdf", OFFICERS),

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from grants.models import Role
+from grants.models import Proposal, Role
 from grants.views import funding as funding_views
 from tests.factories import make_user
 from tests.reviews.factories import make_panel_call
@@ -166,7 +166,7 @@ def test_the_page_shows_the_funded_places_and_keeps_the_others_cuts(
     assert [(str(label), n) for label, n in response.context["outcome_counts"]] == [
         ("Funded", 1),
         ("Reserve list", 2),
-        ("Not funded: below threshold", 0),
+        ("Not funded", 0),
     ]
     # The cut of a place not shown travels hidden in both the simulate and the commit form.
     assert response.content.decode().count(f'name="cut_{third.pk}" value="10"') == 2
@@ -248,3 +248,48 @@ def test_cuts_are_read_as_plain_percentages(client, panel_call, typed, cut, mess
     assert response.context["cuts"] == ({third.pk: cut} if cut else {})
     shown = [str(m) for m in response.context["messages"]]
     assert shown == ([message] if message else [])
+
+
+def with_too_few_reviews(proposal):
+    """The stored verdict of a proposal two of whose three reviews were withdrawn: its score
+    stays high, yet it is not fundable."""
+    proposal.refresh_from_db()
+    result = {**proposal.review_result, "fundable": False, "reasons": ["too_few_reviews"]}
+    Proposal.objects.filter(pk=proposal.pk).update(
+        review_fundable=False, review_count=1, review_result=result
+    )
+
+
+def test_the_simulation_names_provinces_and_gives_the_true_reason(client, panel_call):
+    call, (first, second, _third), officer = panel_call
+    with_too_few_reviews(first)
+    client.force_login(officer)
+
+    page = client.get(f"/office/calls/{call.code}/funding/").content.decode()
+
+    row = page[page.index(f'data-proposal="{first.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "4.50" in row and "too few valid reviews" in row and "threshold" not in row
+    assert "Shanghai: 39.00 万 Zhejiang: 39.00 万" in row
+    assert "310000:" not in page and "330000:" not in page
+    assert first.title_en in page
+
+
+def test_committed_decisions_show_titles_province_names_and_the_reason(client, panel_call):
+    from grants import decisions
+
+    call, (first, second, _third), officer = panel_call
+    with_too_few_reviews(first)
+    decisions.funding_commit(call=call, actor=officer)
+    client.force_login(officer)
+
+    page = client.get(f"/office/calls/{call.code}/funding/").content.decode()
+
+    assert "Not funded: too few valid reviews" in page
+    assert "Shanghai: ¥390,000.00" in page and "310000:" not in page
+    assert second.title_en in page
+    chinese = client.get(
+        f"/office/calls/{call.code}/funding/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "不予资助：有效评审意见不足" in chinese
+    assert "上海市: ¥390,000.00" in chinese
