@@ -165,7 +165,10 @@ class PanelForm(forms.Form):
 
 
 class ConsensusForm(forms.Form):
-    score = forms.ChoiceField(label=_("Consensus score"), choices=SCORE_CHOICES[:-1])
+    # reviews.scoring takes scores as Decimals only; the choices are its half points.
+    score = forms.TypedChoiceField(
+        label=_("Consensus score"), choices=SCORE_CHOICES[:-1], coerce=Decimal
+    )
     comment = forms.CharField(
         label=_("Consensus comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
