@@ -37,10 +37,16 @@ class ReviewForm(forms.Form):
         label=_("Funding advice"), choices=[("", "—")] + Advice.choices, required=False
     )
 
-    def __init__(self, *args, criteria, submitting=False, **kwargs):
+    def __init__(self, *args, criteria, submitting=False, read_only=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         self.submitting = submitting
+        self._add_criterion_fields(criteria)
+        if read_only:  # a closed review is shown as it stands; what is posted is ignored
+            for field in self.fields.values():
+                field.disabled = True
+
+    def _add_criterion_fields(self, criteria):
         for criterion in criteria:
             self.fields[f"score_{criterion.key}"] = forms.ChoiceField(
                 label=_("%(criterion)s: score") % {"criterion": criterion.name},
@@ -177,3 +183,12 @@ class ConsensusForm(forms.Form):
 class PairForm(forms.Form):
     proposal = forms.IntegerField(label=_("Proposal"), widget=forms.Select)
     reviewer = forms.IntegerField(label=_("Reviewer"), widget=forms.Select)
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the review is reopened"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the audit log with your name."),
+    )
