@@ -248,7 +248,7 @@ def _locked(assignment, reviewer):
 
 
 @transaction.atomic
-def assignment_accept(*, assignment, reviewer, no_conflict: bool):
+def assignment_accept(*, assignment, reviewer, no_conflict: bool, now=None):
     """Accepting includes declaring that there is no conflict; only then is the content shown."""
     if not no_conflict:
         raise WorkflowError(
@@ -257,23 +257,23 @@ def assignment_accept(*, assignment, reviewer, no_conflict: bool):
     item = _locked(assignment, reviewer)
     if item.status != AssignmentStatus.INVITED:
         raise WorkflowError(_("This invitation has already been answered."), code="answered")
-    require_open(item)
+    require_open(item, now)
     item.status = AssignmentStatus.ACCEPTED
-    item.no_conflict_declared_at = item.answered_at = timezone.now()
+    item.no_conflict_declared_at = item.answered_at = now or timezone.now()
     item.save(update_fields=["status", "no_conflict_declared_at", "answered_at"])
     record(actor=reviewer, action="assignment.accepted", proposal=item.proposal)
     return item
 
 
 @transaction.atomic
-def assignment_decline(*, assignment, reviewer, reason):
+def assignment_decline(*, assignment, reviewer, reason, now=None):
     item = _locked(assignment, reviewer)
     if item.status != AssignmentStatus.INVITED:
         raise WorkflowError(_("This invitation has already been answered."), code="answered")
-    require_open(item)
+    require_open(item, now)
     item.status = AssignmentStatus.DECLINED
     item.decline_reason = reason[:300]
-    item.answered_at = timezone.now()
+    item.answered_at = now or timezone.now()
     item.save(update_fields=["status", "decline_reason", "answered_at"])
     record(actor=reviewer, action="assignment.declined", proposal=item.proposal, note=reason)
     emails.send_on_commit(
@@ -285,7 +285,7 @@ def assignment_decline(*, assignment, reviewer, reason):
 
 
 @transaction.atomic
-def assignment_declare_conflict(*, assignment, reviewer, kind, note=""):
+def assignment_declare_conflict(*, assignment, reviewer, kind, note="", now=None):
     """A declared conflict removes the assignment (and any draft review) and alerts the office."""
     if kind not in ConflictKind.values:
         raise WorkflowError(_("Choose the kind of conflict."), code="kind")
@@ -293,14 +293,14 @@ def assignment_declare_conflict(*, assignment, reviewer, kind, note=""):
     # A conflict can come to light after accepting too; once declined or declared, it is done.
     if item.status not in (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED):
         raise WorkflowError(_("This invitation has already been answered."), code="answered")
-    require_open(item)
+    require_open(item, now)
     DeclaredConflict.objects.create(
         reviewer=reviewer, proposal=item.proposal, kind=kind, note=note[:300]
     )
     Review.objects.filter(assignment=item, submitted_at__isnull=True).delete()
     item.status = AssignmentStatus.CONFLICT
     item.decline_reason = note[:300]
-    item.answered_at = timezone.now()
+    item.answered_at = now or timezone.now()
     item.save(update_fields=["status", "decline_reason", "answered_at"])
     proposal_score_refresh(item.proposal)
     record(
