@@ -125,12 +125,20 @@ class ReviewForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why you decline"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Why you decline"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say briefly why you decline.")},
     )
 
 
 class ConflictForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of conflict"), choices=ConflictKind.choices)
+    # No kind is preselected: the reviewer says which one it is.
+    kind = forms.ChoiceField(
+        label=_("Kind of conflict"),
+        choices=[("", _("— choose —")), *ConflictKind.choices],
+        error_messages={"required": _("Choose the kind of conflict.")},
+    )
     note = forms.CharField(
         label=_("Details"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -61,6 +61,21 @@ def invitation(request, pk):
     item = get_assignment(request.user, pk)
     if item.status == AssignmentStatus.ACCEPTED:
         return redirect("review_form", pk=pk)
+    return _invitation_page(request, item)
+
+
+def _refused_answer(request, item, **forms):
+    """A decline or conflict form sent incomplete: back on the invitation with the message
+    beside the field and what was typed kept; an answered invitation has no form to show."""
+    if item.status == AssignmentStatus.INVITED:
+        return _invitation_page(request, item, **forms)
+    (form,) = forms.values()
+    messages.error(request, next(iter(form.errors.values()))[0])
+    return redirect("review_invitation", pk=item.pk)
+
+
+def _invitation_page(request, item, *, decline_form=None, conflict_form=None):
+    """The invitation, with a refused decline or conflict form shown again as it was sent."""
     return render(
         request,
         "reviews/invitation.html",
@@ -68,8 +83,8 @@ def invitation(request, pk):
             "item": item,
             "closed": _closed_message(item),
             "accept_form": AcceptForm(),
-            "decline_form": DeclineForm(),
-            "conflict_form": ConflictForm(),
+            "decline_form": decline_form or DeclineForm(),
+            "conflict_form": conflict_form or ConflictForm(),
         },
     )
 
@@ -95,8 +110,7 @@ def decline(request, pk):
     item = get_assignment(request.user, pk)
     form = DeclineForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Say briefly why you decline."))
-        return redirect("review_invitation", pk=pk)
+        return _refused_answer(request, item, decline_form=form)
     try:
         workflow.assignment_decline(
             assignment=item, reviewer=request.user, reason=form.cleaned_data["reason"]
@@ -114,8 +128,7 @@ def declare_conflict(request, pk):
     item = get_assignment(request.user, pk)
     form = ConflictForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose the kind of conflict."))
-        return redirect("review_invitation", pk=pk)
+        return _refused_answer(request, item, conflict_form=form)
     try:
         workflow.assignment_declare_conflict(
             assignment=item, reviewer=request.user, **form.cleaned_data

@@ -264,7 +264,7 @@ def test_declining_through_the_invitation_page_tells_the_office(client, assigned
 def test_declining_without_a_reason_is_refused_and_the_invitation_stays(client, assigned):
     reviewer, item = assigned
     client.force_login(reviewer)
-    response = client.post(f"/reviews/{item.pk}/decline/", {"reason": ""}, follow=True)
+    response = client.post(f"/reviews/{item.pk}/decline/", {"reason": ""})
     assert "Say briefly why you decline." in response.text
     item.refresh_from_db()
     assert item.status == AssignmentStatus.INVITED
