@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0005_assignment_page_index'),
+        ("reviews", "0005_assignment_page_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assignment',
-            name='reopened_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='reopened'),
+            model_name="assignment",
+            name="reopened_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="reopened"),
         ),
     ]
