@@ -559,7 +559,9 @@ def assign_and_review(call, proposals, office, review_all=False, when=None):
     for item in assignments:
         if item.reviewer_id == reviewer.pk and not review_all:
             continue  # reviewer@example.org has invitations waiting
-        review_workflow.assignment_accept(assignment=item, reviewer=item.reviewer, no_conflict=True)
+        review_workflow.assignment_accept(
+            assignment=item, reviewer=item.reviewer, no_conflict=True, now=when
+        )
         review_workflow.review_save(
             assignment=item, reviewer=item.reviewer, data=demo_review(rng), submit=True, now=when
         )

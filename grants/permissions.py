@@ -227,3 +227,12 @@ def needs_mfa_setup(user) -> bool:
     if prefetched and hasattr(prefetched[0], "has_mfa"):
         return not prefetched[0].has_mfa
     return not second_factors.filter(user=user).exists()
+
+
+def audit_entries_for(user):
+    """The whole audit log, for the fund office only (403 for everyone else)."""
+    from .models import AuditEntry
+
+    if not is_fund_officer(user):
+        raise PermissionDenied
+    return AuditEntry.objects.all()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, budgets, calls, consortium, drafts, funding, office, proposals
+from .views import accounts, audit, budgets, calls, consortium, drafts, funding, office, proposals
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -38,6 +38,8 @@ urlpatterns = [
         name="budget_preview",
     ),
     path("invitations/<str:token>/", consortium.invitation, name="invitation"),
+    path("office/audit/", audit.audit_log, name="office_audit"),
+    path("office/audit/csv/", audit.audit_csv, name="office_audit_csv"),
     path("office/calls/", office.call_list, name="office_call_list"),
     path("office/calls/new/", office.call_create, name="office_call_create"),
     path("office/calls/<slug:code>/", office.call_detail, name="office_call"),

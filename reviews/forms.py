@@ -42,10 +42,16 @@ class ReviewForm(forms.Form):
         label=_("Funding advice"), choices=[("", "—")] + Advice.choices, required=False
     )
 
-    def __init__(self, *args, criteria, submitting=False, **kwargs):
+    def __init__(self, *args, criteria, submitting=False, read_only=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         self.submitting = submitting
+        self._add_criterion_fields(criteria)
+        if read_only:  # a closed review is shown as it stands; what is posted is ignored
+            for field in self.fields.values():
+                field.disabled = True
+
+    def _add_criterion_fields(self, criteria):
         for criterion in criteria:
             self.fields[f"score_{criterion.key}"] = forms.ChoiceField(
                 label=_("%(criterion)s: score") % {"criterion": criterion.name},
@@ -124,12 +130,20 @@ class ReviewForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why you decline"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Why you decline"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Say briefly why you decline.")},
     )
 
 
 class ConflictForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of conflict"), choices=ConflictKind.choices)
+    # No kind is preselected: the reviewer says which one it is.
+    kind = forms.ChoiceField(
+        label=_("Kind of conflict"),
+        choices=[("", _("— choose —")), *ConflictKind.choices],
+        error_messages={"required": _("Choose the kind of conflict.")},
+    )
     note = forms.CharField(
         label=_("Details"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -170,7 +184,10 @@ class PanelForm(forms.Form):
 
 
 class ConsensusForm(forms.Form):
-    score = forms.ChoiceField(label=_("Consensus score"), choices=SCORE_CHOICES[:-1])
+    # reviews.scoring takes scores as Decimals only; the choices are its half points.
+    score = forms.TypedChoiceField(
+        label=_("Consensus score"), choices=SCORE_CHOICES[:-1], coerce=Decimal
+    )
     comment = forms.CharField(
         label=_("Consensus comment"),
         max_length=limits.PANEL_CONSENSUS_COMMENT,
@@ -182,3 +199,12 @@ class ConsensusForm(forms.Form):
 class PairForm(forms.Form):
     proposal = forms.IntegerField(label=_("Proposal"), widget=forms.Select)
     reviewer = forms.IntegerField(label=_("Reviewer"), widget=forms.Select)
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the review is reopened"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the audit log with your name."),
+    )

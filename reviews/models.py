@@ -132,6 +132,9 @@ class Assignment(models.Model):
     no_conflict_declared_at = models.DateTimeField(null=True, blank=True)
     invited_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # The fund office reopened this review after the review deadline (reviews.windows); it
+    # closes again when the reviewer submits it or the panel locks. Who and why are audited.
+    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
 
     class Meta:
         ordering = ["proposal_id", "-affinity", "pk"]

@@ -49,3 +49,15 @@ def get_chaired_panel(user, pk):
     if panel.chair_id != user.pk:
         raise PermissionDenied
     return panel
+
+
+def get_office_assignment(user, pk):
+    """Any assignment, for the fund office only (403 for everyone else)."""
+    from django.core.exceptions import PermissionDenied
+
+    if not has_role(user, Role.FUND_OFFICER):
+        raise PermissionDenied
+    return get_object_or_404(
+        Assignment.objects.select_related("call", "proposal__call", "reviewer__institution"),
+        pk=pk,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export_views, pool_views, views
+from . import export_views, office_views, pool_views, views
 
 urlpatterns = [
     path("reviews/", views.reviewer_home, name="reviewer_home"),
@@ -29,6 +29,11 @@ urlpatterns = [
         name="assignment_publish",
     ),
     path("office/calls/<slug:code>/assignment/add/", views.assignment_add, name="assignment_add"),
+    path(
+        "office/assignments/<int:pk>/reopen/",
+        office_views.assignment_reopen,
+        name="assignment_reopen",
+    ),
     path("office/calls/<slug:code>/panels/", views.panel_list, name="panel_list"),
     path("panels/<int:pk>/", views.panel_page, name="panel_page"),
     path(

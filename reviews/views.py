@@ -21,7 +21,7 @@ from grants.presenters import document_for
 from grants.views.helpers import login_required_keeping_post
 from grants.workflow import WorkflowError
 
-from . import jobs, pool, workflow
+from . import jobs, pool, windows, workflow
 from .forms import AcceptForm, ConflictForm, ConsensusForm, DeclineForm, PanelForm, ReviewForm
 from .models import Assignment, AssignmentRun, AssignmentStatus, Review
 from .permissions import (
@@ -50,7 +50,10 @@ def reviewer_home(request):
             "assignment_id", flat=True
         )
     )
-    return render(request, "reviews/home.html", {"items": items, "submitted": submitted})
+    closed = {pk for pk, reason in workflow.closed_reasons(list(items)).items() if reason}
+    return render(
+        request, "reviews/home.html", {"items": items, "submitted": submitted, "closed": closed}
+    )
 
 
 @login_required
@@ -58,14 +61,30 @@ def invitation(request, pk):
     item = get_assignment(request.user, pk)
     if item.status == AssignmentStatus.ACCEPTED:
         return redirect("review_form", pk=pk)
+    return _invitation_page(request, item)
+
+
+def _refused_answer(request, item, **forms):
+    """A decline or conflict form sent incomplete: back on the invitation with the message
+    beside the field and what was typed kept; an answered invitation has no form to show."""
+    if item.status == AssignmentStatus.INVITED:
+        return _invitation_page(request, item, **forms)
+    (form,) = forms.values()
+    messages.error(request, next(iter(form.errors.values()))[0])
+    return redirect("review_invitation", pk=item.pk)
+
+
+def _invitation_page(request, item, *, decline_form=None, conflict_form=None):
+    """The invitation, with a refused decline or conflict form shown again as it was sent."""
     return render(
         request,
         "reviews/invitation.html",
         {
             "item": item,
+            "closed": _closed_message(item),
             "accept_form": AcceptForm(),
-            "decline_form": DeclineForm(),
-            "conflict_form": ConflictForm(),
+            "decline_form": decline_form or DeclineForm(),
+            "conflict_form": conflict_form or ConflictForm(),
         },
     )
 
@@ -91,8 +110,7 @@ def decline(request, pk):
     item = get_assignment(request.user, pk)
     form = DeclineForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Say briefly why you decline."))
-        return redirect("review_invitation", pk=pk)
+        return _refused_answer(request, item, decline_form=form)
     try:
         workflow.assignment_decline(
             assignment=item, reviewer=request.user, reason=form.cleaned_data["reason"]
@@ -110,8 +128,7 @@ def declare_conflict(request, pk):
     item = get_assignment(request.user, pk)
     form = ConflictForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose the kind of conflict."))
-        return redirect("review_invitation", pk=pk)
+        return _refused_answer(request, item, conflict_form=form)
     try:
         workflow.assignment_declare_conflict(
             assignment=item, reviewer=request.user, **form.cleaned_data
@@ -134,11 +151,13 @@ def review_form(request, pk):
     criteria = workflow.criteria_for(item.call)
     review = Review.objects.filter(assignment=item).first()
     submitting = request.method == "POST" and "submit" in request.POST
+    closed = _closed_message(item)
     form = ReviewForm(
         request.POST or None,
         criteria=criteria,
         submitting=submitting,
         initial=ReviewForm.initial_for(review),
+        read_only=bool(closed),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -156,18 +175,17 @@ def review_form(request, pk):
             )
             return redirect("review_form", pk=pk)
     snapshot = item.proposal.snapshot or {}
-    deadline = item.call.review_deadline
     return render(
         request,
         "reviews/review_form.html",
-        {
-            "item": item,
-            "form": form,
-            "review": review,
-            "snapshot": snapshot,
-            "open": not deadline or timezone.now() < deadline,
-        },
+        {"item": item, "form": form, "review": review, "snapshot": snapshot, "closed": closed},
     )
+
+
+def _closed_message(item):
+    """Why the review can no longer be written (reviews.windows), or "" while it is open."""
+    reason = workflow.closed_reason(item)
+    return windows.CLOSED_MESSAGES[reason] if reason else ""
 
 
 @login_required
@@ -225,6 +243,10 @@ def assignment_page(request, code):
         "assignments": _assignments_by_proposal(page.object_list),
         "status_counts": status_counts,
         "has_published": bool(status_counts),
+        # Past the deadline the office may reopen a review (reviews.office_views).
+        "review_deadline_passed": bool(
+            call.review_deadline and timezone.now() >= call.review_deadline
+        ),
         "search": search,
         "reviewer_choices": pool.reviewers(search)[:REVIEWER_CHOICES] if search else [],
         "chosen_proposal": _int_or_none(request.GET.get("proposal")),

@@ -11,7 +11,7 @@ from grants.audit import record
 from grants.models import Role, User
 from grants.workflow import WorkflowError
 
-from . import scoring
+from . import scoring, windows
 from .models import (
     Assignment,
     AssignmentRun,
@@ -239,7 +239,7 @@ def assignment_add(*, proposal, reviewer, actor):
 def _locked(assignment, reviewer):
     item = (
         Assignment.objects.select_for_update()
-        .select_related("proposal__call")
+        .select_related("call", "proposal__call")
         .get(pk=assignment.pk)
     )
     if item.reviewer_id != reviewer.pk:
@@ -248,7 +248,7 @@ def _locked(assignment, reviewer):
 
 
 @transaction.atomic
-def assignment_accept(*, assignment, reviewer, no_conflict: bool):
+def assignment_accept(*, assignment, reviewer, no_conflict: bool, now=None):
     """Accepting includes declaring that there is no conflict; only then is the content shown."""
     if not no_conflict:
         raise WorkflowError(
@@ -257,21 +257,23 @@ def assignment_accept(*, assignment, reviewer, no_conflict: bool):
     item = _locked(assignment, reviewer)
     if item.status != AssignmentStatus.INVITED:
         raise WorkflowError(_("This invitation has already been answered."), code="answered")
+    require_open(item, now)
     item.status = AssignmentStatus.ACCEPTED
-    item.no_conflict_declared_at = item.answered_at = timezone.now()
+    item.no_conflict_declared_at = item.answered_at = now or timezone.now()
     item.save(update_fields=["status", "no_conflict_declared_at", "answered_at"])
     record(actor=reviewer, action="assignment.accepted", proposal=item.proposal)
     return item
 
 
 @transaction.atomic
-def assignment_decline(*, assignment, reviewer, reason):
+def assignment_decline(*, assignment, reviewer, reason, now=None):
     item = _locked(assignment, reviewer)
     if item.status != AssignmentStatus.INVITED:
         raise WorkflowError(_("This invitation has already been answered."), code="answered")
+    require_open(item, now)
     item.status = AssignmentStatus.DECLINED
     item.decline_reason = reason[:300]
-    item.answered_at = timezone.now()
+    item.answered_at = now or timezone.now()
     item.save(update_fields=["status", "decline_reason", "answered_at"])
     record(actor=reviewer, action="assignment.declined", proposal=item.proposal, note=reason)
     emails.send_on_commit(
@@ -283,7 +285,7 @@ def assignment_decline(*, assignment, reviewer, reason):
 
 
 @transaction.atomic
-def assignment_declare_conflict(*, assignment, reviewer, kind, note=""):
+def assignment_declare_conflict(*, assignment, reviewer, kind, note="", now=None):
     """A declared conflict removes the assignment (and any draft review) and alerts the office."""
     if kind not in ConflictKind.values:
         raise WorkflowError(_("Choose the kind of conflict."), code="kind")
@@ -291,13 +293,14 @@ def assignment_declare_conflict(*, assignment, reviewer, kind, note=""):
     # A conflict can come to light after accepting too; once declined or declared, it is done.
     if item.status not in (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED):
         raise WorkflowError(_("This invitation has already been answered."), code="answered")
+    require_open(item, now)
     DeclaredConflict.objects.create(
         reviewer=reviewer, proposal=item.proposal, kind=kind, note=note[:300]
     )
     Review.objects.filter(assignment=item, submitted_at__isnull=True).delete()
     item.status = AssignmentStatus.CONFLICT
     item.decline_reason = note[:300]
-    item.answered_at = timezone.now()
+    item.answered_at = now or timezone.now()
     item.save(update_fields=["status", "decline_reason", "answered_at"])
     proposal_score_refresh(item.proposal)
     record(
@@ -318,12 +321,56 @@ def assignment_declare_conflict(*, assignment, reviewer, kind, note=""):
 # ---- reviewing ----------------------------------------------------------------------------
 
 
-def require_review_open(call, now=None):
+ACTIVE_STATUSES = (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
+
+
+def closed_reasons(items, now=None):
+    """reviews.windows' answer for each assignment of ``items`` ({pk: reason or None}), in two
+    queries however many there are. ``items`` carry their call (``select_related``)."""
+    from grants.models import CallStatus, FundingRound
+
     now = now or timezone.now()
-    if call.review_deadline and now >= call.review_deadline:
-        raise WorkflowError(
-            _("The review deadline has passed; reviews can no longer be changed."), code="deadline"
+    locked = set(
+        PanelEntry.objects.filter(
+            proposal__in={item.proposal_id for item in items}, panel__locked_at__isnull=False
+        ).values_list("proposal_id", flat=True)
+    )
+    committed = set(
+        FundingRound.objects.filter(call__in={item.call_id for item in items}).values_list(
+            "call_id", flat=True
         )
+    )
+    return {
+        item.pk: windows.closed_because(
+            now=now,
+            deadline=item.call.review_deadline,
+            reopened=item.reopened_at is not None,
+            panel_locked=item.proposal_id in locked,
+            decided=item.call.status == CallStatus.DECIDED or item.call_id in committed,
+        )
+        for item in items
+    }
+
+
+def closed_reason(item, now=None):
+    return closed_reasons([item], now)[item.pk]
+
+
+def _lock_panel_of(item):
+    """Lock the row of the proposal's panel, if it has one, to the end of the transaction.
+    panel_lock takes the same row, so a write either lands before the ranking locks or finds
+    it locked; funding is committed only once every panel is locked, so no write slips past
+    a decision either."""
+    panel = PanelEntry.objects.filter(proposal_id=item.proposal_id).values("panel_id")
+    list(Panel.objects.select_for_update().filter(pk__in=panel).values_list("pk"))
+
+
+def require_open(item, now=None):
+    """Refuse any write to a closed review; the caller holds the assignment's row lock."""
+    _lock_panel_of(item)
+    reason = closed_reason(item, now)
+    if reason:
+        raise WorkflowError(windows.CLOSED_MESSAGES[reason], code=reason)
 
 
 @transaction.atomic
@@ -332,7 +379,7 @@ def review_save(*, assignment, reviewer, data: dict, submit: bool, now=None):
     item = _locked(assignment, reviewer)
     if item.status != AssignmentStatus.ACCEPTED:
         raise WorkflowError(_("Accept the invitation before reviewing."), code="not_accepted")
-    require_review_open(item.proposal.call, now)
+    require_open(item, now)
     review, _created = Review.objects.select_for_update().get_or_create(assignment=item)
     for field in (
         "scores",
@@ -348,12 +395,48 @@ def review_save(*, assignment, reviewer, data: dict, submit: bool, now=None):
     review.save()
     if review.submitted_at:  # a draft counts for nothing until it is submitted
         proposal_score_refresh(item.proposal)
+    if submit and item.reopened_at:  # a reopening allows one more submission
+        item.reopened_at = None
+        item.save(update_fields=["reopened_at"])
     record(
         actor=reviewer,
         action="review.submitted" if submit else "review.saved",
         proposal=item.proposal,
     )
     return review
+
+
+@transaction.atomic
+def assignment_reopen(*, assignment, actor, reason, now=None):
+    """The fund office reopens one review closed by the review deadline, for the reviewer to
+    answer or submit once more. Refused once the panel has locked or funding is committed
+    (reviews.windows), so a locked ranking and a decision never move."""
+    reason = reason.strip()
+    if not reason:
+        raise WorkflowError(_("Write why the review is reopened."), code="reason")
+    now = now or timezone.now()
+    item = (
+        Assignment.objects.select_for_update()
+        .select_related("call", "proposal__call", "reviewer")
+        .get(pk=assignment.pk)
+    )
+    _lock_panel_of(item)
+    facts = closed_reasons([item], now)
+    refused = windows.reopen_refused_because(
+        closed=facts[item.pk], active=item.status in ACTIVE_STATUSES
+    )
+    if refused:
+        raise WorkflowError(windows.REOPEN_MESSAGES[refused], code=refused)
+    item.reopened_at = now
+    item.save(update_fields=["reopened_at"])
+    record(
+        actor=actor,
+        action="review.reopened",
+        proposal=item.proposal,
+        after={"assignment": item.pk, "reviewer": item.reviewer_id},
+        note=reason,
+    )
+    return item
 
 
 # ---- panels -------------------------------------------------------------------------------

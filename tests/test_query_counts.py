@@ -367,3 +367,17 @@ def test_ledger_all_calls(client, reference):
     many, response = page_queries(client, officer, "/ledger/")
     assert len(response.context["schedule"]) == 2 * ROWS + 2
     assert_same_count(one, many)
+
+
+def test_audit_log(client, reference):
+    from grants.audit import record
+
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    make_call("audited")  # its opening is the one entry
+    one, response = page_queries(client, officer, "/office/audit/")
+    assert len(response.context["rows"]) == 1
+    for number in range(ROWS - 1):
+        record(actor=make_user(), action="call.updated", call=make_call(f"audited-{number}"))
+    many, response = page_queries(client, officer, "/office/audit/?action=call.updated")
+    assert len(response.context["rows"]) == ROWS - 1
+    assert_same_count(one, many)

@@ -40,3 +40,15 @@ def get_item(mapping, key):
 @register.filter
 def percent(value):
     return f"{Decimal(value) * 100:.0f}%"
+
+
+@register.filter
+def in_reader_language_of(values, name):
+    """``values[name + "_zh"]`` or ``values[name + "_en"]`` in the reader's language: the
+    bilingual names a frozen snapshot keeps (institution, province, ...), shown as the live
+    models show theirs (grants.models.reference.in_reader_language)."""
+    from grants.models.reference import in_reader_language
+
+    if not values:
+        return ""
+    return in_reader_language(values.get(f"{name}_zh", ""), values.get(f"{name}_en", ""))

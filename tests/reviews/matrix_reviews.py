@@ -128,6 +128,8 @@ REVIEW_ROWS = {
     "assignment_adjust": ("post", "/office/calls/{call}/assignment/{run}/adjust/", OFFICE_POST),
     "assignment_add": ("post", "/office/calls/{call}/assignment/add/", OFFICE_POST),
     "assignment_publish": ("post", "/office/calls/{call}/assignment/{run}/publish/", OFFICE_POST),
+    # The confirmation page; the review is still open, so it only explains.
+    "assignment_reopen": ("get", "/office/assignments/{assignment}/reopen/", OFFICE_ONLY),
     "panel_list": ("get", "/office/calls/{call}/panels/", OFFICE_ONLY),
     "panel_page": (
         "get",

@@ -2,7 +2,7 @@ import pytest
 
 from grants.models import Proposal, Role
 from reviews import views, workflow
-from reviews.models import AssignmentRun, Review
+from reviews.models import AssignmentRun, AssignmentStatus, Review
 from tests.factories import make_user
 from tests.reviews.factories import make_assignment, make_review_call, make_reviewer
 
@@ -249,3 +249,73 @@ def test_the_preview_is_paginated_by_proposal(client, published, monkeypatch):
     # The totals still count the whole run, not the page.
     assert second_page.context["load_histogram"] == [(3, 3)]
     assert sum(n for _name, n in second_page.context["by_province"]) == 9
+
+
+def test_declining_through_the_invitation_page_tells_the_office(client, assigned, mailoutbox):
+    reviewer, item = assigned
+    client.force_login(reviewer)
+    response = client.post(f"/reviews/{item.pk}/decline/", {"reason": "出差三个月"}, follow=True)
+    assert "You have declined. Thank you for telling us." in response.text
+    item.refresh_from_db()
+    assert (item.status, item.decline_reason) == (AssignmentStatus.DECLINED, "出差三个月")
+    assert any("出差三个月" in message.body for message in mailoutbox)
+
+
+def test_declining_without_a_reason_is_refused_and_the_invitation_stays(client, assigned):
+    reviewer, item = assigned
+    client.force_login(reviewer)
+    response = client.post(f"/reviews/{item.pk}/decline/", {"reason": ""})
+    assert "Say briefly why you decline." in response.text
+    item.refresh_from_db()
+    assert item.status == AssignmentStatus.INVITED
+
+
+def test_the_office_starts_an_assignment_run_from_its_page(client, published):
+    call, _proposals, _reviewers, officer = published
+    client.force_login(officer)
+    response = client.post(f"/office/calls/{call.code}/assignment/run/", {"fair": "1"})
+    assert response["Location"] == assignment_url(call)
+    run = AssignmentRun.objects.get(call=call)
+    assert run.fair and run.created_by == officer
+    assert run.status == AssignmentRun.Status.DONE  # tasks run at once in the tests
+
+
+@pytest.fixture
+def finished_run(published):
+    call, proposals, reviewers, officer = published
+    pair = {"proposal": proposals[2].pk, "reviewer": reviewers[0].pk, "affinity": 0.5}
+    run = AssignmentRun.objects.create(
+        call=call,
+        created_by=officer,
+        status=AssignmentRun.Status.DONE,
+        result={"pairs": [{**pair, "explanation": "F06"}], "shortfalls": [], "complete": True},
+    )
+    return call, proposals, reviewers, officer, run
+
+
+def test_the_office_adds_and_removes_a_pair_of_a_finished_run(client, finished_run):
+    call, proposals, reviewers, officer, run = finished_run
+    client.force_login(officer)
+    url = f"/office/calls/{call.code}/assignment/{run.pk}/adjust/"
+    added = {"proposal": proposals[2].pk, "reviewer": reviewers[1].pk, "q": "x"}
+    assert client.post(url, added)["Location"] == assignment_url(call, "q=x")
+    run.refresh_from_db()
+    assert [(p["proposal"], p["reviewer"]) for p in run.result["pairs"]] == [
+        (proposals[2].pk, reviewers[0].pk),
+        (proposals[2].pk, reviewers[1].pk),
+    ]
+    client.post(url, {"proposal": proposals[2].pk, "reviewer": reviewers[0].pk, "action": "remove"})
+    run.refresh_from_db()
+    assert [(p["proposal"], p["reviewer"]) for p in run.result["pairs"]] == [
+        (proposals[2].pk, reviewers[1].pk)
+    ]
+
+
+def test_adjusting_without_a_reviewer_keeps_the_run_and_the_choice(client, finished_run):
+    call, proposals, _reviewers, officer, run = finished_run
+    client.force_login(officer)
+    url = f"/office/calls/{call.code}/assignment/{run.pk}/adjust/"
+    response = client.post(url, {"proposal": proposals[2].pk, "reviewer": ""})
+    assert response["Location"] == assignment_url(call, f"proposal={proposals[2].pk}")
+    run.refresh_from_db()
+    assert len(run.result["pairs"]) == 1

@@ -18,6 +18,8 @@ FUND_OFFICE_POST_FORM = {**POST_SIGNED_OUT, "*": 403, "fund_officer": 200}
 
 OFFICE_ROWS = {
     "office_call_list": ("get", "/office/calls/", FUND_OFFICE_ONLY),
+    "office_audit": ("get", "/office/audit/", FUND_OFFICE_ONLY),
+    "office_audit_csv": ("get", "/office/audit/csv/", FUND_OFFICE_ONLY),
     "office_call_create": ("get", "/office/calls/new/", FUND_OFFICE_ONLY),
     "office_call": ("get", "/office/calls/{draft_call}/", FUND_OFFICE_ONLY),
     "office_call_edit": ("get", "/office/calls/{draft_call}/edit/", FUND_OFFICE_ONLY),
