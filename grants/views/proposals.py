@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grants import workflow
+from grants import decisions, workflow
 from grants.forms import AvoidedExpertsForm, ProposalForm
 from grants.models import Discipline
 from grants.permissions import get_proposal, is_consortium_pi, require_lead
@@ -29,6 +29,8 @@ def proposal_detail(request, pk):
     context = {
         "proposal": proposal,
         "in_consortium": in_consortium,
+        # The consortium learns the outcome where it looks, once the call is decided.
+        "decision": decisions.final_decision(proposal) if in_consortium else None,
         "violations": violations_for(proposal, timezone.now())
         if in_consortium and proposal.is_editable_state
         else [],
