@@ -19,11 +19,7 @@ from .helpers import kept_post, login_required_keeping_post
 @login_required_keeping_post
 def proposal_detail(request, pk):
     proposal = get_proposal(request.user, pk)
-    if (
-        proposal.lead_id == request.user.pk
-        and proposal.is_editable_state
-        and proposal.call.is_open()
-    ):
+    if proposal.lead_id == request.user.pk and workflow.proposal_is_editable(proposal):
         return redirect("proposal_edit", pk=pk)
     in_consortium = is_consortium_pi(request.user, proposal)
     context = {
@@ -44,6 +40,9 @@ def proposal_detail(request, pk):
 def proposal_edit(request, pk):
     proposal = get_proposal(request.user, pk)
     require_lead(request.user, proposal)
+    if request.method != "POST" and not workflow.proposal_is_editable(proposal):
+        # Submitted, withdrawn or past the deadline: the read-only page, with what is left to do.
+        return redirect("proposal_detail", pk=pk)
     call = proposal.call
     if request.method == "POST":
         form = ProposalForm(request.POST, request.FILES, instance=proposal, call=call)
@@ -90,6 +89,9 @@ def _edit_context(request, proposal, form, avoid_form):
         "avoid_form": avoid_form,
         "violations": violations_for(proposal, now),
         "call_open": proposal.call.is_open(now),
+        # Only a refused POST renders the form of a proposal that cannot change: what was
+        # typed stays on the page to copy, without the buttons that would be refused again.
+        "editable": workflow.proposal_is_editable(proposal, now),
         "overview": budget_overview(proposal),
         "members": proposal.members.select_related("institution__province", "pi"),
         "disciplines": Discipline.objects.all(),
