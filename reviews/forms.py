@@ -165,7 +165,10 @@ class PanelForm(forms.Form):
 
 
 class ConsensusForm(forms.Form):
-    score = forms.ChoiceField(label=_("Consensus score"), choices=SCORE_CHOICES[:-1])
+    # Typed: the workflow checks a Decimal score and refuses the text of the choice.
+    score = forms.TypedChoiceField(
+        label=_("Consensus score"), choices=SCORE_CHOICES[:-1], coerce=Decimal
+    )
     comment = forms.CharField(
         label=_("Consensus comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

@@ -124,9 +124,6 @@ NOT_COVERED = {
         )
     },
     "assignment_adjust": _NOT_YET,
-    "panel_list": _NOT_YET,
-    "panel_consensus": _NOT_YET,
-    "panel_lock": _NOT_YET,
 }
 
 
@@ -433,3 +430,110 @@ def test_the_fund_office_records_a_years_payments(client, panel_done):
         .exclude(paid_at=None)
         .exists()
     )
+
+
+# ---- panels ---------------------------------------------------------------------------------
+
+
+def _panel_people():
+    from tests.reviews.factories import make_reviewer
+
+    chair = make_user(institution="清华大学", roles=[Role.PANEL_CHAIR])
+    members = [make_reviewer(institution=place) for place in ("北京大学", "武汉大学", "中山大学")]
+    return chair, members
+
+
+@pytest.fixture
+def open_panel(reference):
+    from grants.models import Discipline
+    from reviews import workflow as reviews_workflow
+    from tests.reviews.factories import (
+        full_review,
+        make_assignment,
+        make_review_call,
+        make_reviewer,
+    )
+
+    call, proposals = make_review_call(n_proposals=2)
+    chair, members = _panel_people()
+    panel = reviews_workflow.panel_create(
+        call=call,
+        area=Discipline.objects.get(code="F"),
+        name="F panel",
+        chair=chair,
+        members=members,
+        actor=make_user(roles=[Role.FUND_OFFICER]),
+    )
+    reviewer = make_reviewer(institution="四川大学")
+    for proposal, score in zip(proposals, ("5", "2"), strict=True):
+        reviews_workflow.review_save(
+            assignment=make_assignment(proposal, reviewer),
+            reviewer=reviewer,
+            data=full_review(excellence=score),
+            submit=True,
+        )
+    return panel, chair, proposals
+
+
+@happy_path("panel_list")
+def test_the_fund_office_creates_a_panel(client, reference):
+    from grants.models import Discipline
+    from reviews.models import Panel
+    from tests.reviews.factories import make_review_call
+
+    call, _ = make_review_call(n_proposals=1)
+    chair, members = _panel_people()
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    client.force_login(officer)
+    response = client.post(
+        f"/office/calls/{call.code}/panels/",
+        {
+            "name": "F panel",
+            "area": Discipline.objects.get(code="F").pk,
+            "chair": chair.pk,
+            "members": [member.pk for member in members],
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    panel = Panel.objects.get(call=call)
+    assert (panel.name, panel.chair) == ("F panel", chair)
+    assert set(panel.members.all()) == set(members)
+
+
+@happy_path("panel_consensus")
+def test_the_chair_records_a_consensus_score(client, open_panel):
+    panel, chair, (high, _) = open_panel
+    entry = panel.entries.get(proposal=high)
+    client.force_login(chair)
+    response = client.post(
+        f"/panels/{panel.pk}/entries/{entry.pk}/consensus/",
+        {"score": "4.5", "comment": "专家组一致认可"},
+    )
+    assert response["Location"] == f"/panels/{panel.pk}/"
+    entry.refresh_from_db()
+    assert (entry.consensus_score, entry.consensus_comment) == (Decimal("4.5"), "专家组一致认可")
+
+
+def test_a_consensus_score_off_the_scale_is_refused(client, open_panel):
+    panel, chair, (high, _) = open_panel
+    entry = panel.entries.get(proposal=high)
+    client.force_login(chair)
+    response = client.post(
+        f"/panels/{panel.pk}/entries/{entry.pk}/consensus/", {"score": "7"}, follow=True
+    )
+    assert "from 0 to 5 in half points" in response.text
+    entry.refresh_from_db()
+    assert entry.consensus_score is None
+
+
+@happy_path("panel_lock")
+def test_the_chair_locks_the_ranking(client, open_panel):
+    panel, chair, (high, low) = open_panel
+    client.force_login(chair)
+    response = client.post(
+        f"/panels/{panel.pk}/lock/", {f"place_{high.pk}": "1", f"place_{low.pk}": "2"}
+    )
+    assert response["Location"] == f"/panels/{panel.pk}/"
+    panel.refresh_from_db()
+    assert panel.locked_at
+    assert [e.proposal_id for e in panel.entries.order_by("position")] == [high.pk, low.pk]
