@@ -93,10 +93,6 @@ _ALLAUTH = (
     "allauth's own page: its forms are tested by django-allauth; the sign-up, sign-in and "
     "password-reset journeys the portal relies on are covered through ELSEWHERE and tests/e2e."
 )
-_NOT_YET = (
-    "no happy-path test through the view yet; its workflow function is tested directly in "
-    "tests/reviews/test_workflow.py or tests/grants/test_decisions.py."
-)
 
 # url name -> why no happy-path test is registered.
 NOT_COVERED = {
@@ -123,7 +119,6 @@ NOT_COVERED = {
             "mfa_edit_webauthn",
         )
     },
-    "assignment_adjust": _NOT_YET,
 }
 
 
@@ -537,3 +532,28 @@ def test_the_chair_locks_the_ranking(client, open_panel):
     panel.refresh_from_db()
     assert panel.locked_at
     assert [e.proposal_id for e in panel.entries.order_by("position")] == [high.pk, low.pk]
+
+
+@happy_path("assignment_adjust")
+def test_the_fund_office_removes_a_proposed_pair_before_publishing(client, reference):
+    from reviews import workflow as reviews_workflow
+    from reviews.models import AssignmentRun
+    from tests.reviews.factories import make_review_call, make_reviewer
+
+    call, _ = make_review_call(n_proposals=1)
+    for place in ["武汉大学", "北京大学", "清华大学"]:
+        make_reviewer(institution=place)
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    run = reviews_workflow.run_start(call=call, actor=officer)
+    run.refresh_from_db()
+    assert run.status == AssignmentRun.Status.DONE
+    pair = run.result["pairs"][0]
+    client.force_login(officer)
+    response = client.post(
+        f"/office/calls/{call.code}/assignment/{run.pk}/adjust/",
+        {"proposal": pair["proposal"], "reviewer": pair["reviewer"], "action": "remove"},
+        follow=True,
+    )
+    assert "Assignment adjusted." in response.text
+    run.refresh_from_db()
+    assert pair not in run.result["pairs"]
