@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from grants import decisions, workflow
 from grants.forms import AvoidedExpertsForm, ProposalForm
-from grants.models import Discipline
+from grants.models import Discipline, ProposalStatus
 from grants.permissions import get_proposal, is_consortium_pi, require_lead
 from grants.plain import violations_for
 from grants.presenters import budget_overview, document_for
@@ -92,11 +92,20 @@ def _edit_context(request, proposal, form, avoid_form):
         # Only a refused POST renders the form of a proposal that cannot change: what was
         # typed stays on the page to copy, without the buttons that would be refused again.
         "editable": workflow.proposal_is_editable(proposal, now),
+        "return_reason": _return_reason(proposal),
         "overview": budget_overview(proposal),
         "members": proposal.members.select_related("institution__province", "pi"),
         "disciplines": Discipline.objects.all(),
         "language_form_id": "draft-form",
     }
+
+
+def _return_reason(proposal):
+    """Why the fund office returned the proposal for correction, as it wrote it."""
+    if proposal.status != ProposalStatus.RETURNED:
+        return ""
+    entry = proposal.audit_entries.filter(action="proposal.returned").first()
+    return entry.note if entry else ""
 
 
 @require_POST

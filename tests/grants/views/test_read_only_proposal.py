@@ -177,6 +177,8 @@ def test_a_proposal_returned_for_correction_is_editable_again(client, submitted)
     assert client.get(f"/proposals/{proposal.pk}/")["Location"] == f"/proposals/{proposal.pk}/edit/"
     edit = client.get(f"/proposals/{proposal.pk}/edit/")
     assert "Save draft" in edit.text and "Submit proposal" in edit.text
+    assert "Returned for correction by the fund office" in edit.text
+    assert "预算说明不完整" in edit.text  # the office's reason, where the lead answers it
     consortium = client.get(f"/proposals/{proposal.pk}/consortium/")
     assert "Add partner" in consortium.text and "can no longer be changed" not in consortium.text
     response = client.post(
