@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .decisions import final_decisions
 from .models import (
     UNSUBMITTED,
     Call,
@@ -19,6 +20,7 @@ from .models import (
     Province,
     Role,
 )
+from .models.decisions import Outcome
 from .permissions import APPLICANT, officer_province_code, roles_of
 from .templatetags.portal import yuan
 
@@ -28,6 +30,7 @@ class Item:
     label: str
     url: str
     note: str = ""
+    links: list = field(default_factory=list)  # (label, url) of documents beside the item
 
 
 @dataclass
@@ -86,21 +89,12 @@ def applicant_section(user):
             email__iexact=user.email, used_at=None, revoked_at=None, expires_at__gt=timezone.now()
         ).select_related("member__proposal")
     ]
-    mine = own_proposals(user).select_related("call").order_by("-updated_at")
-    for proposal in mine:
-        editing = proposal.status in {ProposalStatus.DRAFT, ProposalStatus.RETURNED}
-        items.append(
-            Item(
-                label=proposal.reference or proposal.title or _("Untitled proposal"),
-                url=reverse("proposal_detail", args=[proposal.pk]),
-                note=f"{proposal.get_status_display()} · {proposal.call.title}"
-                + (
-                    f" · {_('deadline')} {timezone.localtime(proposal.call.closes_at):%Y-%m-%d %H:%M}"
-                    if editing
-                    else ""
-                ),
-            )
-        )
+    mine = list(own_proposals(user).select_related("call").order_by("-updated_at"))
+    decided = {
+        decision.proposal_id: decision
+        for decision in final_decisions().filter(proposal__in=[p.pk for p in mine])
+    }
+    items += [_proposal_item(proposal, decided.get(proposal.pk)) for proposal in mine]
     for call in Call.objects.open_now().order_by("closes_at"):
         items.append(
             Item(
@@ -115,6 +109,31 @@ def applicant_section(user):
         title=_("My proposals"),
         items=items,
         empty=_("You have no proposals yet, and no call is open right now."),
+    )
+
+
+def _proposal_item(proposal, decision):
+    """A proposal in its consortium's list: its state, or once the call is decided its outcome
+    with the letter and the evaluation summary."""
+    editing = proposal.status in {ProposalStatus.DRAFT, ProposalStatus.RETURNED}
+    state = decision.get_outcome_display() if decision else proposal.get_status_display()
+    deadline = (
+        f" · {_('deadline')} {timezone.localtime(proposal.call.closes_at):%Y-%m-%d %H:%M}"
+        if editing
+        else ""
+    )
+    links = []
+    if decision:
+        letter = _("Award letter") if decision.outcome == Outcome.FUNDED else _("Decision letter")
+        links = [
+            (letter, reverse("decision_letter", args=[proposal.pk])),
+            (_("Evaluation summary"), reverse("evaluation_summary", args=[proposal.pk])),
+        ]
+    return Item(
+        label=proposal.reference or proposal.title or _("Untitled proposal"),
+        url=reverse("proposal_detail", args=[proposal.pk]),
+        note=f"{state} · {proposal.call.title}{deadline}",
+        links=links,
     )
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import budget, funding
 from .audit import record
-from .models import Call, Contribution, Proposal, Province
+from .models import Call, CallStatus, Contribution, Proposal, Province
 from .models.decisions import (
     AwardShare,
     Decision,
@@ -393,6 +393,18 @@ def payments_record(*, call, actor, year, province_code=None):
 
 
 # ---- letters --------------------------------------------------------------------------------
+
+
+def final_decisions():
+    """The decisions a consortium may learn: those of a decided call. A committed round waits
+    for the provinces' confirmations and the call's decision; until then the letters, the
+    evaluation summary and the applicants' pages say nothing of it."""
+    return Decision.objects.filter(round__call__status=CallStatus.DECIDED)
+
+
+def final_decision(proposal):
+    """The proposal's decision once its call is decided; None before."""
+    return final_decisions().filter(proposal=proposal).first()
 
 
 def review_summary(proposal):

@@ -12,23 +12,26 @@ from grants.permissions import get_proposal, is_consortium_pi, may_edit_member
 from grants.plain import budget_lines
 from grants.presenters import budget_overview
 
-from .helpers import kept_post, login_required_keeping_post
+from .helpers import kept_post, login_required_keeping_post, refused_unless_editable
 
 
 @login_required_keeping_post
 def budget_page(request, pk):
     proposal = get_proposal(request.user, pk)
     overview = budget_overview(proposal)
+    may_change = workflow.proposal_is_editable(proposal)
     editable = (
         [m for m, _totals in overview.members if may_edit_member(request.user, m)]
-        if is_consortium_pi(request.user, proposal)
+        if may_change and is_consortium_pi(request.user, proposal)
         else []
     )
-    return render(
-        request,
-        "grants/proposals/budget.html",
-        {"proposal": proposal, "overview": overview, "editable": editable},
-    )
+    context = {
+        "proposal": proposal,
+        "overview": overview,
+        "editable": editable,
+        "may_change": may_change,
+    }
+    return render(request, "grants/proposals/budget.html", context)
 
 
 def _years(proposal):
@@ -52,12 +55,17 @@ def _editable_member(request, pk, member_pk):
 def budget_member(request, pk, member_pk):
     """One PI edits their own institution's budget grid and team."""
     proposal, member = _editable_member(request, pk, member_pk)
+    if refused := refused_unless_editable(request, proposal, "budget", pk):
+        return refused
     data = request.POST if request.method == "POST" else kept_post(request)
     form = BudgetForm(data, years=_years(proposal), initial=BudgetForm.initial_for(member))
     team = TeamFormSet(
         data, prefix="team", initial=list(member.team.values("name", "role", "person_months"))
     )
     digest = data.get("digest") if data else workflow.lines_digest(member)
+    # The totals of what was typed, before a refused save adds its reason to the form's errors
+    # (which would make them read as amounts that are not valid).
+    preview = _preview(proposal, member, form)
     if request.method == "POST" and form.is_valid() and team.is_valid():
         rows = [row for row in team.cleaned_data if row and not row.get("DELETE")]
         try:
@@ -79,7 +87,7 @@ def budget_member(request, pk, member_pk):
         "form": form,
         "team": team,
         "digest": digest,
-        "preview": _preview(proposal, member, form),
+        "preview": preview,
     }
     return render(request, "grants/proposals/budget_member.html", context)
 

@@ -12,7 +12,7 @@ from grants.forms import InstitutionRequestForm, InvitationForm, MemberAddForm
 from grants.models import ConsortiumMember, Role, User
 from grants.permissions import get_proposal, is_consortium_pi, require_lead
 
-from .helpers import login_required_keeping_post, safe_next
+from .helpers import login_required_keeping_post, refused_unless_editable, safe_next
 
 
 @login_required_keeping_post
@@ -36,6 +36,7 @@ def _consortium_page(request, proposal, add_form=None, invite_form=None, invited
             "proposal": proposal,
             "members": members,
             "is_lead": proposal.lead_id == request.user.pk,
+            "editable": workflow.proposal_is_editable(proposal),
             "add_form": add_form or MemberAddForm(initial={"version": proposal.version}),
             "invite_form": invite_form,
             "invited_member": invited_member,
@@ -48,6 +49,8 @@ def _consortium_page(request, proposal, add_form=None, invite_form=None, invited
 def member_add(request, pk):
     proposal = get_proposal(request.user, pk)
     require_lead(request.user, proposal)
+    if refused := refused_unless_editable(request, proposal, "consortium", pk):
+        return refused
     form = MemberAddForm(request.POST)
     if not form.is_valid():
         return _consortium_page(request, proposal, add_form=form)
@@ -77,6 +80,8 @@ def _member(request, pk, member_pk):
 @login_required_keeping_post
 def member_invite(request, pk, member_pk):
     member = _member(request, pk, member_pk)
+    if refused := refused_unless_editable(request, member.proposal, "consortium", pk):
+        return refused
     form = InvitationForm(request.POST)
     if form.is_valid():
         try:

@@ -440,17 +440,10 @@ def ledger_pdf(request):
 # ---- letters for the consortium ------------------------------------------------------------
 
 
-def _final_decision(proposal):
-    """The proposal's decision once its call is decided; None before (letters wait for it)."""
-    return Decision.objects.filter(
-        proposal=proposal, round__call__status=CallStatus.DECIDED
-    ).first()
-
-
 @login_required
 def decision_letter(request, pk):
     proposal = get_proposal(request.user, pk)
-    decision = _final_decision(proposal)
+    decision = decisions.final_decision(proposal)
     if decision is None or not (
         is_consortium_pi(request.user, proposal) or is_fund_officer(request.user)
     ):
@@ -464,7 +457,7 @@ def decision_letter(request, pk):
 @login_required
 def evaluation_summary(request, pk):
     proposal = get_proposal(request.user, pk)
-    decision = _final_decision(proposal)
+    decision = decisions.final_decision(proposal)
     if decision is None:
         raise Http404
     data = decisions.letter_data(proposal, decision)

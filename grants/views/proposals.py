@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grants import workflow
+from grants import decisions, workflow
 from grants.forms import AvoidedExpertsForm, ProposalForm
-from grants.models import Discipline
+from grants.models import Discipline, ProposalStatus
 from grants.permissions import get_proposal, is_consortium_pi, require_lead
 from grants.plain import violations_for
 from grants.presenters import budget_overview, document_for
@@ -20,16 +20,14 @@ from .helpers import kept_post, login_required_keeping_post
 @login_required_keeping_post
 def proposal_detail(request, pk):
     proposal = get_proposal(request.user, pk)
-    if (
-        proposal.lead_id == request.user.pk
-        and proposal.is_editable_state
-        and proposal.call.is_open()
-    ):
+    if proposal.lead_id == request.user.pk and workflow.proposal_is_editable(proposal):
         return redirect("proposal_edit", pk=pk)
     in_consortium = is_consortium_pi(request.user, proposal)
     context = {
         "proposal": proposal,
         "in_consortium": in_consortium,
+        # The consortium learns the outcome where it looks, once the call is decided.
+        "decision": decisions.final_decision(proposal) if in_consortium else None,
         "violations": violations_for(proposal, timezone.now())
         if in_consortium and proposal.is_editable_state
         else [],
@@ -43,6 +41,9 @@ def proposal_detail(request, pk):
 def proposal_edit(request, pk):
     proposal = get_proposal(request.user, pk)
     require_lead(request.user, proposal)
+    if request.method != "POST" and not workflow.proposal_is_editable(proposal):
+        # Submitted, withdrawn or past the deadline: the read-only page, with what is left to do.
+        return redirect("proposal_detail", pk=pk)
     call = proposal.call
     if request.method == "POST":
         form = ProposalForm(request.POST, request.FILES, instance=proposal, call=call)
@@ -91,11 +92,23 @@ def _edit_context(request, proposal, form, avoid_form):
         "avoid_form": avoid_form,
         "violations": violations_for(proposal, now),
         "call_open": proposal.call.is_open(now),
+        # Only a refused POST renders the form of a proposal that cannot change: what was
+        # typed stays on the page to copy, without the buttons that would be refused again.
+        "editable": workflow.proposal_is_editable(proposal, now),
+        "return_reason": _return_reason(proposal),
         "overview": budget_overview(proposal),
         "members": proposal.members.select_related("institution__province", "pi"),
         "disciplines": Discipline.objects.all(),
         "language_form_id": "draft-form",
     }
+
+
+def _return_reason(proposal):
+    """Why the fund office returned the proposal for correction, as it wrote it."""
+    if proposal.status != ProposalStatus.RETURNED:
+        return ""
+    entry = proposal.audit_entries.filter(action="proposal.returned").first()
+    return entry.note if entry else ""
 
 
 @require_POST

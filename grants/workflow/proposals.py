@@ -117,6 +117,17 @@ def require_editable(proposal, now=None):
     _require_open(proposal.call, now)
 
 
+def proposal_is_editable(proposal, now=None) -> bool:
+    """Whether the consortium may still change the proposal, by the rule every change is
+    checked against: the pages offer their forms only then, so they never offer one that
+    this workflow would refuse."""
+    try:
+        require_editable(proposal, now)
+    except WorkflowError:
+        return False
+    return True
+
+
 @transaction.atomic
 def proposal_save(*, proposal, actor, fields: dict, expected_version: int, now=None):
     """Save draft fields only if nobody saved since ``expected_version`` was read."""
