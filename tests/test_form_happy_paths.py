@@ -59,6 +59,9 @@ def happy_path(*url_names):
 
 # url name -> "tests/path.py::test_name": a happy-path test that already exists elsewhere.
 ELSEWHERE = {
+    "assignment_reopen": "tests/reviews/test_review_closing.py::test_the_office_reopens_a_review_after_a_confirmation_with_its_reason",
+    "export_retry": "tests/reviews/test_jobs.py::test_retrying_a_failed_export_builds_it_again_on_the_same_row",
+    "proposal_discard": "tests/grants/views/test_drafts.py::test_discarding_removes_the_draft_from_every_page",
     "profile": "tests/grants/views/test_profile.py::test_profile_saves_and_returns_to_where_the_user_was_going",
     "proposal_edit": "tests/grants/views/test_proposal_edit.py::test_draft_saves_any_subset_of_fields",
     "proposal_submit": "tests/grants/views/test_proposal_edit.py::test_submit_from_the_page",
