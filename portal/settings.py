@@ -256,7 +256,10 @@ if env("REDIS_URL"):
         }
     }
 
-# Sessions are kept in the database (Django's default), so any app server can serve any request.
+# Sessions are read from the cache and kept in the database, so any app server can serve any
+# request and a cache flush signs nobody out; the row is rewritten once a minute at most
+# (portal/sessions.py). Without REDIS_URL each process reads its own cache, then the database.
+SESSION_ENGINE = "portal.sessions"
 # Sessions end after two idle hours: the clock restarts on every request.
 SESSION_COOKIE_AGE = int(env("SESSION_IDLE_SECONDS", str(2 * 60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
