@@ -130,6 +130,24 @@ def mix(data):
     ]
 
 
+def queries_per_page(plan, keys):
+    """(session name, path, queries of a warm GET) for each page of the mix, in this process."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    rows = []
+    for _, _, who, path in plan:
+        client = Client()
+        if who:
+            client.cookies["sessionid"] = keys[who]
+        client.get(path)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(path)
+        rows.append((who or "anonymous", path, len(captured)))
+    return rows
+
+
 def run(port, plan, keys, seconds, threads):
     weights = [entry[0] for entry in plan]
     results = defaultdict(list)  # group -> [(ms, ok)]
@@ -180,6 +198,11 @@ def summarise(label, results, wall):
     return rows
 
 
+def weighted_mean(plan, counts):
+    weights = [entry[0] for entry in plan]
+    return sum(w * c for w, (_, _, c) in zip(weights, counts, strict=True)) / sum(weights)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30)
@@ -195,6 +218,7 @@ def main():
     data = seeded()
     keys = sessions(data)
     plan = [entry for entry in mix(data) if not (args.skip and args.skip in entry[3])]
+    counts = queries_per_page(plan, keys)
     args.port = args.port or free_port()
     server = start_server(args.port, args.workers)
     try:
@@ -225,7 +249,9 @@ def main():
         f"the trivial view{f' · without {args.skip}' if args.skip else ''} · {started_on}\n\n"
         + table(header, rows)
         + f"\n\nThe portal's mix runs at {portal_rps / floor_rps:.1%} of the trivial view's "
-        "throughput on the same server."
+        "throughput on the same server.\n\nQueries of a warm request to each page of the mix "
+        f"(weighted mean {weighted_mean(plan, counts):.1f}):\n\n"
+        + table(["user", "page", "queries"], counts)
     )
     report("Load test", text, args.out)
     sys.exit(1 if any(row[-1] for row in rows) else 0)
