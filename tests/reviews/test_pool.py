@@ -523,9 +523,9 @@ def test_pool_list_query_count_is_constant(client, officer, django_assert_num_qu
         make_reviewer(institution="北京大学", disciplines=["F06", "E01"])
     pool.expert_invitation_send(actor=officer, email="x@example.org", name="X")
     client.force_login(officer)
-    # user, roles; count, page, disciplines; the invitation form's institutions, the recent
-    # invitations (the session is read from the cache and its row left alone: portal/sessions.py)
-    with django_assert_num_queries(7):
+    # session, user, roles; count, page, disciplines; the invitation form's institutions, the
+    # recent invitations (the session's row is read, not rewritten: portal/sessions.py)
+    with django_assert_num_queries(8):
         response = client.get("/office/reviewers/")
     assert len(response.context["page"].object_list) == n_reviewers
 
