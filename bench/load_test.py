@@ -25,6 +25,7 @@ import sys
 import threading
 import time
 from collections import defaultdict
+from pathlib import Path
 
 from scale_data import ROOT, machine, percentile, report, seeded, setup, table
 
@@ -74,6 +75,24 @@ def start_server(port, workers):
             time.sleep(0.2)
     server.terminate()
     raise SystemExit("gunicorn did not start")
+
+
+def server_cpu_seconds(server):
+    """User and system CPU time of gunicorn's worker processes so far (Linux /proc).
+
+    Unlike requests per second, CPU time per request hardly moves when other work on the
+    machine takes CPUs away: the one figure of this test to compare across runs."""
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    if not children.exists():
+        return float("nan")
+    total = 0
+    for pid in children.read_text().split():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def get(port, path, session):
@@ -130,6 +149,24 @@ def mix(data):
     ]
 
 
+def queries_per_page(plan, keys):
+    """(session name, path, queries of a warm GET) for each page of the mix, in this process."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    rows = []
+    for _, _, who, path in plan:
+        client = Client()
+        if who:
+            client.cookies["sessionid"] = keys[who]
+        client.get(path)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(path)
+        rows.append((who or "anonymous", path, len(captured)))
+    return rows
+
+
 def run(port, plan, keys, seconds, threads):
     weights = [entry[0] for entry in plan]
     results = defaultdict(list)  # group -> [(ms, ok)]
@@ -180,6 +217,15 @@ def summarise(label, results, wall):
     return rows
 
 
+def cpu_ms(seconds, results):
+    return seconds * 1000 / sum(len(samples) for samples in results.values())
+
+
+def weighted_mean(plan, counts):
+    weights = [entry[0] for entry in plan]
+    return sum(w * c for w, (_, _, c) in zip(weights, counts, strict=True)) / sum(weights)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30)
@@ -195,6 +241,7 @@ def main():
     data = seeded()
     keys = sessions(data)
     plan = [entry for entry in mix(data) if not (args.skip and args.skip in entry[3])]
+    counts = queries_per_page(plan, keys)
     args.port = args.port or free_port()
     server = start_server(args.port, args.workers)
     try:
@@ -203,7 +250,9 @@ def main():
             if status != 200:
                 raise SystemExit(f"{path} as {who}: {status}")
         started_on = machine()
+        cpu_before = server_cpu_seconds(server)
         results, wall = run(args.port, plan, keys, args.seconds, args.threads)
+        cpu_mix = server_cpu_seconds(server) - cpu_before
         rows = summarise("portal mix", results, wall)
         trivial, trivial_wall = run(
             args.port,
@@ -212,6 +261,7 @@ def main():
             args.trivial_seconds,
             args.threads,
         )
+        cpu_trivial = server_cpu_seconds(server) - cpu_before - cpu_mix
         rows += summarise("trivial view", trivial, trivial_wall)[:1]
     finally:
         server.send_signal(signal.SIGTERM)
@@ -225,7 +275,12 @@ def main():
         f"the trivial view{f' · without {args.skip}' if args.skip else ''} · {started_on}\n\n"
         + table(header, rows)
         + f"\n\nThe portal's mix runs at {portal_rps / floor_rps:.1%} of the trivial view's "
-        "throughput on the same server."
+        "throughput on the same server. CPU time of the server's workers per request: "
+        f"{cpu_ms(cpu_mix, results):.1f} ms for the mix, {cpu_ms(cpu_trivial, trivial):.2f} ms "
+        f"for the trivial view ({cpu_ms(cpu_trivial, trivial) / cpu_ms(cpu_mix, results):.1%})."
+        "\n\nQueries of a warm request to each page of the mix "
+        f"(weighted mean {weighted_mean(plan, counts):.1f}):\n\n"
+        + table(["user", "page", "queries"], counts)
     )
     report("Load test", text, args.out)
     sys.exit(1 if any(row[-1] for row in rows) else 0)

@@ -50,6 +50,14 @@ def public_summary():
     }
 
 
+def affiliation(user):
+    """The user's institution with its province, for the dashboard's heading: one query for
+    both instead of one each."""
+    if not user.institution_id:
+        return None
+    return Institution.objects.select_related("province").get(pk=user.institution_id)
+
+
 def sections_for(user):
     roles = roles_of(user)
     builders = [

@@ -264,7 +264,12 @@ if env("REDIS_URL"):
         }
     }
 
-# Sessions are kept in the database (Django's default), so any app server can serve any request.
+# Sessions are read from the database on every request, never from a cache: a cache that is
+# each process's own memory (no REDIS_URL, or Redis down) would keep a signed-out session alive
+# on other workers, or bring it back. Signing out deletes the row, on every server at once. An
+# unchanged session's row is rewritten once a minute at most, a changed one at once; the idle
+# limit may end a session up to a minute early, never late (portal/sessions.py).
+SESSION_ENGINE = "portal.sessions"
 # Sessions end after two idle hours: the clock restarts on every request.
 SESSION_COOKIE_AGE = int(env("SESSION_IDLE_SECONDS", str(2 * 60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True

@@ -184,7 +184,7 @@ def test_the_replica_and_the_shared_cache_come_from_the_environment():
         "default",
         "django.core.cache.backends.redis.RedisCache",
         "redis://cache.internal:6379/0",
-        "django.contrib.sessions.backends.db",
+        "portal.sessions",
     ], result.stderr
 
 

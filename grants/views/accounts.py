@@ -19,9 +19,11 @@ def home(request):
 
 @login_required
 def dashboard(request):
-    return render(
-        request, "grants/dashboard.html", {"sections": dashboards.sections_for(request.user)}
-    )
+    context = {
+        "affiliation": dashboards.affiliation(request.user),
+        "sections": dashboards.sections_for(request.user),
+    }
+    return render(request, "grants/dashboard.html", context)
 
 
 @login_required

@@ -60,3 +60,18 @@ def test_password_reset_sends_a_link(client, reference):
     response = client.post("/accounts/password/reset/", {"email": user.email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1 and "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+def test_dashboard_heading_names_the_institution_and_its_province_in_one_query(client, reference):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(make_user(institution="浙江大学"))
+    client.get("/dashboard/")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/dashboard/")
+    assert "Zhejiang University · Zhejiang" in response.content.decode()
+    reference_reads = [q for q in captured if '"grants_province"' in q["sql"]]
+    reference_reads += [q for q in captured if '"grants_institution"' in q["sql"]]
+    assert len(reference_reads) == 2  # the same query, counted once for each table
+    assert reference_reads[0] == reference_reads[1]
