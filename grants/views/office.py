@@ -8,7 +8,6 @@ read those proposals on a page of their own.
 import csv
 import json
 from collections import Counter
-from copy import copy
 
 from django import forms
 from django.contrib import messages
@@ -57,7 +56,7 @@ from grants.permissions import (
     sees_reviewers,
 )
 from grants.plain import violations_for
-from grants.presenters import document_for
+from grants.presenters import frozen_document_for
 from reviews import scoring
 from reviews import workflow as reviews_workflow
 from reviews.models import Criterion
@@ -508,14 +507,6 @@ def proposal_export(request, code):
 # ---- one proposal: screening ----------------------------------------------------------------
 
 
-def _frozen_document(proposal):
-    """The proposal as last submitted. document_for shows a returned proposal's live draft
-    (what its consortium is correcting); the fund office judges the snapshot instead."""
-    frozen = copy(proposal)
-    frozen.status = ProposalStatus.SUBMITTED
-    return document_for(frozen)
-
-
 def _audit_rows(entries):
     for entry in entries:
         entry.before_text, entry.after_text = (
@@ -528,7 +519,7 @@ def _audit_rows(entries):
 def _document_context(proposal):
     """What every officer's page of one proposal shows: the snapshot, its consortium and its
     budget by province."""
-    document = _frozen_document(proposal)
+    document = frozen_document_for(proposal)
     province_names = {member.province_code: member.province for member in document.members}
     return {
         "proposal": proposal,
