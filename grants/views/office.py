@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from grants import workflow
+from grants.csv_cells import csv_safe
 from grants.filters import OfficeProposalFilter
 from grants.forms import (
     CallForm,
@@ -417,16 +418,6 @@ def proposal_list(request, code):
         "office": is_fund_officer(request.user),
     }
     return render(request, "grants/office/proposal_list.html", context)
-
-
-# Excel reads a leading = + - @ (and tab or carriage return) as the start of a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value):
-    """Text as a spreadsheet cell that never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _csv_row(proposal):
