@@ -124,7 +124,7 @@ def _proposal_item(proposal, decision):
     """A proposal in its consortium's list: its state, or once the call is decided its outcome
     with the letter and the evaluation summary."""
     editing = proposal.status in {ProposalStatus.DRAFT, ProposalStatus.RETURNED}
-    state = decision.get_outcome_display() if decision else proposal.get_status_display()
+    state = decision.outcome_text if decision else proposal.get_status_display()
     deadline = (
         f" · {_('deadline')} {timezone.localtime(proposal.call.closes_at):%Y-%m-%d %H:%M}"
         if editing

@@ -1,12 +1,13 @@
 """Shape proposals for pages and PDFs: the budget overview and the printable document."""
 
+from copy import copy
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import timezone
 
 from . import budget
-from .models import MemberStatus
+from .models import MemberStatus, ProposalStatus
 from .pdf import MemberRow, ProposalDocument
 from .plain import budget_lines
 from .snapshots import freeze, snapshot_budget_lines
@@ -47,6 +48,15 @@ def budget_overview(proposal, members=None):
         ],
         years=budget.years(summary),
     )
+
+
+def frozen_document_for(proposal) -> ProposalDocument:
+    """The proposal as last submitted, for everyone outside its consortium. document_for shows a
+    returned proposal's live draft (what its consortium is correcting); officers judge the
+    snapshot instead, and never see corrections before they are submitted."""
+    frozen = copy(proposal)
+    frozen.status = ProposalStatus.SUBMITTED
+    return document_for(frozen)
 
 
 def document_for(proposal) -> ProposalDocument:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import connection, transaction
 
 DUMP = "database.dump"
 FILES = "files"
@@ -111,10 +111,24 @@ def differences(expected: dict, found: dict) -> list[str]:
 # ---- PostgreSQL's tools ---------------------------------------------------------------------
 
 
-def _pg(tool, *arguments):
-    """Run pg_dump or pg_restore on the default database, as the portal connects to it."""
+def _exported_snapshot() -> str:
+    """Fix this transaction's view of the database and export it for pg_dump --snapshot; the
+    caller holds the transaction open until pg_dump has started."""
+    _require_postgresql()
+    with connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        cursor.execute("SELECT pg_export_snapshot()")
+        return cursor.fetchone()[0]
+
+
+def _require_postgresql():
     if connection.vendor != "postgresql":
         raise BackupError("a whole backup needs PostgreSQL (pg_dump); use export_call on SQLite")
+
+
+def _pg(tool, *arguments):
+    """Run pg_dump or pg_restore on the default database, as the portal connects to it."""
+    _require_postgresql()
     settings = connection.settings_dict
     command = [tool, "--no-owner", "--dbname", settings["NAME"]]
     for option, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
@@ -140,14 +154,24 @@ def database_is_empty() -> bool:
 
 def backup(destination) -> dict:
     """Write the database, the files and the manifest to the new folder ``destination``;
-    returns the manifest. The figures are read in one transaction, as pg_dump reads its
-    snapshot: take backups when nobody is writing (at night) so both see the same state."""
+    returns the manifest. The figures and pg_dump read the same snapshot of the database, so
+    writes while the backup runs can neither make a good restore fail its check nor slip into
+    one of them only. Files are copied afterwards: uploads are stored under new names, never
+    changed, so a file saved meanwhile is at most one more."""
     destination = Path(destination)
     if destination.exists() and any(destination.iterdir()):
         raise BackupError(f"{destination} is not empty")
     (destination / FILES).mkdir(parents=True, exist_ok=True)
-    manifest = {"figures": figures(), "files": {}}
-    _pg("pg_dump", "--format=custom", "--file", str(destination / DUMP))
+    with transaction.atomic():
+        snapshot = _exported_snapshot()
+        manifest = {"figures": figures(), "files": {}}
+        _pg(
+            "pg_dump",
+            "--format=custom",
+            f"--snapshot={snapshot}",
+            "--file",
+            str(destination / DUMP),
+        )
     for name in stored_names():
         target = destination / FILES / name
         target.parent.mkdir(parents=True, exist_ok=True)

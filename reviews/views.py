@@ -9,7 +9,6 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -234,19 +233,24 @@ def assignment_page(request, code):
     page = _PublishedPaginator(call, filters).get_page(request.GET.get("page"))
     search = request.GET.get("who", "").strip()
     status_counts = _status_counts(call)
+    assignments = _assignments_by_proposal(page.object_list)
     context = {
         "call": call,
         "run": run,
         "filters": filters,
         "statuses": AssignmentStatus.choices,
         "page": page,
-        "assignments": _assignments_by_proposal(page.object_list),
+        "assignments": assignments,
+        # Only where reopening would be accepted (reviews.windows) does the page offer it.
+        "reopenable": {
+            pk
+            for pk, refused in workflow.reopen_refused_reasons(
+                [item for _proposal, items in assignments for item in items]
+            ).items()
+            if refused is None
+        },
         "status_counts": status_counts,
         "has_published": bool(status_counts),
-        # Past the deadline the office may reopen a review (reviews.office_views).
-        "review_deadline_passed": bool(
-            call.review_deadline and timezone.now() >= call.review_deadline
-        ),
         "search": search,
         "reviewer_choices": pool.reviewers(search)[:REVIEWER_CHOICES] if search else [],
         "chosen_proposal": _int_or_none(request.GET.get("proposal")),
@@ -322,7 +326,7 @@ def _assignments_by_proposal(proposals):
     items = {proposal.pk: [] for proposal in proposals}
     for item in (
         Assignment.objects.filter(proposal__in=proposals)
-        .select_related("reviewer__institution__province")
+        .select_related("call", "reviewer__institution__province")
         .order_by("reviewer__name", "pk")
     ):
         items[item.proposal_id].append(item)

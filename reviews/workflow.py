@@ -352,6 +352,18 @@ def closed_reasons(items, now=None):
     }
 
 
+def reopen_refused_reasons(items, now=None):
+    """reviews.windows' answer to "may the office reopen it?" for each of ``items`` ({pk:
+    reason or None}), in the queries of closed_reasons."""
+    closed = closed_reasons(items, now)
+    return {
+        item.pk: windows.reopen_refused_because(
+            closed=closed[item.pk], active=item.status in ACTIVE_STATUSES
+        )
+        for item in items
+    }
+
+
 def closed_reason(item, now=None):
     return closed_reasons([item], now)[item.pk]
 
@@ -421,10 +433,7 @@ def assignment_reopen(*, assignment, actor, reason, now=None):
         .get(pk=assignment.pk)
     )
     _lock_panel_of(item)
-    facts = closed_reasons([item], now)
-    refused = windows.reopen_refused_because(
-        closed=facts[item.pk], active=item.status in ACTIVE_STATUSES
-    )
+    refused = reopen_refused_reasons([item], now)[item.pk]
     if refused:
         raise WorkflowError(windows.REOPEN_MESSAGES[refused], code=refused)
     item.reopened_at = now

@@ -182,7 +182,7 @@ def test_the_replica_and_the_shared_cache_come_from_the_environment():
         "reports",
         "yrd",
         "default",
-        "django.core.cache.backends.redis.RedisCache",
+        "portal.cache.FallbackRedisCache",
         "redis://cache.internal:6379/0",
         "portal.sessions",
     ], result.stderr

@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grants.audit_text import action_label, change_text
+from grants.csv_cells import csv_safe
 from grants.filters import AuditFilter
 from grants.permissions import audit_entries_for
-
-from .office import csv_safe
 
 AUDIT_PAGE_SIZE = 50
 

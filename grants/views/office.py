@@ -8,7 +8,6 @@ read those proposals on a page of their own.
 import csv
 import json
 from collections import Counter
-from copy import copy
 
 from django import forms
 from django.contrib import messages
@@ -25,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from grants import workflow
+from grants.csv_cells import csv_safe
 from grants.filters import OfficeProposalFilter
 from grants.forms import (
     CallForm,
@@ -57,7 +57,7 @@ from grants.permissions import (
     sees_reviewers,
 )
 from grants.plain import violations_for
-from grants.presenters import document_for
+from grants.presenters import frozen_document_for
 from reviews import scoring
 from reviews import workflow as reviews_workflow
 from reviews.models import Criterion
@@ -420,16 +420,6 @@ def proposal_list(request, code):
     return render(request, "grants/office/proposal_list.html", context)
 
 
-# Excel reads a leading = + - @ (and tab or carriage return) as the start of a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value):
-    """Text as a spreadsheet cell that never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def _csv_row(proposal):
     members = proposal.accepted_members
     lead = next((m for m in members if m.is_lead), None)
@@ -508,14 +498,6 @@ def proposal_export(request, code):
 # ---- one proposal: screening ----------------------------------------------------------------
 
 
-def _frozen_document(proposal):
-    """The proposal as last submitted. document_for shows a returned proposal's live draft
-    (what its consortium is correcting); the fund office judges the snapshot instead."""
-    frozen = copy(proposal)
-    frozen.status = ProposalStatus.SUBMITTED
-    return document_for(frozen)
-
-
 def _audit_rows(entries):
     for entry in entries:
         entry.before_text, entry.after_text = (
@@ -528,7 +510,7 @@ def _audit_rows(entries):
 def _document_context(proposal):
     """What every officer's page of one proposal shows: the snapshot, its consortium and its
     budget by province."""
-    document = _frozen_document(proposal)
+    document = frozen_document_for(proposal)
     province_names = {member.province_code: member.province for member in document.members}
     return {
         "proposal": proposal,

@@ -11,7 +11,7 @@ from grants.forms import AvoidedExpertsForm, ProposalForm
 from grants.models import Discipline, ProposalStatus
 from grants.permissions import get_proposal, is_consortium_pi, require_lead
 from grants.plain import violations_for
-from grants.presenters import budget_overview, document_for
+from grants.presenters import budget_overview, document_for, frozen_document_for
 from grants.storage import STORAGE_DOWN, StorageUnavailable
 
 from .helpers import kept_post, login_required_keeping_post
@@ -160,7 +160,12 @@ def proposal_pdf(request, pk):
     from grants.pdf import build_proposal_pdf
 
     proposal = get_proposal(request.user, pk)
-    data = build_proposal_pdf(document_for(proposal))
+    # As the narrative below: the consortium prints its live draft, everyone else the snapshot.
+    if is_consortium_pi(request.user, proposal):
+        document = document_for(proposal)
+    else:
+        document = frozen_document_for(proposal)
+    data = build_proposal_pdf(document)
     response = HttpResponse(data, content_type="application/pdf")
     name = proposal.reference or f"proposal-{proposal.pk}-draft"
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'

@@ -210,6 +210,15 @@ def test_the_office_reopens_a_review_after_a_confirmation_with_its_reason(client
         )
 
 
+def test_the_assignment_page_offers_reopen_only_where_it_would_be_accepted(client, locked):
+    call, _proposals, officer, _late, invited = locked
+    Call.objects.filter(pk=call.pk).update(review_deadline=timezone.now() - timedelta(days=1))
+    client.force_login(officer)
+    page = client.get(f"/office/calls/{call.code}/assignment/").text
+    # Past the deadline but the panel has locked: reopening would be refused, so no link.
+    assert reopen_url(invited) not in page
+
+
 def test_reopening_without_a_reason_is_refused_beside_the_field(client, past_deadline):
     _call, _proposal, (_reviewer, accepted), _invited, officer = past_deadline
     client.force_login(officer)

@@ -1,5 +1,6 @@
 """Committing funding and publishing assignments ask who is at the keyboard again."""
 
+import re
 import time
 
 import pytest
@@ -101,3 +102,42 @@ def test_publish_asks_for_the_password_then_invites_the_reviewers(client, finish
     run.refresh_from_db()
     assert run.status == AssignmentRun.Status.PUBLISHED
     assert mail.outbox
+
+
+def the_form_with(page, field):
+    """The action and hidden fields of the page's form that has ``field``, as a browser sends."""
+    form = next(f for f in re.findall(r"<form.*?</form>", page, re.S) if f'name="{field}"' in f)
+    action = re.search(r'action="([^"]*)"', form).group(1)
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    return action, hidden
+
+
+@pytest.mark.parametrize(
+    "field, wrong, right",
+    [
+        ("password", "not-the-password", lambda: PASSWORD),
+        ("code", "000000", lambda: totp_code(TOTP_SECRET)),
+    ],
+    ids=["password", "authenticator-code"],
+)
+def test_publish_goes_ahead_after_one_mistyped_answer(client, finished_run, field, wrong, right):
+    call, run = finished_run
+    client.force_login(run.created_by)
+    asked = client.post(f"/office/calls/{call.code}/assignment/{run.pk}/publish/", follow=True)
+    if field == "code":
+        asked = client.get(
+            asked.request["PATH_INFO"].replace("/accounts/", "/accounts/2fa/"),
+            {"next": f"/office/calls/{call.code}/assignment/{run.pk}/publish/"},
+        )
+    action, hidden = the_form_with(asked.content.decode(), field)
+
+    typo = client.post(action, {**hidden, field: wrong})
+    assert typo.status_code == 200 and typo.context["form"].errors[field]
+    run.refresh_from_db()
+    assert run.status == AssignmentRun.Status.DONE
+
+    action, hidden = the_form_with(typo.content.decode(), field)
+    response = client.post(action, {**hidden, field: right()})
+    assert response["Location"] == f"/office/calls/{call.code}/assignment/"
+    run.refresh_from_db()
+    assert run.status == AssignmentRun.Status.PUBLISHED

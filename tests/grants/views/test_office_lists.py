@@ -532,13 +532,15 @@ def test_csv_follows_the_filters(client, officer, listed):
         ("-2", "'-2"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tx", "'\tx"),
+        (" =HYPERLINK(1)", "' =HYPERLINK(1)"),
+        ("\n=1+1", "'\n=1+1"),
         ("长三角 = 协同", "长三角 = 协同"),
         ("", ""),
         (None, ""),
     ],
 )
 def test_csv_cells_never_start_a_formula(text, cell):
-    from grants.views.office import csv_safe
+    from grants.csv_cells import csv_safe
 
     assert csv_safe(text) == cell
 

@@ -79,3 +79,27 @@ def test_shows_the_funding_outcome_and_own_share_and_never_a_reviewer(client, re
     page = client.get(f"/office/proposals/{proposals[0].pk}/")
     assert funded.get_outcome_display() in page.text
     assert f"¥{share.received:,}" in page.text
+
+
+def pdf_text(response):
+    import io
+
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+
+
+def test_the_pdf_of_a_returned_proposal_is_the_one_submitted_not_the_corrections(
+    shanghai, submitted
+):
+    office = make_user(roles=[Role.FUND_OFFICER])
+    workflow.proposal_return(proposal=submitted, actor=office, reason="Please fix the budget.")
+    Proposal.objects.filter(pk=submitted.pk).update(title_en="Corrections not yet submitted")
+
+    officer_copy = pdf_text(shanghai.get(f"/proposals/{submitted.pk}/pdf/"))
+    shanghai.force_login(submitted.lead)
+    consortium_copy = pdf_text(shanghai.get(f"/proposals/{submitted.pk}/pdf/"))
+
+    assert "Corrections not yet submitted" not in officer_copy
+    assert submitted.title_en in officer_copy
+    assert "Corrections not yet submitted" in consortium_copy

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from grants import decisions, workflow
+from grants.models import Proposal
 from tests.factories import make_user
 from tests.reviews.factories import make_panel_call
 
@@ -86,6 +87,24 @@ def test_a_reserve_proposal_shows_its_place_and_the_decision_letter(client, deci
     _, item = dashboard_item(client, reserve)
     assert item.note.startswith("Reserve list · ")
     assert item.links[0] == ("Decision letter", f"/proposals/{reserve.pk}/letter/")
+
+
+def test_a_proposal_not_funded_says_why_on_its_page_and_the_dashboard(client, reference):
+    call, proposals, officer = make_panel_call(
+        contributions=POOLS, provincial_confirmation_required=False
+    )
+    short = proposals[1]
+    short.refresh_from_db()
+    result = {**short.review_result, "fundable": False, "reasons": ["too_few_reviews"]}
+    Proposal.objects.filter(pk=short.pk).update(review_fundable=False, review_result=result)
+    decisions.funding_commit(call=call, actor=officer)
+    workflow.call_decide(call=call, actor=officer)
+
+    client.force_login(short.lead)
+    page = client.get(f"/proposals/{short.pk}/")
+    assert "<dd>Not funded: too few valid reviews</dd>" in page.text
+    _, item = dashboard_item(client, short)
+    assert item.note.startswith("Not funded: too few valid reviews · ")
 
 
 def test_the_applicants_pages_never_name_a_reviewer(client, decided):
