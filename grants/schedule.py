@@ -9,7 +9,7 @@ hosts, or cron beside the loop) changes nothing twice.
 import logging
 import threading
 
-from django.db import close_old_connections
+from django.db import connections
 
 from grants import workflow
 
@@ -58,11 +58,19 @@ def run_every(interval: float, *, stop: threading.Event, write, passes: int | No
 def _run_pass(write) -> None:
     # The loop runs for days: drop connections the database has closed meanwhile, and keep
     # going after a failed pass (the database restarting, say); the next pass tries again.
-    close_old_connections()
+    _drop_stale_connections()
     try:
         for line in run_once():
             write(line)
     except Exception:
         logger.exception("The scheduled pass failed; the next one runs in a minute.")
     finally:
-        close_old_connections()
+        _drop_stale_connections()
+
+
+def _drop_stale_connections():
+    """Django's close_old_connections, except for a connection inside a transaction: the one
+    who opened it (a caller running passes in its own transaction, as tests do) closes it."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
