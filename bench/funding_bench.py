@@ -1,14 +1,14 @@
-"""The funding simulation (grants.funding.simulate) over 20,000 proposals.
+"""The funding simulation (grants.funding.simulation.simulate) over 20,000 proposals.
 
     DATABASE_URL=sqlite:////tmp/scale.sqlite3 .venv/bin/python bench/funding_bench.py
 
 The requests are the seeded proposals' own: each submitted proposal's request per province,
-as frozen at submission (Proposal.requested_by_province, what grants.decisions.requests_for
+as frozen at submission (Proposal.requested_by_province, what grants.funding.decisions.requests_for
 reads), repeated with
 new keys until there are ``--requests`` of them; one in seven is below threshold. The pools
 hold about a fifth of the total asked, split 30/25/25/20 as the provinces contribute. Each
 funding model is timed ``--runs`` times (p50 and the slowest). Then, for comparison, the
-whole of grants.decisions.simulate_call on the seeded main call: its locked ranking read with
+whole of grants.funding.decisions.simulate_call on the seeded main call: its locked ranking read with
 the stored scores, the requests built and the simulation run.
 """
 
@@ -24,9 +24,9 @@ TARGET_S = 1.0
 
 
 def requests(count):
-    from grants import funding
+    from grants.funding import simulation
     from grants.models import Proposal, ProposalStatus
-    from grants.snapshots import frozen_requests
+    from grants.proposals.snapshots import frozen_requests
 
     started = time.perf_counter()
     asked = [
@@ -37,7 +37,7 @@ def requests(count):
         .iterator(chunk_size=500)
     ]
     result = [
-        funding.Request(
+        simulation.Request(
             proposal=number,
             label=f"{asked[number % len(asked)][0]}#{number // len(asked)}",
             amounts=asked[number % len(asked)][1],
@@ -49,7 +49,7 @@ def requests(count):
 
 
 def pools(ranking):
-    from grants.money import to_fen
+    from grants.core.money import to_fen
 
     total = sum((sum(r.amounts.values(), Decimal(0)) for r in ranking), Decimal(0))
     shares = {"310000": 30, "320000": 25, "330000": 25, "340000": 20}
@@ -72,7 +72,7 @@ def main():
     parser.add_argument("--out")
     args = parser.parse_args()
     setup()
-    from grants import decisions, funding
+    from grants.funding import decisions, simulation
 
     data = seeded()
     started_on = machine()
@@ -80,18 +80,18 @@ def main():
     money = pools(ranking)
     rows = []
     models = [
-        ("virtual", funding.VIRTUAL, Decimal(0)),
-        ("real", funding.REAL, Decimal(0)),
-        ("mixed, 20 % balancing", funding.MIXED, Decimal("0.2")),
+        ("virtual", simulation.VIRTUAL, Decimal(0)),
+        ("real", simulation.REAL, Decimal(0)),
+        ("mixed, 20 % balancing", simulation.MIXED, Decimal("0.2")),
     ]
     for label, model, share in models:
         times, outcome = timed(
-            lambda model=model, share=share: funding.simulate(ranking, money, model, share),
+            lambda model=model, share=share: simulation.simulate(ranking, money, model, share),
             args.runs,
         )
         rows.append(
             [
-                f"funding.simulate, {label}",
+                f"simulation.simulate, {label}",
                 f"{len(ranking):,}",
                 f"{percentile(times, 0.5):.3f}",
                 f"{max(times):.3f}",

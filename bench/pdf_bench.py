@@ -2,15 +2,15 @@
 
     DATABASE_URL=sqlite:////tmp/scale.sqlite3 .venv/bin/python bench/pdf_bench.py
 
-Proposal PDFs: grants.presenters.document_for and grants.pdf.build_proposal_pdf for
+Proposal PDFs: grants.proposals.presenters.document_for and grants.proposals.pdf.build_proposal_pdf for
 ``--proposals`` proposals of the seeded main call, p50/p95.
 
 Panel book: the portal has no panel-book page yet, so this bench builds one the two ways a
 page could, each in a fresh process so that its peak memory is its own:
 
 - ``one document``: one reportlab document whose story is fed one proposal at a time (the
-  proposal flowables of grants.pdf, a footer with each page's reference), written to a file;
-- ``merged files``: each proposal written by grants.pdf.write_proposal_pdf to a temporary
+  proposal flowables of grants.proposals.pdf, a footer with each page's reference), written to a file;
+- ``merged files``: each proposal written by grants.proposals.pdf.write_proposal_pdf to a temporary
   file, the files appended into one PDF by pypdf.
 
 Peak memory is the process's maximum resident set (getrusage) minus the same figure just
@@ -48,7 +48,7 @@ def book_proposals(data, size):
 
 
 def documents(proposals):
-    from grants.presenters import document_for
+    from grants.proposals.presenters import document_for
 
     for proposal in proposals:
         yield document_for(proposal)
@@ -60,7 +60,7 @@ def book_one_document(docs, out):
     from reportlab.lib.units import mm
     from reportlab.platypus import Flowable, PageBreak, SimpleDocTemplate
 
-    from grants import pdf
+    from grants.proposals import pdf
 
     class Reference(Flowable):
         """Zero-size marker: pages from here on belong to this proposal."""
@@ -113,10 +113,10 @@ def book_one_document(docs, out):
 
 
 def book_merged_files(docs, out):
-    """Each proposal through grants.pdf.write_proposal_pdf, then one PDF by pypdf."""
+    """Each proposal through grants.proposals.pdf.write_proposal_pdf, then one PDF by pypdf."""
     from pypdf import PdfWriter
 
-    from grants.pdf import write_proposal_pdf
+    from grants.proposals.pdf import write_proposal_pdf
 
     writer = PdfWriter()
     with tempfile.TemporaryDirectory() as folder:
@@ -167,8 +167,8 @@ def build_book(mode, size, use_tracemalloc):
 
 def proposal_pdfs(data, count):
     from grants.models import Proposal
-    from grants.pdf import build_proposal_pdf
-    from grants.presenters import document_for
+    from grants.proposals.pdf import build_proposal_pdf
+    from grants.proposals.presenters import document_for
 
     proposals = list(
         Proposal.objects.filter(call=data.main, snapshot__isnull=False)
@@ -191,8 +191,8 @@ def long_proposal_pdfs(data, count, factor=20):
     from dataclasses import replace
 
     from grants.models import Proposal
-    from grants.pdf import build_proposal_pdf
-    from grants.presenters import document_for
+    from grants.proposals.pdf import build_proposal_pdf
+    from grants.proposals.presenters import document_for
 
     times, sizes = [], []
     for proposal in (

@@ -5,7 +5,7 @@ in English words, and as one unbroken token.
 
     .venv/bin/python bench/pdf_text_bench.py [--lengths 20000 100000] [--out results.md]
 
-Needs no database: the document is built as plain data, as grants.presenters.document_for
+Needs no database: the document is built as plain data, as grants.proposals.presenters.document_for
 makes it. Each build runs ``--repeat`` times and the fastest counts (the machine is shared).
 Time in proportion to the text shows as a steady time per character across lengths.
 """
@@ -30,9 +30,9 @@ def filled(unit: str, length: int) -> str:
 
 
 def document(text: str):
-    from grants.budget import OPERATIONS, Line, summarise
-    from grants.pdf import MemberRow, ProposalDocument
-    from grants.presenters import SECTION_HEADINGS
+    from grants.proposals.budget import OPERATIONS, Line, summarise
+    from grants.proposals.pdf import MemberRow, ProposalDocument
+    from grants.proposals.presenters import SECTION_HEADINGS
 
     return ProposalDocument(
         reference="YRD-2026-F06-0042",
@@ -72,7 +72,7 @@ def build(doc, repeat: int) -> tuple[float, int, int]:
 
     from pypdf import PdfReader
 
-    from grants.pdf import build_proposal_pdf
+    from grants.proposals.pdf import build_proposal_pdf
 
     best, data = None, b""
     for _ in range(repeat):

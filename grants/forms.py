@@ -5,8 +5,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from . import budget, limits, money
-from .models import (
+from grants.core import limits, money
+from grants.core.validators import display_text
+from grants.core.widgets import FileInput, StoredFile
+from grants.models import (
     AvoidedExpert,
     BudgetCategory,
     Call,
@@ -18,14 +20,13 @@ from .models import (
     Province,
     User,
 )
-from .validators import display_text
-from .widgets import FileInput, StoredFile
+from grants.proposals import budget
 
 MAX_PROFILE_KEYWORDS = 10
 
 
 class MoneyField(forms.DecimalField):
-    """An amount in yuan, read by grants.money.parse_amount: plain digits with grouping commas,
+    """An amount in yuan, read by grants.core.money.parse_amount: plain digits with grouping commas,
     full-width or not; never 1E+5 or 1_000, which Decimal() alone would take."""
 
     default_error_messages = {
@@ -55,7 +56,7 @@ class MoneyField(forms.DecimalField):
 
 class DisplayTextField(forms.CharField):
     """A name or title users type and others see in lists and PDFs: cleaned by
-    grants.validators.display_text before any other check, so a title of nothing but
+    grants.core.validators.display_text before any other check, so a title of nothing but
     invisible characters counts as empty."""
 
     def to_python(self, value):
@@ -217,7 +218,7 @@ class ProposalForm(forms.ModelForm):
         return months
 
     def clean_narrative_pdf(self):
-        from .uploads import check_pdf
+        from grants.core.uploads import check_pdf
 
         upload = self.cleaned_data.get("narrative_pdf")
         if upload and hasattr(upload, "content_type"):

@@ -1,6 +1,10 @@
 from django.urls import path
 
-from .views import accounts, audit, budgets, calls, consortium, drafts, funding, office, proposals
+from grants.accounts import views as accounts
+from grants.calls import views as calls
+from grants.funding import views as funding
+from grants.proposals.views import budgets, consortium, drafts, office, proposals
+from grants.site import audit_views as audit
 
 urlpatterns = [
     path("", accounts.home, name="home"),

@@ -21,7 +21,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
 
-from grants.storage import StorageUnavailable
+from grants.core.storage import StorageUnavailable
 from portal.views import server_error
 
 logger = logging.getLogger(__name__)

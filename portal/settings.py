@@ -91,7 +91,7 @@ if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-# The base of every link the portal mails out (grants.emails.absolute_url). Production sets it
+# The base of every link the portal mails out (grants.core.emails.absolute_url). Production sets it
 # to the public address; in development it follows the PORT that `make run` serves on and hands
 # to the server and the task worker alike (the worker mails without a request to go by).
 SITE_URL = env("SITE_URL", f"http://127.0.0.1:{env('PORT', '8000')}").rstrip("/")
@@ -128,8 +128,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "grants.middleware.MfaRequiredMiddleware",
-    "grants.middleware.ProfileRequiredMiddleware",
+    "grants.accounts.middleware.MfaRequiredMiddleware",
+    "grants.accounts.middleware.ProfileRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -147,7 +147,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "grants.context_processors.navigation",
+                "grants.accounts.context_processors.navigation",
             ],
         },
     },
@@ -186,7 +186,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[YRD Joint Fund] "
 # allauth's mails greet and sign with the fund's name, not the host they were asked from.
-ACCOUNT_ADAPTER = "grants.emails.FundAccountAdapter"
+ACCOUNT_ADAPTER = "grants.core.emails.FundAccountAdapter"
 # allauth's default rate limits apply: 5 failed logins per account in 5 minutes, and more.
 LOGIN_REDIRECT_URL = "dashboard"
 LOGIN_URL = "account_login"
@@ -197,14 +197,14 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_REAUTHENTICATION_METHODS = ("password", "mfa")
 
 # Two-factor sign-in: an authenticator app (TOTP) with recovery codes, or a security key.
-# grants.middleware.MfaRequiredMiddleware makes it compulsory for the fund's staff roles.
+# grants.accounts.middleware.MfaRequiredMiddleware makes it compulsory for the fund's staff roles.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "YRD Joint Fund"
 # Browsers treat http://127.0.0.1 as secure, the WebAuthn library does not.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # TOTP secrets and recovery seeds are encrypted in the database (grants/mfa.py), with a key
 # derived from MFA_ENCRYPTION_KEY, or from SECRET_KEY when that is unset.
-MFA_ADAPTER = "grants.mfa.EncryptingMFAAdapter"
+MFA_ADAPTER = "grants.accounts.mfa.EncryptingMFAAdapter"
 MFA_ENCRYPTION_KEY = env("MFA_ENCRYPTION_KEY")
 # The base32 secret seed_demo gives the demo's staff accounts (see README.md, "Security").
 DEMO_TOTP_SECRET = env("DEMO_TOTP_SECRET", "JBSWY3DPEHPK3PXP")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from portal import views
 
 urlpatterns = [
     path("accounts/", include("allauth.urls")),

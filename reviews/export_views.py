@@ -10,12 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from grants.accounts.permissions import get_office_call, role_required
 from grants.models import Role
-from grants.permissions import get_office_call, role_required
-
-from . import exports
-from .models import EXPORT_KEEP_DAYS, ExportJob
-from .permissions import get_panel
+from reviews import exports
+from reviews.models import EXPORT_KEEP_DAYS, ExportJob
+from reviews.permissions import get_panel
 
 OFFICERS = (Role.FUND_OFFICER, Role.PROVINCIAL_OFFICER)
 CONTENT_TYPES = {".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8"}

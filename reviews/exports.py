@@ -19,13 +19,12 @@ from django.http import Http404, HttpRequest, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 
-from grants import emails
-from grants.audit import record
-from grants.permissions import is_fund_officer, office_calls_for, officer_province_code
-
-from .jobs import heartbeat, lost
-from .models import EXPORT_KEEP_DAYS, WORKER_LOST, ExportJob, Panel
-from .permissions import panels_for
+from grants.accounts.permissions import is_fund_officer, office_calls_for, officer_province_code
+from grants.core import emails
+from grants.core.audit import record
+from reviews.jobs import heartbeat, lost
+from reviews.models import EXPORT_KEEP_DAYS, WORKER_LOST, ExportJob, Panel
+from reviews.permissions import panels_for
 
 BYTE_ORDER_MARK = "\ufeff"  # so that Excel reads the CSV as UTF-8 and shows Chinese
 # Longer proposal lists are exported in the background rather than while the officer waits.
@@ -95,7 +94,7 @@ def _queued(job, *, call):
         call=call,
         after={"job": job.pk, "kind": job.kind, **job.params},
     )
-    from .tasks import build_export
+    from reviews.tasks import build_export
 
     transaction.on_commit(lambda: build_export.enqueue(job.pk))
     return job
@@ -158,7 +157,7 @@ def job_retry(*, job, actor) -> bool:
             call=_call_of(job),
             after={"job": job.pk, "kind": job.kind, **job.params},
         )
-        from .tasks import build_export
+        from reviews.tasks import build_export
 
         transaction.on_commit(lambda: build_export.enqueue(job.pk))
     return True
@@ -253,10 +252,9 @@ def _finish(job, *, status, error=""):
 
 
 def _panel_book(job, out, progress):
-    from grants.presenters import document_for
-
-    from .panel_book import BookCover, write_panel_book
-    from .ranking import ranked_rows
+    from grants.proposals.presenters import document_for
+    from reviews.panel_book import BookCover, write_panel_book
+    from reviews.ranking import ranked_rows
 
     panel = Panel.objects.select_related("call", "area").get(pk=job.params["panel"])
     ids = [row.proposal.pk for row in ranked_rows(panel)]
@@ -285,7 +283,7 @@ def _in_order(ids, chunk=BOOK_CHUNK):
 
 def _proposals_csv(job, out, progress):
     from grants.models import Call
-    from grants.views.office import _filtered_proposals, write_proposals_csv
+    from grants.proposals.views.office import _filtered_proposals, write_proposals_csv
 
     call = Call.objects.get(code=job.params["call"])
     filterset = _filtered_proposals(_request_for(job.requested_by, job.params["query"]), call)

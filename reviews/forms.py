@@ -4,11 +4,10 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from grants import limits
+from grants.core import limits
 from grants.forms import DisplayTextField
-
-from . import scoring
-from .models import Advice, ConflictKind, Rating
+from reviews import scoring
+from reviews.models import Advice, ConflictKind, Rating
 
 NOT_APPLICABLE = "na"
 SCORE_CHOICES = (

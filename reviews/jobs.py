@@ -17,7 +17,7 @@ from django.db import DatabaseError, connection
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import WORKER_LOST, AssignmentRun
+from reviews.models import WORKER_LOST, AssignmentRun
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from grants import limits
+from grants.core import limits
 from grants.models.fields import bounded_text
 
 

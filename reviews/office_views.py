@@ -5,11 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from grants.workflow import WorkflowError
-
-from . import windows, workflow
-from .forms import ReopenForm
-from .permissions import get_office_assignment
+from grants.core.errors import WorkflowError
+from reviews import windows, workflow
+from reviews.forms import ReopenForm
+from reviews.permissions import get_office_assignment
 
 
 @login_required

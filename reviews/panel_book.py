@@ -1,10 +1,10 @@
 """A panel's book: a cover with a table of contents, then every proposal's PDF in ranking order.
 
-Each proposal is written by grants.pdf on its own, to a temporary file, and the files are joined
+Each proposal is written by grants.proposals.pdf on its own, to a temporary file, and the files are joined
 by pypdf; so each proposal's pages are exactly those of the PDF its reviewers read (with their
 own page numbers), the table of contents can give each proposal's first page, and memory stays
 bounded by the joined pages rather than by reportlab's whole story (bench/pdf_bench.py:
-500 proposals in about 14 s and 150 MiB). Built from plain data, like grants.pdf; labels are
+500 proposals in about 14 s and 150 MiB). Built from plain data, like grants.proposals.pdf; labels are
 bilingual by design, so nothing here goes through gettext.
 """
 
@@ -19,8 +19,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table
 
-from grants import pdf
-from grants.pdf import ProposalDocument
+from grants.proposals import pdf
+from grants.proposals.pdf import ProposalDocument
 
 BOOK_LABEL = "会评材料 Panel book"
 CONTENTS_LABEL = "目录 Contents"
@@ -141,5 +141,5 @@ def _contents_table(lines: list[ContentsLine]) -> Table:
 
 
 def _text(value: str, style: str) -> Paragraph:
-    # grants.pdf's escaping: a title is user text, and reportlab would read it as markup.
+    # grants.proposals.pdf's escaping: a title is user text, and reportlab would read it as markup.
     return Paragraph(pdf._markup(value), pdf.STYLES[style])

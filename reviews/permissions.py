@@ -4,10 +4,9 @@ their members and chair, the fund office everything. Objects are fetched through
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
+from grants.accounts.permissions import has_role
 from grants.models import Role
-from grants.permissions import has_role
-
-from .models import Assignment, AssignmentStatus, Panel
+from reviews.models import Assignment, AssignmentStatus, Panel
 
 
 def assignments_for(user):

@@ -28,9 +28,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from grants import emails
-from grants.accounts import role_grant, user_register_verified
-from grants.audit import record
+from grants.accounts.registration import role_grant, user_register_verified
+from grants.core import emails
+from grants.core.audit import record
+from grants.core.errors import WorkflowError
 from grants.forms import MAX_PROFILE_KEYWORDS, split_keywords
 from grants.models import (
     UNSUBMITTED,
@@ -45,9 +46,7 @@ from grants.models import (
 )
 from grants.models.proposals import token_digest
 from grants.models.reference import in_reader_language
-from grants.workflow import WorkflowError
-
-from .models import Assignment, AssignmentStatus, ExpertInvitation, ReviewerProfile
+from reviews.models import Assignment, AssignmentStatus, ExpertInvitation, ReviewerProfile
 
 INVITATION_LIFETIME = timedelta(days=14)
 MAX_REVIEWS_PER_CALL = 30

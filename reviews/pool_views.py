@@ -13,15 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from grants.accounts.permissions import has_role, role_required
+from grants.core.errors import WorkflowError
+from grants.core.view_helpers import login_required_keeping_post
+from grants.core.widgets import FileInput
 from grants.forms import DateInput, DisplayTextField
 from grants.models import Institution, Role
-from grants.permissions import has_role, role_required
-from grants.views.helpers import login_required_keeping_post
-from grants.widgets import FileInput
-from grants.workflow import WorkflowError
-
-from . import pool
-from .models import ExpertInvitation, ReviewerProfile
+from reviews import pool
+from reviews.models import ExpertInvitation, ReviewerProfile
 
 PAGE_SIZE = 50
 RECENT_INVITATIONS = 30

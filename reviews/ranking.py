@@ -11,8 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from grants.models import ConsortiumMember, MemberStatus
 from grants.models.reference import in_reader_language
-
-from . import scoring
+from reviews import scoring
 
 REASON_LABELS = {
     scoring.TOO_FEW_REVIEWS: _("too few valid reviews"),
@@ -118,7 +117,7 @@ def locked_page(panel, number, per_page):
 def unreviewed_score(call):
     """reviews.scoring's aggregate of no review under the call's criteria: what a proposal
     scores while none of its reviews is submitted."""
-    from .workflow import criteria_for, plain_criteria
+    from reviews.workflow import criteria_for, plain_criteria
 
     return scoring.aggregate(
         [], plain_criteria(criteria_for(call)), overall_threshold=call.overall_threshold

@@ -4,9 +4,8 @@ reviews.conflicts and reviews.assignment take, and write the result back."""
 from collections import Counter, defaultdict
 
 from grants.models import MemberStatus, Proposal, ProposalStatus, Role, Screening, User
-
-from . import assignment, conflicts
-from .models import DeclaredConflict
+from reviews import assignment, conflicts
+from reviews.models import DeclaredConflict
 
 TOP_CANDIDATES = 150
 REASON_LABELS = {

@@ -4,8 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from .jobs import heartbeat
-from .models import AssignmentRun
+from reviews.jobs import heartbeat
+from reviews.models import AssignmentRun
 
 
 def _progress(run_id):
@@ -17,9 +17,8 @@ def _progress(run_id):
 
 @task()
 def solve_assignment(run_id):
-    from grants import emails
-
-    from .routing import solve_call
+    from grants.core import emails
+    from reviews.routing import solve_call
 
     run = AssignmentRun.objects.select_related("call", "created_by").get(pk=run_id)
     AssignmentRun.objects.filter(pk=run_id).update(
@@ -45,6 +44,6 @@ def solve_assignment(run_id):
 @task()
 def build_export(job_id):
     """A panel book or a long proposal list, built while the requester does something else."""
-    from .exports import build
+    from reviews.exports import build
 
     build(job_id)

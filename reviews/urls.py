@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import export_views, office_views, pool_views, views
+from reviews import export_views, office_views, pool_views, views
 
 urlpatterns = [
     path("reviews/", views.reviewer_home, name="reviewer_home"),

@@ -14,23 +14,29 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from grants.accounts.permissions import get_office_call, role_required
+from grants.core.errors import WorkflowError
+from grants.core.view_helpers import login_required_keeping_post
 from grants.models import Proposal, Province, Role, User
-from grants.permissions import get_office_call, role_required
-from grants.presenters import document_for
-from grants.views.helpers import login_required_keeping_post
-from grants.workflow import WorkflowError
-
-from . import jobs, pool, windows, workflow
-from .forms import AcceptForm, ConflictForm, ConsensusForm, DeclineForm, PanelForm, ReviewForm
-from .models import Assignment, AssignmentRun, AssignmentStatus, Review
-from .permissions import (
+from grants.proposals.presenters import document_for
+from reviews import jobs, pool, windows, workflow
+from reviews.forms import (
+    AcceptForm,
+    ConflictForm,
+    ConsensusForm,
+    DeclineForm,
+    PanelForm,
+    ReviewForm,
+)
+from reviews.models import Assignment, AssignmentRun, AssignmentStatus, Review
+from reviews.permissions import (
     assignments_for,
     get_accepted_assignment,
     get_assignment,
     get_chaired_panel,
     get_panel,
 )
-from .ranking import locked_page, ranked_rows
+from reviews.ranking import locked_page, ranked_rows
 
 # ---- reviewers ----------------------------------------------------------------------------
 
@@ -189,7 +195,7 @@ def _closed_message(item):
 
 @login_required
 def review_pdf(request, pk):
-    from grants.pdf import build_proposal_pdf
+    from grants.proposals.pdf import build_proposal_pdf
 
     item = get_accepted_assignment(request.user, pk)
     document = document_for(item.proposal)

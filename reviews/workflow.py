@@ -6,13 +6,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grants import emails, limits
-from grants.audit import record
+from grants.core import emails, limits
+from grants.core.audit import record
+from grants.core.errors import WorkflowError
 from grants.models import Role, User
-from grants.workflow import WorkflowError
-
-from . import scoring, windows
-from .models import (
+from reviews import scoring, windows
+from reviews.models import (
     Assignment,
     AssignmentRun,
     AssignmentStatus,
@@ -23,7 +22,7 @@ from .models import (
     PanelEntry,
     Review,
 )
-from .routing import conflicts_for_pair
+from reviews.routing import conflicts_for_pair
 
 DEFAULT_CRITERIA = [
     ("excellence", "科学价值与创新性", "Excellence", Decimal("0.30")),
@@ -116,7 +115,7 @@ def run_start(*, call, actor, fair=False):
     record(
         actor=actor, action="assignment.run_started", call=call, after={"run": run.pk, "fair": fair}
     )
-    from .tasks import solve_assignment
+    from reviews.tasks import solve_assignment
 
     transaction.on_commit(lambda: solve_assignment.enqueue(run.pk))
     return run
@@ -484,7 +483,7 @@ def panel_create(*, call, area, name, chair, members, actor):
         raise WorkflowError(" ".join(str(p) for p in problems), code="composition")
     panel = Panel.objects.create(call=call, area=area, name=name, chair=chair)
     panel.members.set(members)
-    from .routing import proposals_in_review
+    from reviews.routing import proposals_in_review
 
     for proposal in proposals_in_review(call).filter(primary_code__code__startswith=area.code):
         PanelEntry.objects.get_or_create(panel=panel, proposal=proposal)
@@ -524,7 +523,7 @@ def panel_consensus(*, entry, actor, score, comment):
 def panel_lock(*, panel, actor, order, reasons):
     """Fix the ranking. ``order`` is the list of proposal ids from first to last; any place that
     differs from the computed ranking needs a written reason in ``reasons`` (id -> text)."""
-    from .ranking import computed_order
+    from reviews.ranking import computed_order
 
     panel = Panel.objects.select_for_update().get(pk=panel.pk)
     _require_chair(panel, actor)

@@ -23,7 +23,7 @@ def reference(db):
 def admin_user(admin_user):
     """pytest-django's superuser, with the authenticator app the admin requires of anyone who
     may open it (grants/middleware.py)."""
-    from grants.accounts import user_totp_set
+    from grants.accounts.registration import user_totp_set
     from tests.factories import TOTP_SECRET
 
     user_totp_set(user=admin_user, secret=TOTP_SECRET)
@@ -47,7 +47,9 @@ def empty_cache():
 def send_on_commit_mail_at_once(monkeypatch):
     """Each test runs inside a transaction that never commits, so mail queued for "after the
     commit" would never leave; send it at once instead (failed changes raise before queuing)."""
-    monkeypatch.setattr("grants.emails.transaction.on_commit", lambda send, *args, **kwargs: send())
+    monkeypatch.setattr(
+        "grants.core.emails.transaction.on_commit", lambda send, *args, **kwargs: send()
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -7,9 +7,11 @@ import itertools
 import struct
 import time
 
-from grants.accounts import role_grant, user_register_verified, user_totp_set
+from grants.accounts.permissions import MFA_ROLES
+from grants.accounts.registration import role_grant, user_register_verified, user_totp_set
+from grants.calls import call_workflow
 from grants.models import Discipline, Institution, Province, Role, User
-from grants.permissions import MFA_ROLES
+from grants.proposals import consortium_workflow, proposal_workflow
 
 PASSWORD = "test-password-2026"
 # The authenticator app every staff-role user gets, as the portal demands one of them.
@@ -30,7 +32,7 @@ def make_user(
     complete=True,
 ):
     """A verified user; ``institution`` is a Chinese name from the reference list. Users with
-    a staff role (see ``grants.permissions.MFA_ROLES``) get an authenticator app on
+    a staff role (see ``grants.accounts.permissions.MFA_ROLES``) get an authenticator app on
     ``TOTP_SECRET``, so they can use the portal straight away."""
     number = next(_sequence)
     email = email or f"person{number}@example.org"
@@ -93,7 +95,6 @@ def make_call(
 
     from django.utils import timezone
 
-    from grants import workflow
     from grants.models import Call, Contribution
 
     now = timezone.now()
@@ -117,7 +118,7 @@ def make_call(
         Contribution.objects.create(call=call, province_id=province, amount=Decimal(amount))
     if status_open:
         officer = make_user(roles=[Role.FUND_OFFICER])
-        call = workflow.call_open(call=call, actor=officer)
+        call = call_workflow.call_open(call=call, actor=officer)
     return call
 
 
@@ -149,37 +150,36 @@ def make_proposal(call, lead, *, partners=(), fill=True, budget=True, submit=Fal
     """A proposal led by ``lead`` with accepted ``partners``, built through the workflow."""
     from decimal import Decimal
 
-    from grants import workflow
     from grants.models import BudgetCategory
 
-    proposal = workflow.proposal_create(call=call, lead=lead)
+    proposal = proposal_workflow.proposal_create(call=call, lead=lead)
     if fill:
         cleaned = {"version": proposal.version, **complete_fields(**overrides)}
-        proposal = workflow.proposal_draft_save(
+        proposal = proposal_workflow.proposal_draft_save(
             proposal=proposal, actor=lead, cleaned=cleaned, experts=[]
         )
     for partner in partners:
-        member = workflow.member_add(
+        member = consortium_workflow.member_add(
             proposal=proposal,
             actor=lead,
             institution=partner.institution,
             expected_version=proposal.version,
         )
-        token = workflow.invitation_send(member=member, actor=lead, email=partner.email)
-        workflow.invitation_answer(token=token, user=partner, accept=True)
+        token = consortium_workflow.invitation_send(member=member, actor=lead, email=partner.email)
+        consortium_workflow.invitation_answer(token=token, user=partner, accept=True)
         proposal.refresh_from_db()
     if budget:
         for member in proposal.members.all():
             pi = member.pi
             cells = {(BudgetCategory.OPERATIONS, year): Decimal("100000") for year in (1, 2, 3)}
-            workflow.member_budget_save(
+            consortium_workflow.member_budget_save(
                 member=member,
                 actor=pi,
                 cells=cells,
                 team=[],
-                expected_digest=workflow.lines_digest(member),
+                expected_digest=consortium_workflow.lines_digest(member),
             )
     proposal.refresh_from_db()
     if submit:
-        proposal = workflow.proposal_submit(proposal=proposal, actor=lead)
+        proposal = proposal_workflow.proposal_submit(proposal=proposal, actor=lead)
     return proposal

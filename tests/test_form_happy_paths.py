@@ -25,7 +25,7 @@ from django.core import mail
 from django.urls import URLPattern, URLResolver, get_resolver, path
 from django.views.decorators.http import require_POST
 
-from grants import decisions, workflow
+from grants.funding import decisions
 from grants.models import (
     AuditEntry,
     CallStatus,
@@ -37,6 +37,7 @@ from grants.models import (
     Role,
 )
 from grants.models.decisions import Payment, ProvincialConfirmation
+from grants.proposals import consortium_workflow
 from tests.factories import make_call, make_proposal, make_user
 from tests.grants.views.test_budget_views import grid
 
@@ -221,10 +222,10 @@ def test_every_pointer_names_a_test_that_exists():
 @pytest.mark.parametrize(
     "view, expected",
     [
-        ("grants.views.proposals.proposal_submit", True),  # require_POST
-        ("grants.views.proposals.proposal_edit", True),  # reads request.POST
-        ("grants.views.proposals.proposal_detail", False),
-        ("grants.views.accounts.dashboard", False),
+        ("grants.proposals.views.proposals.proposal_submit", True),  # require_POST
+        ("grants.proposals.views.proposals.proposal_edit", True),  # reads request.POST
+        ("grants.proposals.views.proposals.proposal_detail", False),
+        ("grants.accounts.views.dashboard", False),
         ("django.views.i18n.set_language", True),
     ],
 )
@@ -347,13 +348,13 @@ def test_an_invited_pi_accepts_and_joins_the_consortium(client, reference):
     lead = make_user(institution="复旦大学")
     proposal = make_proposal(make_call(), lead, budget=False)
     partner = make_user(institution="浙江大学")
-    member = workflow.member_add(
+    member = consortium_workflow.member_add(
         proposal=proposal,
         actor=lead,
         institution=partner.institution,
         expected_version=proposal.version,
     )
-    token = workflow.invitation_send(member=member, actor=lead, email=partner.email)
+    token = consortium_workflow.invitation_send(member=member, actor=lead, email=partner.email)
     client.force_login(partner)
     response = client.post(f"/invitations/{token}/", {"answer": "accept"})
     assert response["Location"] == f"/proposals/{proposal.pk}/budget/{member.pk}/"

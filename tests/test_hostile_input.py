@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from grants.core.validators import display_text
 from grants.models import Proposal
-from grants.validators import display_text
 from tests.factories import make_call, make_proposal, make_user
 
 SCRIPT = '<script>alert("x")</script>'
@@ -36,7 +36,7 @@ TEXT_FIELDS = [
     "section_other",
     "other_funding_details",
 ]
-# Every text is cut to what its field takes (grants.limits); over that, the form refuses it.
+# Every text is cut to what its field takes (grants.core.limits); over that, the form refuses it.
 LIMITS = {name: Proposal._meta.get_field(name).max_length for name in TEXT_FIELDS}
 # Titles and names are shown in lists: their invisible characters go (display_text).
 SHORT_FIELDS = {"title_zh", "title_en", "partner_enterprise"}

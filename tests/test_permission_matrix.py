@@ -15,8 +15,8 @@ refused attempts run against the same state.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from grants import workflow
 from grants.models import Role
+from grants.proposals import consortium_workflow
 from tests.factories import make_call, make_proposal, make_user
 from tests.grants.views.matrix_office import OFFICE_ROWS
 from tests.grants.views.matrix_office import extend_scenario as extend_office_scenario
@@ -51,13 +51,15 @@ def scenario(reference):
     call.max_participations_per_pi = 3
     call.save()
     draft = make_proposal(call, lead, partners=[partner])
-    pending = workflow.member_add(
+    pending = consortium_workflow.member_add(
         proposal=draft,
         actor=lead,
         institution=make_user(institution="安徽大学").institution,
         expected_version=draft.version,
     )
-    token = workflow.invitation_send(member=pending, actor=lead, email="new.partner@example.org")
+    token = consortium_workflow.invitation_send(
+        member=pending, actor=lead, email="new.partner@example.org"
+    )
     draft.refresh_from_db()
     users = {
         "anonymous": None,

@@ -12,8 +12,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from grants import decisions, workflow
+from grants.funding import decisions
 from grants.models import Discipline, Role
+from grants.proposals import consortium_workflow, proposal_workflow
 from reviews.models import AssignmentRun, Panel
 from tests.factories import make_call, make_proposal, make_user
 from tests.reviews.factories import (
@@ -70,14 +71,14 @@ def applicant_with(rows, call):
     for _ in range(rows):
         make_proposal(call, user, budget=False)
         inviter = make_user(institution="浙江大学")
-        proposal = workflow.proposal_create(call=call, lead=inviter)
-        member = workflow.member_add(
+        proposal = proposal_workflow.proposal_create(call=call, lead=inviter)
+        member = consortium_workflow.member_add(
             proposal=proposal,
             actor=inviter,
             institution=user.institution,
             expected_version=proposal.version,
         )
-        workflow.invitation_send(member=member, actor=inviter, email=user.email)
+        consortium_workflow.invitation_send(member=member, actor=inviter, email=user.email)
     return user
 
 
@@ -370,7 +371,7 @@ def test_ledger_all_calls(client, reference):
 
 
 def test_audit_log(client, reference):
-    from grants.audit import record
+    from grants.core.audit import record
 
     officer = make_user(roles=[Role.FUND_OFFICER])
     make_call("audited")  # its opening is the one entry

@@ -10,7 +10,7 @@ import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test.utils import CaptureQueriesContext
 
-from grants import decisions
+from grants.funding import decisions
 from grants.models import Proposal, Role
 from portal.db_router import REPLICA, ReplicaRouter, reading_from_replica
 from tests.factories import make_user

@@ -5,7 +5,7 @@ import django.db.models.functions.text
 import django.utils.timezone
 import grants.models.people
 import grants.models.reference
-import grants.validators
+import grants.core.validators
 from django.conf import settings
 from django.db import migrations, models
 
@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                 ('email', models.EmailField(max_length=254, unique=True, verbose_name='e-mail address')),
                 ('name', models.CharField(blank=True, max_length=100, verbose_name='full name')),
                 ('title', models.CharField(blank=True, choices=[('professor', 'Professor'), ('associate_professor', 'Associate professor'), ('assistant_professor', 'Assistant professor / lecturer'), ('researcher', 'Research fellow'), ('associate_researcher', 'Associate research fellow'), ('engineer', 'Senior engineer'), ('physician', 'Chief physician'), ('other', 'Other')], max_length=30, verbose_name='title')),
-                ('orcid', models.CharField(blank=True, help_text='Sixteen characters, e.g. 0000-0002-1825-0097.', max_length=19, validators=[grants.validators.validate_orcid], verbose_name='ORCID iD')),
+                ('orcid', models.CharField(blank=True, help_text='Sixteen characters, e.g. 0000-0002-1825-0097.', max_length=19, validators=[grants.core.validators.validate_orcid], verbose_name='ORCID iD')),
                 ('keywords', models.CharField(blank=True, help_text='Separated by commas.', max_length=300, verbose_name='keywords')),
                 ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
                 ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),

@@ -7,7 +7,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import grants.uploads
+import grants.core.uploads
 
 
 class Migration(migrations.Migration):
@@ -447,7 +447,7 @@ class Migration(migrations.Migration):
                     "narrative_pdf",
                     models.FileField(
                         blank=True,
-                        upload_to=grants.uploads.attachment_path,
+                        upload_to=grants.core.uploads.attachment_path,
                         verbose_name="narrative PDF",
                     ),
                 ),

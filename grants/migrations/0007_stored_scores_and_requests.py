@@ -8,7 +8,7 @@ BATCH = 500
 def backfill(apps, schema_editor):
     """Fill the new columns of existing proposals with what the workflow now writes: the
     amounts of every snapshot and the aggregate of every proposal's submitted reviews."""
-    from grants.snapshots import requested_amounts
+    from grants.proposals.snapshots import requested_amounts
     from reviews import scoring
 
     Proposal = apps.get_model("grants", "Proposal")

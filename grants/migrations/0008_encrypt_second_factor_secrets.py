@@ -26,14 +26,14 @@ def _rewrite(apps, change):
 
 
 def encrypt_plain_secrets(apps, schema_editor):
-    from grants.mfa import PREFIX, EncryptingMFAAdapter
+    from grants.accounts.mfa import PREFIX, EncryptingMFAAdapter
 
     adapter = EncryptingMFAAdapter()
     _rewrite(apps, lambda value: value if value.startswith(PREFIX) else adapter.encrypt(value))
 
 
 def decrypt_secrets(apps, schema_editor):
-    from grants.mfa import EncryptingMFAAdapter
+    from grants.accounts.mfa import EncryptingMFAAdapter
 
     _rewrite(apps, EncryptingMFAAdapter().decrypt)
 

@@ -26,7 +26,7 @@ def keep_wide_values_inline(apps, schema_editor):
 
 
 def fill_member_provinces(apps, schema_editor):
-    # As grants.snapshots.member_provinces reads a snapshot, written out here so that this
+    # As grants.proposals.snapshots.member_provinces reads a snapshot, written out here so that this
     # migration keeps doing what it did whatever that function becomes.
     Proposal = apps.get_model("grants", "Proposal")
     for proposal in Proposal.objects.exclude(snapshot=None).only("pk", "snapshot").iterator():

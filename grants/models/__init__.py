@@ -1,6 +1,6 @@
-from .audit import AuditEntry
-from .calls import Call, CallStatus, Contribution, FundingModel, ProvinceRule
-from .decisions import (
+from grants.models.audit import AuditEntry
+from grants.models.calls import Call, CallStatus, Contribution, FundingModel, ProvinceRule
+from grants.models.decisions import (
     AwardShare,
     Decision,
     FundingRound,
@@ -8,8 +8,8 @@ from .decisions import (
     Payment,
     ProvincialConfirmation,
 )
-from .people import Role, RoleGrant, User
-from .proposals import (
+from grants.models.people import Role, RoleGrant, User
+from grants.models.proposals import (
     UNSUBMITTED,
     AvoidedExpert,
     BudgetCategory,
@@ -23,7 +23,7 @@ from .proposals import (
     Screening,
     TeamMember,
 )
-from .reference import Discipline, Institution, Province
+from grants.models.reference import Discipline, Institution, Province
 
 __all__ = [
     "AwardShare",

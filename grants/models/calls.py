@@ -8,10 +8,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grants import limits
-
-from .fields import bounded_text
-from .reference import Discipline, Province, in_reader_language
+from grants.core import limits
+from grants.models.fields import bounded_text
+from grants.models.reference import Discipline, Province, in_reader_language
 
 
 class CallStatus(models.TextChoices):

@@ -5,10 +5,9 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from grants import funding
-
-from .calls import Call
-from .reference import Province, in_reader_language
+from grants.funding import simulation
+from grants.models.calls import Call
+from grants.models.reference import Province, in_reader_language
 
 
 class Outcome(models.TextChoices):
@@ -52,7 +51,7 @@ class Decision(models.Model):
         Province, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     shortfall = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
-    # Not funded: reviews.scoring's reasons, as grants.funding.not_funded_reason reads them.
+    # Not funded: reviews.scoring's reasons, as grants.funding.simulation.not_funded_reason reads them.
     reasons = models.JSONField(default=list, blank=True)
 
     class Meta:
@@ -65,7 +64,7 @@ class Decision(models.Model):
 
     @property
     def not_funded_reason(self):
-        return funding.not_funded_reason(self.reasons)
+        return simulation.not_funded_reason(self.reasons)
 
     @property
     def reason(self):

@@ -5,9 +5,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from grants.validators import validate_orcid
-
-from .reference import Discipline, Institution, Province
+from grants.core.validators import validate_orcid
+from grants.models.reference import Discipline, Institution, Province
 
 
 class UserManager(BaseUserManager):

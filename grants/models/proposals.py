@@ -7,12 +7,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from grants import limits
-from grants.uploads import attachment_path
-
-from .calls import Call
-from .fields import bounded_text
-from .reference import Discipline, Institution, in_reader_language
+from grants.core import limits
+from grants.core.uploads import attachment_path
+from grants.models.calls import Call
+from grants.models.fields import bounded_text
+from grants.models.reference import Discipline, Institution, in_reader_language
 
 
 class ProposalStatus(models.TextChoices):
@@ -126,7 +125,7 @@ class Proposal(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     # What reviewers and the fund office see: frozen at submission, never edited afterwards.
     snapshot = models.JSONField(null=True, blank=True, editable=False)
-    # The amounts asked for, frozen with the snapshot (grants.snapshots.requested_amounts):
+    # The amounts asked for, frozen with the snapshot (grants.proposals.snapshots.requested_amounts):
     # lists sort by them and funding reads them without summarising the budget again.
     requested_direct = models.DecimalField(
         _("direct costs requested"), max_digits=14, decimal_places=2, null=True, editable=False
@@ -135,7 +134,7 @@ class Proposal(models.Model):
         _("total requested"), max_digits=14, decimal_places=2, null=True, editable=False
     )
     requested_by_province = models.JSONField(null=True, blank=True, editable=False)
-    # The consortium's provinces as submitted (grants.snapshots.member_provinces): the lists
+    # The consortium's provinces as submitted (grants.proposals.snapshots.member_provinces): the lists
     # count proposals per province from it instead of joining every member.
     member_provinces = models.CharField(max_length=250, blank=True, default="", editable=False)
     # The submitted reviews' aggregate, kept by reviews.workflow whenever they change:
@@ -327,7 +326,7 @@ class BudgetCategory(models.TextChoices):
 
 class BudgetLine(models.Model):
     """Direct costs of one member, in one category, in one project year. Indirect costs are
-    never stored: grants.budget computes them."""
+    never stored: grants.proposals.budget computes them."""
 
     member = models.ForeignKey(
         ConsortiumMember, on_delete=models.CASCADE, related_name="budget_lines"

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import get_language
 
-from grants.budget import format_yuan
+from grants.proposals.budget import format_yuan
 
 register = template.Library()
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from grants import workflow
 from grants.models import BudgetCategory, ConsortiumMember, Proposal
+from grants.proposals import consortium_workflow
 from tests.e2e.conftest import link_in_mail
 from tests.factories import PASSWORD, make_call, make_user
 
@@ -134,14 +134,14 @@ def invite_a_partner(page, partner):
 def partner_accepts_with_a_budget(mailoutbox, partner):
     """The partner answers at another computer (their own journey is tests/e2e/test_proposal)."""
     token = link_in_mail(mailoutbox, partner.email, "/invitations/").rstrip("/").split("/")[-1]
-    workflow.invitation_answer(token=token, user=partner, accept=True)
+    consortium_workflow.invitation_answer(token=token, user=partner, accept=True)
     member = ConsortiumMember.objects.get(pi=partner)
-    workflow.member_budget_save(
+    consortium_workflow.member_budget_save(
         member=member,
         actor=partner,
         cells={(BudgetCategory.OPERATIONS, year): Decimal("100000") for year in (1, 2, 3)},
         team=[],
-        expected_digest=workflow.lines_digest(member),
+        expected_digest=consortium_workflow.lines_digest(member),
     )
 
 

@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from grants import decisions
+from grants.funding import decisions
 from grants.models import Role
 from grants.models.decisions import AwardShare, ProvincialConfirmation
 from grants.templatetags.portal import yuan

@@ -1,6 +1,6 @@
 import pytest
 
-from grants.audit import record
+from grants.core.audit import record
 from grants.models import AuditEntry
 
 

@@ -1,4 +1,4 @@
-"""grants.audit_text: every action the code writes has words, and changes read as text."""
+"""grants.core.audit_text: every action the code writes has words, and changes read as text."""
 
 import re
 from pathlib import Path
@@ -6,14 +6,14 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from grants.audit_text import ACTION_LABELS, action_label, change_text, describe
-from grants.workflow.calls import CALL_AUDIT_ACTIONS
+from grants.calls.call_workflow import CALL_AUDIT_ACTIONS
+from grants.core.audit_text import ACTION_LABELS, action_label, change_text, describe
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def written_actions():
-    """Every action name passed to grants.audit.record in the code, found by reading it."""
+    """Every action name passed to grants.core.audit.record in the code, found by reading it."""
     found = set(CALL_AUDIT_ACTIONS.values())
     for path in [*ROOT.glob("grants/**/*.py"), *ROOT.glob("reviews/**/*.py")]:
         text = path.read_text(encoding="utf-8")

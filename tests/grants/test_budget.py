@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grants.budget import (
+from grants.core.money import FEN
+from grants.proposals.budget import (
     AMOUNT_ERROR_MESSAGES,
     AMOUNT_NEGATIVE,
     AMOUNT_NOT_A_NUMBER,
@@ -23,7 +24,6 @@ from grants.budget import (
     validate_amount,
     years,
 )
-from grants.money import FEN
 
 SHANGHAI, JIANGSU, ZHEJIANG, ANHUI = "310000", "320000", "330000", "340000"
 

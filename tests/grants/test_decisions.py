@@ -8,7 +8,9 @@ from django.core import mail
 from django.db import connection
 from pypdf import PdfReader
 
-from grants import decisions, workflow
+from grants.calls import call_workflow
+from grants.core.errors import WorkflowError
+from grants.funding import decisions
 from grants.models import Call, Province, Role
 from grants.models.decisions import Decision, FundingRound, Outcome
 from tests.factories import make_user
@@ -56,15 +58,15 @@ def test_a_cut_is_recomputed_per_province(panel_call):
 def test_funding_is_committed_once(panel_call):
     call, _, officer = panel_call
     decisions.funding_commit(call=call, actor=officer)
-    with pytest.raises(workflow.WorkflowError, match="already been committed"):
+    with pytest.raises(WorkflowError, match="already been committed"):
         decisions.funding_commit(call=call, actor=officer)
 
 
 def test_decision_waits_for_every_province_then_letters_go_out(panel_call):
     call, proposals, officer = panel_call
     decisions.funding_commit(call=call, actor=officer)
-    with pytest.raises(workflow.WorkflowError, match="confirm"):
-        workflow.call_decide(call=call, actor=officer)
+    with pytest.raises(WorkflowError, match="confirm"):
+        call_workflow.call_decide(call=call, actor=officer)
     for code in ("310000", "320000", "330000", "340000"):
         decisions.province_confirm(
             call=call,
@@ -73,7 +75,7 @@ def test_decision_waits_for_every_province_then_letters_go_out(panel_call):
         )
     assert FundingRound.objects.get(call=call).final_at
     mail.outbox.clear()
-    workflow.call_decide(call=call, actor=officer)
+    call_workflow.call_decide(call=call, actor=officer)
     letters = [m for m in mail.outbox if proposals[0].reference in m.subject]
     assert letters and letters[0].attachments[0][0] == f"{proposals[0].reference}-award.pdf"
     rejected = next(m for m in mail.outbox if proposals[2].reference in m.subject)
@@ -135,7 +137,7 @@ def test_two_officers_committing_at_once_never_overspend(reference):
         try:
             decisions.funding_commit(call=call, actor=actor)
             results.append("ok")
-        except workflow.WorkflowError as error:
+        except WorkflowError as error:
             results.append(error.code)
         finally:
             connections.close_all()
@@ -156,7 +158,7 @@ def test_the_consortium_downloads_its_letter_once_decided(client, panel_call):
     call.provincial_confirmation_required = False
     call.save()
     decisions.funding_commit(call=call, actor=officer)
-    workflow.call_decide(call=call, actor=officer)
+    call_workflow.call_decide(call=call, actor=officer)
     client.force_login(proposals[0].lead)
     response = client.get(f"/proposals/{proposals[0].pk}/letter/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

@@ -75,7 +75,7 @@ def test_demo_shows_an_open_call_and_one_in_review_with_work_waiting(client, ref
 
 
 def test_demo_has_a_decided_call_whose_ledger_adds_up(reference):
-    from grants import decisions
+    from grants.funding import decisions
     from grants.models import Call, Province
 
     seed()

@@ -4,8 +4,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from grants.budget import EQUIPMENT, OPERATIONS, PERSONNEL, Line
-from grants.eligibility import (
+from grants.proposals.budget import EQUIPMENT, OPERATIONS, PERSONNEL, Line
+from grants.proposals.eligibility import (
     ACCEPTED,
     DECLINED,
     PENDING,
@@ -172,7 +172,7 @@ RULE_CASES = [
         {"narrative_pdf_required": True},
     ),
     _case("pdf-required-present", [], {"narrative_pdf_required": True}, has_narrative_pdf=True),
-    # Section lengths (grants.limits), with or without a PDF.
+    # Section lengths (grants.core.limits), with or without a PDF.
     _case(
         "sections-at-their-limits",
         [],

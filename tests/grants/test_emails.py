@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
-from grants import emails, workflow
+from grants.core import emails
+from grants.proposals import consortium_workflow
 from tests.factories import make_call, make_proposal, make_user
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,13 +61,15 @@ def test_a_partner_invitation_links_to_the_port_the_portal_is_served_on(settings
     settings.SITE_URL = "http://127.0.0.1:8801"
     lead = make_user(institution="复旦大学")
     proposal = make_proposal(make_call(), lead)
-    member = workflow.member_add(
+    member = consortium_workflow.member_add(
         proposal=proposal,
         actor=lead,
         institution=make_user(institution="浙江大学").institution,
         expected_version=proposal.version,
     )
-    token = workflow.invitation_send(member=member, actor=lead, email="partner@example.org")
+    token = consortium_workflow.invitation_send(
+        member=member, actor=lead, email="partner@example.org"
+    )
     [message] = mail.outbox
     assert f"http://127.0.0.1:8801/invitations/{token}/" in message.body
     assert "8000" not in message.body

@@ -5,11 +5,12 @@ from decimal import Decimal
 
 import pytest
 
-from grants import budget, decisions, workflow
+from grants.funding import decisions
 from grants.models import Proposal, Role
-from grants.plain import budget_lines
-from grants.presenters import document_for
-from grants.snapshots import (
+from grants.proposals import budget, proposal_workflow
+from grants.proposals.plain import budget_lines
+from grants.proposals.presenters import document_for
+from grants.proposals.snapshots import (
     frozen_requests,
     member_provinces,
     requested_amounts,
@@ -138,6 +139,8 @@ def test_the_document_and_the_funding_read_one_budget_from_the_snapshot(submitte
 
 def test_a_returned_proposal_keeps_its_amounts_until_it_is_submitted_again(submitted):
     officer = make_user(roles=[Role.FUND_OFFICER])
-    proposal = workflow.proposal_return(proposal=submitted, actor=officer, reason="补充预算")
+    proposal = proposal_workflow.proposal_return(
+        proposal=submitted, actor=officer, reason="补充预算"
+    )
     proposal.refresh_from_db()
     assert proposal.requested_total == Decimal("780000.00")

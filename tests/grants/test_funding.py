@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from grants.funding import (
+from grants.core.money import to_fen
+from grants.funding.simulation import (
     MIXED,
     MODELS,
     REAL,
@@ -15,7 +16,6 @@ from grants.funding import (
     not_funded_reason,
     simulate,
 )
-from grants.money import to_fen
 
 SH, JS, ZJ, AH = "310000", "320000", "330000", "340000"
 BJ = "110000"  # Beijing: may appear in a consortium, puts no money into the fund

@@ -5,8 +5,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from grants import workflow
+from grants.core.errors import WorkflowError
 from grants.models import MemberStatus
+from grants.proposals import consortium_workflow
 from tests.factories import make_call, make_proposal, make_user
 
 
@@ -14,14 +15,16 @@ from tests.factories import make_call, make_proposal, make_user
 def invited(reference):
     lead = make_user(institution="复旦大学")
     proposal = make_proposal(make_call(), lead)
-    member = workflow.member_add(
+    member = consortium_workflow.member_add(
         proposal=proposal,
         actor=lead,
         institution=make_user(institution="浙江大学").institution,
         expected_version=proposal.version,
     )
     mail.outbox.clear()
-    token = workflow.invitation_send(member=member, actor=lead, email="Partner.PI@example.org")
+    token = consortium_workflow.invitation_send(
+        member=member, actor=lead, email="Partner.PI@example.org"
+    )
     return lead, member, token
 
 
@@ -30,11 +33,11 @@ def test_invitation_email_carries_a_single_use_link(invited, reference):
     assert mail.outbox[0].to == ["partner.pi@example.org"]
     assert f"/invitations/{token}/" in mail.outbox[0].body
     partner = make_user("partner.pi@example.org", institution="浙江大学")
-    workflow.invitation_answer(token=token, user=partner, accept=True)
+    consortium_workflow.invitation_answer(token=token, user=partner, accept=True)
     member.refresh_from_db()
     assert (member.status, member.pi) == (MemberStatus.ACCEPTED, partner)
-    with pytest.raises(workflow.WorkflowError) as reused:
-        workflow.invitation_answer(token=token, user=partner, accept=True)
+    with pytest.raises(WorkflowError) as reused:
+        consortium_workflow.invitation_answer(token=token, user=partner, accept=True)
     assert reused.value.code == "used"
 
 
@@ -42,32 +45,38 @@ def test_expired_invitation_is_refused(invited):
     _, member, token = invited
     partner = make_user(institution="浙江大学")
     later = timezone.now() + timedelta(days=14, seconds=1)
-    with pytest.raises(workflow.WorkflowError) as expired:
-        workflow.invitation_answer(token=token, user=partner, accept=True, now=later)
+    with pytest.raises(WorkflowError) as expired:
+        consortium_workflow.invitation_answer(token=token, user=partner, accept=True, now=later)
     assert expired.value.code == "expired"
 
 
 def test_revoked_invitation_is_refused(invited):
     lead, member, token = invited
-    workflow.member_revoke(member=member, actor=lead, expected_version=member.proposal.version)
-    with pytest.raises(workflow.WorkflowError) as revoked:
-        workflow.invitation_answer(token=token, user=make_user(institution="浙江大学"), accept=True)
+    consortium_workflow.member_revoke(
+        member=member, actor=lead, expected_version=member.proposal.version
+    )
+    with pytest.raises(WorkflowError) as revoked:
+        consortium_workflow.invitation_answer(
+            token=token, user=make_user(institution="浙江大学"), accept=True
+        )
     assert revoked.value.code == "revoked"
 
 
 def test_a_new_invitation_replaces_the_old_link(invited):
     lead, member, old = invited
-    new = workflow.invitation_send(member=member, actor=lead, email="other@example.org")
+    new = consortium_workflow.invitation_send(member=member, actor=lead, email="other@example.org")
     partner = make_user(institution="浙江大学")
-    with pytest.raises(workflow.WorkflowError):
-        workflow.invitation_answer(token=old, user=partner, accept=True)
-    workflow.invitation_answer(token=new, user=partner, accept=True)
+    with pytest.raises(WorkflowError):
+        consortium_workflow.invitation_answer(token=old, user=partner, accept=True)
+    consortium_workflow.invitation_answer(token=new, user=partner, accept=True)
 
 
 def test_partner_from_another_institution_cannot_accept(invited):
     _, member, token = invited
-    with pytest.raises(workflow.WorkflowError) as wrong:
-        workflow.invitation_answer(token=token, user=make_user(institution="南京大学"), accept=True)
+    with pytest.raises(WorkflowError) as wrong:
+        consortium_workflow.invitation_answer(
+            token=token, user=make_user(institution="南京大学"), accept=True
+        )
     assert wrong.value.code == "wrong_institution"
     member.refresh_from_db()
     assert member.status == MemberStatus.PENDING
@@ -76,7 +85,9 @@ def test_partner_from_another_institution_cannot_accept(invited):
 def test_decline_tells_the_lead(invited):
     lead, member, token = invited
     mail.outbox.clear()
-    workflow.invitation_answer(token=token, user=make_user(institution="浙江大学"), accept=False)
+    consortium_workflow.invitation_answer(
+        token=token, user=make_user(institution="浙江大学"), accept=False
+    )
     member.refresh_from_db()
     assert member.status == MemberStatus.DECLINED and member.pi is None
     assert mail.outbox[0].to == [lead.email]

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from grants.letters import (
+from grants.funding.letters import (
     CriterionSummary,
     LedgerRow,
     LetterData,

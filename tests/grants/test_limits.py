@@ -1,11 +1,11 @@
-"""The ceilings of grants.limits: at the form, on the model and across the migration."""
+"""The ceilings of grants.core.limits: at the form, on the model and across the migration."""
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from grants import limits
+from grants.core import limits
 from grants.models import Call, Proposal
 from tests.factories import make_call, make_proposal, make_user
 from tests.grants.views.test_proposal_edit import form_data

@@ -2,7 +2,7 @@
 
 import pytest
 
-from grants.accounts import user_totp_set
+from grants.accounts.registration import user_totp_set
 from tests.factories import TOTP_SECRET, make_user
 
 # More than any honest chain of redirects; a loop reaches it.

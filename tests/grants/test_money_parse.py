@@ -1,10 +1,10 @@
-"""grants.money.parse_amount: amounts as users type them, and nothing else."""
+"""grants.core.money.parse_amount: amounts as users type them, and nothing else."""
 
 from decimal import Decimal
 
 import pytest
 
-from grants.money import AMOUNT_NEGATIVE, AMOUNT_NOT_A_NUMBER, AmountError, parse_amount
+from grants.core.money import AMOUNT_NEGATIVE, AMOUNT_NOT_A_NUMBER, AmountError, parse_amount
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from pypdf import PdfReader
 
-from grants.budget import EQUIPMENT, OPERATIONS, PERSONNEL, Line, format_yuan, summarise
-from grants.pdf import MemberRow, ProposalDocument, build_proposal_pdf, write_proposal_pdf
+from grants.proposals.budget import EQUIPMENT, OPERATIONS, PERSONNEL, Line, format_yuan, summarise
+from grants.proposals.pdf import MemberRow, ProposalDocument, build_proposal_pdf, write_proposal_pdf
 
 SHANGHAI, JIANGSU = "310000", "320000"
 

@@ -1,8 +1,8 @@
-"""grants.pdf._runs: long lines cut into bounded runs that add up to the line."""
+"""grants.proposals.pdf._runs: long lines cut into bounded runs that add up to the line."""
 
 import pytest
 
-from grants.pdf import RUN_LENGTH, _runs
+from grants.proposals.pdf import RUN_LENGTH, _runs
 
 HALF = RUN_LENGTH // 2
 

@@ -1,4 +1,4 @@
-"""The schedule runs without a click: grants.schedule and `manage.py run_scheduler`."""
+"""The schedule runs without a click: grants.site.schedule and `manage.py run_scheduler`."""
 
 import io
 import os
@@ -10,8 +10,8 @@ from datetime import timedelta
 from django.core.management import call_command
 from django.utils import timezone
 
-from grants import schedule
 from grants.models import AuditEntry, Call, CallStatus
+from grants.site import schedule
 from tests.factories import make_call
 
 

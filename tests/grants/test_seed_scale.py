@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count
 
-from grants import decisions
+from grants.funding import decisions
 from grants.models import (
     Call,
     ConsortiumMember,
@@ -24,8 +24,8 @@ from grants.models import (
     User,
 )
 from grants.models.proposals import ReferenceCounter
-from grants.plain import violations_for
-from grants.snapshots import freeze, frozen_fields
+from grants.proposals.plain import violations_for
+from grants.proposals.snapshots import freeze, frozen_fields
 from reviews import scoring
 from reviews.models import Assignment, AssignmentStatus, Panel, Review, ReviewerProfile
 from reviews.ranking import computed_order, ranked_rows

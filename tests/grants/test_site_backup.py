@@ -17,8 +17,10 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 
-from grants import decisions, site_backup, workflow
+from grants.calls import call_workflow
+from grants.funding import decisions
 from grants.models import Proposal
+from grants.site import site_backup
 from tests.reviews.factories import make_panel_call
 
 pytestmark = [
@@ -82,7 +84,7 @@ def decided_fund(reference, settings, tmp_path):
     path = default_storage.save("attachments/narrative-drill.pdf", ContentFile(NARRATIVE))
     Proposal.objects.filter(pk=proposals[0].pk).update(narrative_pdf=path)
     decisions.funding_commit(call=call, actor=officer)
-    workflow.call_decide(call=call, actor=officer)
+    call_workflow.call_decide(call=call, actor=officer)
     decisions.payments_record(call=call, actor=officer, year=1)
     return path
 
@@ -110,7 +112,7 @@ def test_a_backup_restores_into_an_empty_database_and_storage_the_same(
     figures = manage(
         "shell",
         "-c",
-        "import json; from grants.site_backup import figures; print(json.dumps(figures()))",
+        "import json; from grants.site.site_backup import figures; print(json.dumps(figures()))",
         database=empty_database,
         media=restored_media,
     )

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
 from pypdf.actions import JavaScript
 
-from grants.uploads import attachment_path, check_pdf, display_name
+from grants.core.uploads import attachment_path, check_pdf, display_name
 
 MB = 1024 * 1024
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
@@ -254,7 +254,7 @@ def test_a_nested_decompression_bomb_is_refused_too():
 
 
 def test_a_stream_just_under_the_unpacking_limit_is_accepted(monkeypatch):
-    monkeypatch.setattr("grants.uploads.MAX_UNPACKED_BYTES", 30 * MB)
+    monkeypatch.setattr("grants.core.uploads.MAX_UNPACKED_BYTES", 30 * MB)
     document = handmade_pdf(content=deflated_zeros(29), filters=b"/Fl")
     assert check_pdf(upload(document), **LIMITS) == 1
     document = handmade_pdf(content=deflated_zeros(31), filters=b"/Fl")

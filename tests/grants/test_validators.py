@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from grants.validators import display_text, validate_orcid
+from grants.core.validators import display_text, validate_orcid
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models.fields.files import FieldFile
 
+from grants.core.widgets import FileInput
 from grants.models import Proposal
-from grants.widgets import FileInput
 
 
 class UploadForm(forms.Form):

@@ -4,8 +4,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 
-from grants import workflow
+from grants.calls import call_workflow
+from grants.core.errors import NotEligible, StaleEdit, WorkflowError
 from grants.models import AuditEntry, MemberStatus, ProposalStatus
+from grants.proposals import consortium_workflow, proposal_workflow
 from tests.factories import make_call, make_proposal, make_user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -23,7 +25,7 @@ def test_submit_gives_reference_freezes_snapshot_and_emails_every_pi(people):
     mail.outbox.clear()
     with pytest.raises(AssertionError):
         assert proposal.reference
-    submitted = workflow.proposal_submit(proposal=proposal, actor=lead)
+    submitted = proposal_workflow.proposal_submit(proposal=proposal, actor=lead)
     assert submitted.status == ProposalStatus.SUBMITTED
     assert submitted.reference == "YRD-2026-F06-0001"
     assert submitted.snapshot["title_zh"] == "长三角协同研究"
@@ -38,8 +40,8 @@ def test_submit_refuses_single_province_consortium_naming_the_rule(people):
     call = make_call()
     same_province = make_user(institution="同济大学")
     proposal = make_proposal(call, lead, partners=[same_province])
-    with pytest.raises(workflow.NotEligible) as refused:
-        workflow.proposal_submit(proposal=proposal, actor=lead)
+    with pytest.raises(NotEligible) as refused:
+        proposal_workflow.proposal_submit(proposal=proposal, actor=lead)
     codes = [v.code for v in refused.value.violations]
     assert codes == ["provinces_too_few"]
     assert "at least 2" in refused.value.violations[0].message_en
@@ -50,8 +52,8 @@ def test_submit_refuses_single_province_consortium_naming_the_rule(people):
 def test_only_the_lead_submits(people):
     lead, partner = people
     proposal = make_proposal(make_call(), lead, partners=[partner])
-    with pytest.raises(workflow.WorkflowError, match="Only the lead PI"):
-        workflow.proposal_submit(proposal=proposal, actor=partner)
+    with pytest.raises(WorkflowError, match="Only the lead PI"):
+        proposal_workflow.proposal_submit(proposal=proposal, actor=partner)
 
 
 def deadline_call(**fields):
@@ -73,11 +75,12 @@ def test_deadline_is_judged_in_shanghai_time(people, offset, accepted):
     now = call.closes_at + offset
     if accepted:
         assert (
-            workflow.proposal_submit(proposal=proposal, actor=lead, now=now).status == "submitted"
+            proposal_workflow.proposal_submit(proposal=proposal, actor=lead, now=now).status
+            == "submitted"
         )
     else:
-        with pytest.raises(workflow.WorkflowError) as refused:
-            workflow.proposal_submit(proposal=proposal, actor=lead, now=now)
+        with pytest.raises(WorkflowError) as refused:
+            proposal_workflow.proposal_submit(proposal=proposal, actor=lead, now=now)
         assert refused.value.code in {"closed", "ineligible"}
         proposal.refresh_from_db()
         assert proposal.status == ProposalStatus.DRAFT
@@ -88,8 +91,8 @@ def test_nothing_is_edited_after_the_deadline_and_the_draft_stays(people):
     call = make_call()
     proposal = make_proposal(call, lead, partners=[partner])
     after = call.closes_at + timedelta(seconds=1)
-    with pytest.raises(workflow.WorkflowError, match="closed"):
-        workflow.proposal_save(
+    with pytest.raises(WorkflowError, match="closed"):
+        proposal_workflow.proposal_save(
             proposal=proposal,
             actor=lead,
             fields={"title_zh": "新"},
@@ -104,11 +107,11 @@ def test_stale_save_is_refused(people):
     lead, partner = people
     proposal = make_proposal(make_call(), lead, partners=[partner])
     version = proposal.version
-    workflow.proposal_save(
+    proposal_workflow.proposal_save(
         proposal=proposal, actor=lead, fields={"title_zh": "甲"}, expected_version=version
     )
-    with pytest.raises(workflow.StaleEdit):
-        workflow.proposal_save(
+    with pytest.raises(StaleEdit):
+        proposal_workflow.proposal_save(
             proposal=proposal, actor=lead, fields={"title_zh": "乙"}, expected_version=version
         )
     proposal.refresh_from_db()
@@ -120,9 +123,9 @@ def test_snapshot_does_not_change_with_later_edits(people):
     call = make_call()
     proposal = make_proposal(call, lead, partners=[partner], submit=True)
     officer = make_user(roles=["fund_officer"])
-    workflow.proposal_return(proposal=proposal, actor=officer, reason="补充预算说明")
+    proposal_workflow.proposal_return(proposal=proposal, actor=officer, reason="补充预算说明")
     proposal.refresh_from_db()
-    workflow.proposal_save(
+    proposal_workflow.proposal_save(
         proposal=proposal,
         actor=lead,
         fields={"title_zh": "改过的题目"},
@@ -131,7 +134,7 @@ def test_snapshot_does_not_change_with_later_edits(people):
     proposal.refresh_from_db()
     assert proposal.status == ProposalStatus.RETURNED
     assert proposal.snapshot["title_zh"] == "长三角协同研究"
-    resubmitted = workflow.proposal_submit(proposal=proposal, actor=lead)
+    resubmitted = proposal_workflow.proposal_submit(proposal=proposal, actor=lead)
     assert resubmitted.snapshot["title_zh"] == "改过的题目"
     assert resubmitted.reference == proposal.reference  # the number stays with the proposal
 
@@ -140,10 +143,11 @@ def test_withdraw_before_the_deadline(people):
     lead, partner = people
     proposal = make_proposal(make_call(), lead, partners=[partner], submit=True)
     assert (
-        workflow.proposal_withdraw(proposal=proposal, actor=lead).status == ProposalStatus.WITHDRAWN
+        proposal_workflow.proposal_withdraw(proposal=proposal, actor=lead).status
+        == ProposalStatus.WITHDRAWN
     )
-    with pytest.raises(workflow.WorkflowError):
-        workflow.proposal_submit(proposal=proposal, actor=lead)
+    with pytest.raises(WorkflowError):
+        proposal_workflow.proposal_submit(proposal=proposal, actor=lead)
 
 
 def test_pi_lead_quota_across_the_call(people):
@@ -151,24 +155,24 @@ def test_pi_lead_quota_across_the_call(people):
     call = make_call()
     make_proposal(call, lead, partners=[partner], submit=True)
     second = make_proposal(call, lead, partners=[partner])
-    with pytest.raises(workflow.NotEligible) as refused:
-        workflow.proposal_submit(proposal=second, actor=lead)
+    with pytest.raises(NotEligible) as refused:
+        proposal_workflow.proposal_submit(proposal=second, actor=lead)
     assert "pi_lead_quota" in [v.code for v in refused.value.violations]
 
 
 def test_call_cannot_open_without_every_contribution(reference):
     call = make_call(status_open=False, contributions={"310000": 1, "320000": 1, "330000": 1})
-    with pytest.raises(workflow.WorkflowError, match="Anhui|安徽"):
-        workflow.call_open(call=call, actor=make_user(roles=["fund_officer"]))
+    with pytest.raises(WorkflowError, match="Anhui|安徽"):
+        call_workflow.call_open(call=call, actor=make_user(roles=["fund_officer"]))
 
 
 def test_revoked_partner_no_longer_counts(people):
     lead, partner = people
     proposal = make_proposal(make_call(), lead, partners=[partner])
     member = proposal.members.get(pi=partner)
-    workflow.member_revoke(member=member, actor=lead, expected_version=proposal.version)
+    consortium_workflow.member_revoke(member=member, actor=lead, expected_version=proposal.version)
     member.refresh_from_db()
     assert member.status == MemberStatus.REVOKED
-    with pytest.raises(workflow.NotEligible) as refused:
-        workflow.proposal_submit(proposal=proposal, actor=lead)
+    with pytest.raises(NotEligible) as refused:
+        proposal_workflow.proposal_submit(proposal=proposal, actor=lead)
     assert "provinces_too_few" in [v.code for v in refused.value.violations]

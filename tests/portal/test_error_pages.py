@@ -66,7 +66,7 @@ def test_a_server_error_shows_the_layout_and_what_to_do(
     def fail(*args, **kwargs):
         raise RuntimeError("the call list broke")
 
-    monkeypatch.setattr("grants.views.calls.CallFilter", fail)
+    monkeypatch.setattr("grants.calls.views.CallFilter", fail)
     client = Client(raise_request_exception=False)
     response = client.get("/calls/", headers={"accept-language": language})
     assert response.status_code == 500

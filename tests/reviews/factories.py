@@ -1,6 +1,8 @@
 """Factories for the reviewing tests: a call in review with eligible proposals and a pool."""
 
+from grants.calls import call_workflow
 from grants.models import Role, Screening
+from grants.proposals import proposal_workflow
 from reviews import workflow
 from reviews.models import Assignment, ReviewerProfile
 from tests.factories import make_call, make_proposal, make_user
@@ -72,7 +74,6 @@ def make_panel_call(scores=("4.5", "4", "3.5"), contributions=None, **call_field
     each reviewed once with that score on every criterion, and a locked F panel."""
     from django.utils import timezone
 
-    from grants import workflow as grants_workflow
     from grants.models import Discipline
     from reviews.ranking import computed_order
 
@@ -85,10 +86,10 @@ def make_panel_call(scores=("4.5", "4", "3.5"), contributions=None, **call_field
     officer = make_user(roles=[Role.FUND_OFFICER])
     call.closes_at = timezone.now() - timezone.timedelta(seconds=1)
     call.save()
-    call = grants_workflow.call_close(call=call, actor=officer)
+    call = call_workflow.call_close(call=call, actor=officer)
     for proposal in proposals:
-        grants_workflow.proposal_screen_eligible(proposal=proposal, actor=officer)
-    call = grants_workflow.call_start_review(call=call, actor=officer)
+        proposal_workflow.proposal_screen_eligible(proposal=proposal, actor=officer)
+    call = call_workflow.call_start_review(call=call, actor=officer)
     reviewers = [make_reviewer(institution=place) for place in ("武汉大学", "北京大学", "中山大学")]
     for proposal, score in zip(proposals, scores, strict=True):
         for reviewer in reviewers:
@@ -107,5 +108,5 @@ def make_panel_call(scores=("4.5", "4", "3.5"), contributions=None, **call_field
         actor=officer,
     )
     workflow.panel_lock(panel=panel, actor=chair, order=computed_order(panel), reasons={})
-    call = grants_workflow.call_start_panel(call=call, actor=officer)
+    call = call_workflow.call_start_panel(call=call, actor=officer)
     return call, proposals, officer

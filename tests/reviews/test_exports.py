@@ -13,8 +13,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from grants.models import Role
-from grants.pdf import build_proposal_pdf
-from grants.presenters import document_for
+from grants.proposals.pdf import build_proposal_pdf
+from grants.proposals.presenters import document_for
 from reviews import exports
 from reviews.models import ExportJob
 from reviews.panel_book import ContentsLine, contents_lines

@@ -5,9 +5,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from grants.accounts import user_totp_set
+from grants.accounts.registration import user_totp_set
+from grants.core.errors import WorkflowError
 from grants.models import AuditEntry, Institution, Role, RoleGrant, User
-from grants.workflow import WorkflowError
 from reviews import pool
 from reviews.models import AssignmentStatus, ExpertInvitation, ReviewerProfile
 from tests.factories import TOTP_SECRET, make_call, make_proposal, make_user

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from grants import decisions
+from grants.core.errors import WorkflowError
+from grants.funding import decisions
 from grants.models import AuditEntry, Call, Proposal, Role
-from grants.workflow import WorkflowError
 from reviews import workflow
 from reviews.models import Assignment, AssignmentStatus, ConflictKind, DeclaredConflict, Review
 from tests.factories import make_user

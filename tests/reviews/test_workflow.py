@@ -5,8 +5,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from grants.core.errors import WorkflowError
 from grants.models import Role
-from grants.workflow import WorkflowError
 from reviews import workflow
 from reviews.models import AssignmentRun, AssignmentStatus, DeclaredConflict, Review
 from tests.factories import make_user

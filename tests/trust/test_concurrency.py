@@ -11,10 +11,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections
 
-from grants import workflow
+from grants.core.errors import WorkflowError
 from grants.models import BudgetCategory, BudgetLine, Proposal, ProposalStatus
 from grants.models.audit import AuditEntry
 from grants.models.proposals import ReferenceCounter
+from grants.proposals import consortium_workflow, proposal_workflow
 from tests.factories import make_call, make_proposal, make_user
 
 pytestmark = [
@@ -37,7 +38,7 @@ def all_at_once(action, arguments):
         try:
             action(*args)
             results[index] = "ok"
-        except workflow.WorkflowError as error:
+        except WorkflowError as error:
             results[index] = error.code
         finally:
             connections.close_all()
@@ -59,7 +60,7 @@ def consortium_proposal(call):
 
 
 def submit(proposal, now):
-    workflow.proposal_submit(proposal=proposal, actor=proposal.lead, now=now)
+    proposal_workflow.proposal_submit(proposal=proposal, actor=proposal.lead, now=now)
 
 
 def submitted_entries(proposal):
@@ -118,7 +119,7 @@ def test_one_proposal_submitted_from_several_windows_at_once_is_submitted_once(r
 
 
 def save_budget(member, actor, cells, digest):
-    workflow.member_budget_save(
+    consortium_workflow.member_budget_save(
         member=member, actor=actor, cells=cells, team=[], expected_digest=digest
     )
 
@@ -137,7 +138,7 @@ def test_two_saves_of_the_same_part_from_one_version_let_exactly_one_win(referen
     call = make_call()
     proposal = consortium_proposal(call)
     member = proposal.members.get(is_lead=False)
-    digest = workflow.lines_digest(member)
+    digest = consortium_workflow.lines_digest(member)
     # The partner PI in two windows, both opened on the same version of the part.
     edits = [cells_of(OPERATIONS, "120000"), cells_of(EQUIPMENT, "50000")]
 
@@ -155,7 +156,7 @@ def test_two_partners_saving_their_own_parts_at_once_both_succeed(reference):
     members = [proposal.members.get(is_lead=True), proposal.members.get(is_lead=False)]
     edits = [cells_of(OPERATIONS, "110000"), cells_of(OPERATIONS, "90000")]
     arguments = [
-        (member, member.pi, cells, workflow.lines_digest(member))
+        (member, member.pi, cells, consortium_workflow.lines_digest(member))
         for member, cells in zip(members, edits, strict=True)
     ]
 
@@ -170,12 +171,12 @@ def test_a_budget_saved_while_the_lead_submits_is_in_the_snapshot_or_refused(
     must not land after the snapshot was taken, or the submitted budget would differ from
     the one checked and frozen. The save locks its member row together with the proposal's,
     so the submission waits for it and freezes the new lines."""
-    from grants.workflow import consortium
+    from grants.proposals import consortium_workflow as consortium
 
     call = make_call()
     proposal = consortium_proposal(call)
     member = proposal.members.get(is_lead=False)
-    digest = workflow.lines_digest(member)
+    digest = consortium_workflow.lines_digest(member)
     checked, resume = threading.Event(), threading.Event()
     require_editable = consortium.require_editable
 
@@ -192,7 +193,7 @@ def test_a_budget_saved_while_the_lead_submits_is_in_the_snapshot_or_refused(
         try:
             save_budget(member, member.pi, cells_of(OPERATIONS, "150000"), digest)
             outcome["partner"] = "ok"
-        except workflow.WorkflowError as error:
+        except WorkflowError as error:
             outcome["partner"] = error.code
         finally:
             connections.close_all()
@@ -201,7 +202,7 @@ def test_a_budget_saved_while_the_lead_submits_is_in_the_snapshot_or_refused(
         try:
             submit(proposal, call.closes_at - timedelta(seconds=1))
             outcome["lead"] = "ok"
-        except workflow.WorkflowError as error:
+        except WorkflowError as error:
             outcome["lead"] = error.code
         finally:
             connections.close_all()
@@ -225,8 +226,8 @@ def test_a_budget_saved_while_the_lead_submits_is_in_the_snapshot_or_refused(
 
 
 def test_two_schedule_passes_at_once_close_a_past_call_once(reference):
-    from grants import schedule
     from grants.models import Call, CallStatus
+    from grants.site import schedule
 
     call = make_call("timed")
     now = call.closes_at + timedelta(seconds=1)

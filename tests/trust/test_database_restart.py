@@ -12,10 +12,10 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from django.test import Client, RequestFactory
 
-from grants import workflow
 from grants.models import Proposal
 from grants.models.audit import AuditEntry
-from grants.views import proposals as views
+from grants.proposals import proposal_workflow
+from grants.proposals.views import proposals as views
 from portal.faults import unavailable
 from tests.factories import make_call, make_proposal, make_user
 from tests.grants.views.test_proposal_edit import form_data
@@ -67,14 +67,14 @@ def test_connections_are_checked_before_reuse():
 def test_a_restart_mid_save_answers_503_and_writes_nothing(lead_client, draft, monkeypatch):
     lead, proposal = draft
     audit_entries = AuditEntry.objects.count()
-    save = workflow.proposals.proposal_save
+    save = proposal_workflow.proposal_save
 
     def save_then_lose_the_database(**kwargs):
         saved = save(**kwargs)  # the proposal row is written, the experts are not yet
         terminate_own_connection()
         return saved
 
-    monkeypatch.setattr(workflow.proposals, "proposal_save", save_then_lose_the_database)
+    monkeypatch.setattr(proposal_workflow, "proposal_save", save_then_lose_the_database)
     response = lead_client.post(f"/proposals/{proposal.pk}/edit/", form_data(proposal))
 
     assert response.status_code == 503

@@ -3,8 +3,8 @@
 import pytest
 from django.db import connection
 
-from grants import workflow
 from grants.models import Proposal
+from grants.proposals import proposal_workflow
 from tests.factories import make_call, make_user
 from tests.trust.test_concurrency import all_at_once
 
@@ -20,7 +20,7 @@ def test_ten_parallel_starts_by_one_pi_make_exactly_one_draft(reference):
     lead = make_user(institution="复旦大学")
 
     def start():
-        workflow.proposal_start(call=call, lead=lead)
+        proposal_workflow.proposal_start(call=call, lead=lead)
 
     results = all_at_once(start, [()] * 10)
 

@@ -9,8 +9,8 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-from grants.accounts import role_grant, user_totp_set
-from grants.middleware import is_mfa_setup_page
+from grants.accounts.middleware import is_mfa_setup_page
+from grants.accounts.registration import role_grant, user_totp_set
 from grants.models import Province, Role
 from tests.factories import PASSWORD, TOTP_SECRET, make_user, sign_in, totp_code
 

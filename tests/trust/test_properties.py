@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grants import workflow
+from grants.core.money import AmountError, parse_amount
+from grants.core.validators import display_text
 from grants.models import BudgetLine, Call, Contribution, Role, TeamMember
-from grants.money import AmountError, parse_amount
-from grants.validators import display_text
+from grants.proposals import consortium_workflow
 from tests.factories import make_call, make_proposal, make_user
 from tests.grants.views.test_office_calls import call_data
 
@@ -64,7 +64,7 @@ def budget_post(member, *, amount="", name="Zhang San", role="", months="6"):
     from that, as the rows a page lists count as initial forms)."""
     TeamMember.objects.filter(member=member).delete()
     return {
-        "digest": workflow.lines_digest(member),
+        "digest": consortium_workflow.lines_digest(member),
         "cell-operations-1": amount,
         "team-TOTAL_FORMS": "1",
         "team-INITIAL_FORMS": "0",
@@ -108,7 +108,7 @@ def test_any_team_row_is_stored_as_typed_or_refused_beside_its_field(
     elif response.status_code == 302:
         row = TeamMember.objects.get(member=member)
         # Names are shown in lists and PDFs: kept as typed, less invisible characters and
-        # runs of spaces (grants.validators.display_text).
+        # runs of spaces (grants.core.validators.display_text).
         assert (row.name, row.role) == (display_text(name), display_text(role))
         assert row.person_months == Decimal(months.strip())
     else:

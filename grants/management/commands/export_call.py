@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from grants.backup import BackupError, export_call
 from grants.models import Call
+from grants.site.call_backup import BackupError, export_call
 
 
 class Command(BaseCommand):

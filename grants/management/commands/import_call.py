@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from grants.backup import BackupError, import_call
+from grants.site.call_backup import BackupError, import_call
 
 
 class Command(BaseCommand):

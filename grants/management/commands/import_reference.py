@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from grants.reference import ReferenceError, import_paths
+from grants.accounts.reference import ReferenceError, import_paths
 
 DEFAULT_PATH = settings.BASE_DIR / "fixtures" / "reference"
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from grants.site_backup import BackupError, restore
+from grants.site.site_backup import BackupError, restore
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from grants import schedule
+from grants.site import schedule
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ import threading
 
 from django.core.management.base import BaseCommand
 
-from grants import schedule
+from grants.site import schedule
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 

@@ -4,8 +4,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
-from grants import demo
 from grants.models import Province
+from grants.site import demo
 
 
 class Command(BaseCommand):

@@ -13,14 +13,14 @@ time, which is right for people and far too slow for 20,000 proposals (each subm
 takes a row lock, a reference counter and a snapshot read). The dataset has the same shapes
 the workflow writes, built in memory instead:
 
-- snapshots have exactly the keys and values of grants.snapshots.freeze;
+- snapshots have exactly the keys and values of grants.proposals.snapshots.freeze;
 - reference numbers follow grants.workflow.reference_number and the counters are advanced,
   so proposals submitted later get the next numbers;
 - audit entries record creation, submission, screening, each submitted review, the calls'
   moves, the panels and the funding;
 - panels are locked in the order reviews.ranking computes from the reviews;
-- the decided call's decisions, shares and payments are what grants.funding.simulate gives
-  and grants.decisions.funding_commit writes.
+- the decided call's decisions, shares and payments are what grants.funding.simulation.simulate gives
+  and grants.funding.decisions.funding_commit writes.
 
 Timestamps are set explicitly (the auto_now fields are switched off while writing), so
 submissions, reviews and decisions fall in each call's real timeline. The same seed gives the
@@ -48,8 +48,9 @@ from django.db.models import Max
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from grants import budget, funding
-from grants.demo import GIVEN, KEYWORDS, SURNAMES, password_hash
+from grants.accounts.permissions import MFA_ROLES
+from grants.core.money import ZERO, allocate
+from grants.funding import simulation
 from grants.models import (
     AuditEntry,
     AvoidedExpert,
@@ -80,9 +81,9 @@ from grants.models import (
     User,
 )
 from grants.models.proposals import ReferenceCounter
-from grants.money import ZERO, allocate
-from grants.permissions import MFA_ROLES
-from grants.snapshots import frozen_fields, snapshot_budget_lines
+from grants.proposals import budget
+from grants.proposals.snapshots import frozen_fields, snapshot_budget_lines
+from grants.site.demo import GIVEN, KEYWORDS, SURNAMES, password_hash
 from reviews import assignment, scoring
 from reviews.models import (
     Assignment,
@@ -749,7 +750,7 @@ class Seeder:
         return f"YRD-{call.year}-{key[1]}-{self.counters[key]:04d}"
 
     def snapshot(self, proposal, call, lead, members, experts, sections):
-        """What grants.snapshots.freeze would store at submission, key for key."""
+        """What grants.proposals.snapshots.freeze would store at submission, key for key."""
         return {
             "reference": proposal.reference,
             "call": {"id": call.pk, "title_zh": call.title_zh, "title_en": call.title_en},
@@ -1160,14 +1161,14 @@ class Seeder:
     # ---- funding ------------------------------------------------------------------------------
 
     def seed_funding(self):
-        """Fund the decided call down its locked ranking, as grants.decisions.funding_commit
+        """Fund the decided call down its locked ranking, as grants.funding.decisions.funding_commit
         would, then confirm, decide and pay the first year."""
         call = self.decided_call
         committed = self.now - timedelta(days=270)
         rows = self.rankings[call.pk]
         summaries = {proposal.pk: summary_of(proposal) for _entry, proposal, _facts, _score in rows}
         requests = [
-            funding.Request(
+            simulation.Request(
                 proposal=proposal.pk,
                 label=proposal.reference,
                 amounts={
@@ -1180,7 +1181,7 @@ class Seeder:
             for _entry, proposal, _facts, score in rows
         ]
         pools = {c.province_id: c.amount for c in Contribution.objects.filter(call=call)}
-        outcome = funding.simulate(requests, pools, call.funding_model, Decimal(0), {})
+        outcome = simulation.simulate(requests, pools, call.funding_model, Decimal(0), {})
         funding_round = self.new(
             FundingRound,
             call=call,
@@ -1355,14 +1356,14 @@ def summary_of(proposal):
 
 
 def merged(queues):
-    """The panels' orders merged by score, by the rule grants.decisions.locked_ranking uses
+    """The panels' orders merged by score, by the rule grants.funding.decisions.locked_ranking uses
     (no consensus scores are seeded, so the reviewers' mean is the shown score)."""
 
     def score(row):
         mean = row[3].mean
         return mean if mean is not None else Decimal(-1)
 
-    return funding.merged_ranking(queues, score)
+    return simulation.merged_ranking(queues, score)
 
 
 class Command(BaseCommand):

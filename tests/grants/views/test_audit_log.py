@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from grants.audit import record
+from grants.core.audit import record
 from grants.models import AuditEntry, Role
-from grants.views import audit
+from grants.site import audit_views
 from tests.factories import make_call, make_proposal, make_user
 
 
@@ -101,7 +101,7 @@ def test_a_bad_date_is_named_beside_its_field_and_the_rest_kept(client, logged):
 
 def test_the_log_is_paginated_by_50(client, logged):
     officer, *_ = logged
-    for _ in range(audit.AUDIT_PAGE_SIZE):
+    for _ in range(audit_views.AUDIT_PAGE_SIZE):
         record(actor=officer, action="call.updated")
     client.force_login(officer)
     first = client.get("/office/audit/")

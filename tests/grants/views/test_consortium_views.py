@@ -3,8 +3,8 @@ on the page with its error beside the field, never as a bare message after a red
 
 import pytest
 
-from grants import workflow
 from grants.models import Institution
+from grants.proposals import consortium_workflow
 from tests.factories import make_call, make_proposal, make_user
 
 
@@ -13,7 +13,7 @@ def draft(reference):
     lead = make_user(institution="复旦大学")
     partner = make_user(institution="浙江大学")
     proposal = make_proposal(make_call(), lead, partners=[partner])
-    pending = workflow.member_add(
+    pending = consortium_workflow.member_add(
         proposal=proposal,
         actor=lead,
         institution=Institution.objects.get(name_zh="安徽大学"),

@@ -1,9 +1,9 @@
-"""Starting a proposal from the call page and discarding a draft (grants.views.drafts)."""
+"""Starting a proposal from the call page and discarding a draft (grants.proposals.views.drafts)."""
 
 import pytest
 
+from grants.accounts.permissions import office_proposals_for
 from grants.models import AuditEntry, Proposal, ProposalStatus, Role
-from grants.permissions import office_proposals_for
 from tests.factories import make_call, make_proposal, make_user
 
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from grants.funding import views as funding_views
 from grants.models import Proposal, Role
-from grants.views import funding as funding_views
 from tests.factories import make_user
 from tests.reviews.factories import make_panel_call
 
@@ -184,7 +184,7 @@ def test_the_page_shows_the_funded_places_and_keeps_the_others_cuts(
 def test_committed_decisions_come_a_page_at_a_time_in_ranking_order(
     client, panel_call, monkeypatch
 ):
-    from grants import decisions
+    from grants.funding import decisions
 
     call, (first, second, third), officer = panel_call
     decisions.funding_commit(call=call, actor=officer)
@@ -276,7 +276,7 @@ def test_the_simulation_names_provinces_and_gives_the_true_reason(client, panel_
 
 
 def test_committed_decisions_show_titles_province_names_and_the_reason(client, panel_call):
-    from grants import decisions
+    from grants.funding import decisions
 
     call, (first, second, _third), officer = panel_call
     with_too_few_reviews(first)

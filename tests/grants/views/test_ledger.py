@@ -5,9 +5,9 @@ import io
 
 import pytest
 
-from grants import decisions
+from grants.funding import decisions
+from grants.funding import views as funding_views
 from grants.models.decisions import AwardShare
-from grants.views import funding
 from tests.reviews.factories import make_panel_call
 
 PLENTY = {"310000": 90_000_000, "320000": 90_000_000, "330000": 90_000_000, "340000": 90_000_000}
@@ -27,7 +27,7 @@ def scheduled(response):
 
 def test_the_schedule_shows_a_page_of_award_shares(client, committed, monkeypatch):
     call, ranked, officer = committed
-    monkeypatch.setattr(funding, "SCHEDULE_PAGE_SIZE", 4)
+    monkeypatch.setattr(funding_views, "SCHEDULE_PAGE_SIZE", 4)
     client.force_login(officer)
     first = client.get(f"/ledger/?call={call.code}")
     second = client.get(f"/ledger/?call={call.code}&page=2")
@@ -45,7 +45,7 @@ def test_the_schedule_shows_a_page_of_award_shares(client, committed, monkeypatc
 
 def test_the_totals_and_the_csv_count_every_award_whatever_the_page(client, committed, monkeypatch):
     call, _ranked, officer = committed
-    monkeypatch.setattr(funding, "SCHEDULE_PAGE_SIZE", 1)
+    monkeypatch.setattr(funding_views, "SCHEDULE_PAGE_SIZE", 1)
     client.force_login(officer)
     page = client.get(f"/ledger/?call={call.code}&page=3")
     rows = {row.province.code: row for row in page.context["rows"]}
@@ -75,7 +75,7 @@ def test_the_schedule_leaves_the_proposals_wide_columns_unread(client, committed
 
 def test_a_page_past_the_end_shows_the_last(client, committed, monkeypatch):
     call, _ranked, officer = committed
-    monkeypatch.setattr(funding, "SCHEDULE_PAGE_SIZE", 4)
+    monkeypatch.setattr(funding_views, "SCHEDULE_PAGE_SIZE", 4)
     client.force_login(officer)
     response = client.get(f"/ledger/?call={call.code}&page=99")
     assert response.context["schedule"].number == 2

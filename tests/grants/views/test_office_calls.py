@@ -8,9 +8,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from grants import workflow
+from grants.calls import call_workflow
+from grants.core.errors import WorkflowError
 from grants.models import AuditEntry, Call, CallStatus, Contribution, Role, Screening
 from grants.models.calls import DeadlineExtension
+from grants.proposals import proposal_workflow
 from tests.factories import make_call, make_proposal, make_user
 
 
@@ -287,8 +289,8 @@ def test_rules_cannot_change_after_opening(office, reference):
     assert call.title_en == "Test call"
     assert call.max_direct_total == Decimal("3000000")
     assert call.closes_at == before
-    with pytest.raises(workflow.WorkflowError) as refused:
-        workflow.call_update(
+    with pytest.raises(WorkflowError) as refused:
+        call_workflow.call_update(
             call=call, actor=None, fields={"title_en": "Changed"}, areas=[], contributions={}
         )
     assert refused.value.code == "frozen"
@@ -304,7 +306,7 @@ def test_extending_the_deadline_is_recorded_and_emailed_to_leads_of_drafts(
     submitted_lead = make_user(institution="同济大学", email="submitted.lead@example.org")
     make_proposal(call, draft_lead, partners=[partner])
     returned = make_proposal(call, returned_lead, partners=[partner], submit=True)
-    workflow.proposal_return(proposal=returned, actor=officer, reason="Fix the budget.")
+    proposal_workflow.proposal_return(proposal=returned, actor=officer, reason="Fix the budget.")
     make_proposal(call, submitted_lead, partners=[partner], submit=True)
     old = call.closes_at
     mail.outbox.clear()
@@ -369,20 +371,20 @@ def test_a_passed_deadline_can_only_move_into_the_future(office, officer, refere
     assert response.context["form"].errors["closes_at"] == [
         "The new deadline must be in the future."
     ]
-    with pytest.raises(workflow.WorkflowError, match="later than now"):
-        workflow.call_extend_deadline(
+    with pytest.raises(WorkflowError, match="later than now"):
+        call_workflow.call_extend_deadline(
             call=call, actor=officer, closes_at=call.closes_at + timedelta(hours=1), reason="x"
         )
 
 
 def test_a_closed_calls_deadline_no_longer_moves(office, officer, reference):
     call = make_call("done", closes_in_days=-1)
-    workflow.call_close(call=call, actor=officer)
+    call_workflow.call_close(call=call, actor=officer)
     page = office.get("/office/calls/done/edit/")
     assert page.context["form"] is None
     assert "can no longer move" in page.text
-    with pytest.raises(workflow.WorkflowError) as refused:
-        workflow.call_extend_deadline(
+    with pytest.raises(WorkflowError) as refused:
+        call_workflow.call_extend_deadline(
             call=call, actor=officer, closes_at=timezone.now() + timedelta(days=3), reason="x"
         )
     assert refused.value.code == "transition"
@@ -390,8 +392,8 @@ def test_a_closed_calls_deadline_no_longer_moves(office, officer, reference):
 
 def test_extension_needs_a_reason(officer, reference):
     call = make_call("live")
-    with pytest.raises(workflow.WorkflowError) as refused:
-        workflow.call_extend_deadline(
+    with pytest.raises(WorkflowError) as refused:
+        call_workflow.call_extend_deadline(
             call=call, actor=officer, closes_at=call.closes_at + timedelta(days=1), reason="  "
         )
     assert refused.value.code == "reason"
@@ -417,7 +419,7 @@ def test_buttons_walk_a_call_from_open_to_its_panel(office, officer, reference):
     assert "Close the call" in office.get("/office/calls/walk/").text
     assert press("close") == CallStatus.CLOSED
     assert press("start_review") == CallStatus.CLOSED  # one proposal is not screened yet
-    workflow.proposal_screen_eligible(proposal=proposal, actor=officer)
+    proposal_workflow.proposal_screen_eligible(proposal=proposal, actor=officer)
     assert press("start_review") == CallStatus.IN_REVIEW
     assert press("start_panel") == CallStatus.IN_PANEL
     # Deciding needs committed, confirmed funding (tests/grants/test_decisions.py goes on from here).
@@ -449,13 +451,13 @@ def test_the_deadline_decides_when_a_call_can_be_closed(office, reference):
 @pytest.mark.parametrize(
     "status, mover, allowed",
     [
-        (CallStatus.DRAFT, workflow.call_close, False),
-        (CallStatus.OPEN, workflow.call_start_review, False),
-        (CallStatus.CLOSED, workflow.call_start_panel, False),
-        (CallStatus.CLOSED, workflow.call_start_review, True),
-        (CallStatus.IN_REVIEW, workflow.call_decide, False),
-        (CallStatus.IN_REVIEW, workflow.call_start_panel, True),
-        (CallStatus.DECIDED, workflow.call_start_panel, False),
+        (CallStatus.DRAFT, call_workflow.call_close, False),
+        (CallStatus.OPEN, call_workflow.call_start_review, False),
+        (CallStatus.CLOSED, call_workflow.call_start_panel, False),
+        (CallStatus.CLOSED, call_workflow.call_start_review, True),
+        (CallStatus.IN_REVIEW, call_workflow.call_decide, False),
+        (CallStatus.IN_REVIEW, call_workflow.call_start_panel, True),
+        (CallStatus.DECIDED, call_workflow.call_start_panel, False),
     ],
 )
 def test_calls_move_only_in_order(officer, reference, status, mover, allowed):
@@ -464,7 +466,7 @@ def test_calls_move_only_in_order(officer, reference, status, mover, allowed):
     if allowed:
         assert mover(call=call, actor=officer).status != status
     else:
-        with pytest.raises(workflow.WorkflowError) as refused:
+        with pytest.raises(WorkflowError) as refused:
             mover(call=call, actor=officer)
         assert refused.value.code == "transition"
         assert Call.objects.get(pk=call.pk).status == status
@@ -473,8 +475,8 @@ def test_calls_move_only_in_order(officer, reference, status, mover, allowed):
 def test_a_call_is_decided_only_once_its_funding_is_final(officer, reference):
     call = make_call(status_open=False, closes_in_days=-1)
     Call.objects.filter(pk=call.pk).update(status=CallStatus.IN_PANEL)
-    with pytest.raises(workflow.WorkflowError) as refused:
-        workflow.call_decide(call=call, actor=officer)
+    with pytest.raises(WorkflowError) as refused:
+        call_workflow.call_decide(call=call, actor=officer)
     assert refused.value.code == "not_final"
 
 
@@ -489,8 +491,10 @@ def test_ineligible_proposals_do_not_hold_up_the_review(officer, reference):
     Call.objects.filter(pk=call.pk).update(
         status=CallStatus.CLOSED, closes_at=timezone.now() - timedelta(minutes=1)
     )
-    workflow.proposal_screen_ineligible(proposal=proposal, actor=officer, reason="Duplicate.")
-    assert workflow.call_start_review(call=call, actor=officer).status == CallStatus.IN_REVIEW
+    proposal_workflow.proposal_screen_ineligible(
+        proposal=proposal, actor=officer, reason="Duplicate."
+    )
+    assert call_workflow.call_start_review(call=call, actor=officer).status == CallStatus.IN_REVIEW
     assert call.proposals.get().screening == Screening.INELIGIBLE
 
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from grants.core.errors import WorkflowError
 from grants.models import AuditEntry, Role
-from grants.workflow import WorkflowError
 from reviews import workflow as reviews_workflow
 from reviews.models import Criterion
 from tests.factories import make_call, make_user

@@ -1,7 +1,7 @@
 """The officers' dashboard sections lead to the office pages, with counts."""
 
-from grants.dashboards import fund_officer_section, provincial_officer_section
 from grants.models import Role
+from grants.site.dashboards import fund_officer_section, provincial_officer_section
 from tests.factories import make_call, make_proposal, make_user
 
 

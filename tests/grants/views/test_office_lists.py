@@ -9,9 +9,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from grants import decisions, workflow
+from grants.calls import call_workflow
+from grants.funding import decisions
 from grants.models import BudgetCategory, Discipline, Institution, Proposal, Role, Screening
 from grants.models.decisions import Decision, FundingRound, Outcome
+from grants.proposals import consortium_workflow, proposal_workflow
 from reviews import workflow as reviews_workflow
 from reviews.ranking import computed_order
 from tests.factories import make_call, make_proposal, make_user
@@ -26,14 +28,14 @@ def officer(reference):
 def with_budget(proposal, lead, cells):
     """Replace the lead institution's budget lines before submission."""
     member = proposal.members.get(is_lead=True)
-    workflow.member_budget_save(
+    consortium_workflow.member_budget_save(
         member=member,
         actor=lead,
         cells=cells,
         team=[],
-        expected_digest=workflow.lines_digest(member),
+        expected_digest=consortium_workflow.lines_digest(member),
     )
-    return workflow.proposal_submit(proposal=proposal, actor=lead)
+    return proposal_workflow.proposal_submit(proposal=proposal, actor=lead)
 
 
 @pytest.fixture
@@ -80,7 +82,7 @@ def listed(reference):
         title_en="Grid dispatch",
         primary_code=Discipline.objects.get(code="F04"),
     )
-    workflow.proposal_withdraw(proposal=grid, actor=grid_lead)
+    proposal_workflow.proposal_withdraw(proposal=grid, actor=grid_lead)
     draft = make_proposal(
         call,
         make_user(institution="合肥工业大学"),
@@ -183,7 +185,7 @@ def test_counts_by_province_and_department(client, officer, listed):
 
 
 def test_pages_of_fifty(client, officer, listed, monkeypatch):
-    from grants.views import office
+    from grants.proposals.views import office
 
     _call, proposals = listed
     monkeypatch.setattr(office, "PAGE_SIZE", 2)
@@ -194,7 +196,7 @@ def test_pages_of_fifty(client, officer, listed, monkeypatch):
 
 
 def test_page_size_is_fifty():
-    from grants.views import office
+    from grants.proposals.views import office
 
     assert office.PAGE_SIZE == 50
 
@@ -247,15 +249,15 @@ def decided(reference):
     officer = make_user(roles=[Role.FUND_OFFICER])
     call.closes_at = timezone.now() - timedelta(seconds=1)
     call.save()
-    call = workflow.call_close(call=call, actor=officer)
+    call = call_workflow.call_close(call=call, actor=officer)
     for name, proposal in proposals.items():
         if name == "dropped":
-            workflow.proposal_screen_ineligible(
+            proposal_workflow.proposal_screen_ineligible(
                 proposal=proposal, actor=officer, reason="合作单位不足。"
             )
         else:
-            workflow.proposal_screen_eligible(proposal=proposal, actor=officer)
-    call = workflow.call_start_review(call=call, actor=officer)
+            proposal_workflow.proposal_screen_eligible(proposal=proposal, actor=officer)
+    call = call_workflow.call_start_review(call=call, actor=officer)
     reviewers = [make_reviewer(institution=place) for place in ("武汉大学", "北京大学", "中山大学")]
     for name, reviews in REVIEWS.items():
         for reviewer, scores in zip(reviewers, reviews, strict=True):
@@ -275,7 +277,7 @@ def decided(reference):
         actor=officer,
     )
     reviews_workflow.panel_lock(panel=panel, actor=chair, order=computed_order(panel), reasons={})
-    call = workflow.call_start_panel(call=call, actor=officer)
+    call = call_workflow.call_start_panel(call=call, actor=officer)
     decisions.funding_commit(call=call, actor=officer)
     return call, proposals
 
@@ -367,7 +369,7 @@ def test_sorting_by_score(client, officer, decided, ordering, expected):
 
 
 def test_sorting_by_score_pages_through_ties(client, officer, decided, monkeypatch):
-    from grants.views import office
+    from grants.proposals.views import office
 
     _call, proposals = decided
     monkeypatch.setattr(office, "PAGE_SIZE", 2)
@@ -540,7 +542,7 @@ def test_csv_follows_the_filters(client, officer, listed):
     ],
 )
 def test_csv_cells_never_start_a_formula(text, cell):
-    from grants.csv_cells import csv_safe
+    from grants.core.csv_cells import csv_safe
 
     assert csv_safe(text) == cell
 

@@ -4,8 +4,10 @@ without anything that names a reviewer."""
 
 import pytest
 
-from grants import decisions, workflow
+from grants.calls import call_workflow
+from grants.funding import decisions
 from grants.models import Proposal, Role
+from grants.proposals import proposal_workflow
 from reviews.models import Assignment
 from tests.factories import make_call, make_proposal, make_user
 from tests.reviews.factories import make_panel_call
@@ -65,7 +67,7 @@ def test_shows_the_funding_outcome_and_own_share_and_never_a_reviewer(client, re
         reviewer.name = f"隐名评审专家{'甲乙丙丁'[number]}"
         reviewer.save(update_fields=["name"])
     decisions.funding_commit(call=call, actor=officer)
-    workflow.call_decide(call=call, actor=officer)
+    call_workflow.call_decide(call=call, actor=officer)
     secrets = {r.name for r in reviewers} | {r.email for r in reviewers}
     client.force_login(make_user(roles=[Role.PROVINCIAL_OFFICER], province="330000"))
     for proposal in proposals:
@@ -93,7 +95,9 @@ def test_the_pdf_of_a_returned_proposal_is_the_one_submitted_not_the_corrections
     shanghai, submitted
 ):
     office = make_user(roles=[Role.FUND_OFFICER])
-    workflow.proposal_return(proposal=submitted, actor=office, reason="Please fix the budget.")
+    proposal_workflow.proposal_return(
+        proposal=submitted, actor=office, reason="Please fix the budget."
+    )
     Proposal.objects.filter(pk=submitted.pk).update(title_en="Corrections not yet submitted")
 
     officer_copy = pdf_text(shanghai.get(f"/proposals/{submitted.pk}/pdf/"))

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from grants import workflow
+from grants.calls import call_workflow
 from grants.models import AuditEntry, Call, CallStatus, Contribution
 from tests.factories import make_call
 
@@ -32,7 +32,7 @@ def call_at(status, *, opens_at, closes_at, code="timed"):
 )
 def test_a_draft_opens_once_its_opening_time_has_come(reference, opens_at, expected):
     call = call_at(CallStatus.DRAFT, opens_at=opens_at, closes_at=MOMENT + timedelta(days=30))
-    done = workflow.calls_run_schedule(now=MOMENT)
+    done = call_workflow.calls_run_schedule(now=MOMENT)
     call.refresh_from_db()
     assert call.status == expected
     assert [(c.code, outcome) for c, outcome, _ in done] == (
@@ -50,7 +50,7 @@ def test_a_draft_opens_once_its_opening_time_has_come(reference, opens_at, expec
 )
 def test_an_open_call_closes_once_its_deadline_has_passed(reference, closes_at, expected):
     call = call_at(CallStatus.OPEN, opens_at=MOMENT - timedelta(days=30), closes_at=closes_at)
-    workflow.calls_run_schedule(now=MOMENT)
+    call_workflow.calls_run_schedule(now=MOMENT)
     call.refresh_from_db()
     assert call.status == expected
     assert AuditEntry.objects.filter(call=call, action="call.closed").count() == (
@@ -60,7 +60,7 @@ def test_an_open_call_closes_once_its_deadline_has_passed(reference, closes_at, 
 
 def test_closing_by_schedule_is_audited_without_a_person(reference):
     call = call_at(CallStatus.OPEN, opens_at=MOMENT - timedelta(days=30), closes_at=MOMENT)
-    workflow.calls_run_schedule(now=MOMENT)
+    call_workflow.calls_run_schedule(now=MOMENT)
     entry = AuditEntry.objects.get(call=call, action="call.closed")
     assert entry.actor is None
     assert (entry.before, entry.after) == ({"status": "open"}, {"status": "closed"})
@@ -69,7 +69,7 @@ def test_closing_by_schedule_is_audited_without_a_person(reference):
 def test_an_incomplete_draft_stays_draft_and_says_why(reference):
     call = call_at(CallStatus.DRAFT, opens_at=MOMENT - SECOND, closes_at=MOMENT + timedelta(days=9))
     Contribution.objects.filter(call=call, province_id="320000").delete()
-    done = workflow.calls_run_schedule(now=MOMENT)
+    done = call_workflow.calls_run_schedule(now=MOMENT)
     call.refresh_from_db()
     assert call.status == CallStatus.DRAFT
     [(reported, outcome, detail)] = done
@@ -79,7 +79,7 @@ def test_an_incomplete_draft_stays_draft_and_says_why(reference):
 
 def test_a_draft_whose_deadline_has_passed_is_not_opened(reference):
     call = call_at(CallStatus.DRAFT, opens_at=MOMENT - timedelta(days=9), closes_at=MOMENT)
-    [(_call, outcome, detail)] = workflow.calls_run_schedule(now=MOMENT)
+    [(_call, outcome, detail)] = call_workflow.calls_run_schedule(now=MOMENT)
     call.refresh_from_db()
     assert call.status == CallStatus.DRAFT
     assert (outcome, detail) == ("not_opened", "Its deadline has already passed.")
@@ -88,18 +88,18 @@ def test_a_draft_whose_deadline_has_passed_is_not_opened(reference):
 def test_running_again_changes_nothing(reference):
     call_at(CallStatus.DRAFT, opens_at=MOMENT - SECOND, closes_at=MOMENT + SECOND, code="a")
     call_at(CallStatus.OPEN, opens_at=MOMENT - timedelta(days=9), closes_at=MOMENT, code="b")
-    first = workflow.calls_run_schedule(now=MOMENT)
+    first = call_workflow.calls_run_schedule(now=MOMENT)
     entries = AuditEntry.objects.count()
     assert sorted((c.code, outcome) for c, outcome, _ in first) == [
         ("a", "opened"),
         ("b", "closed"),
     ]
-    assert workflow.calls_run_schedule(now=MOMENT) == []
+    assert call_workflow.calls_run_schedule(now=MOMENT) == []
     assert AuditEntry.objects.count() == entries
     # One second later "a" reaches its deadline.
-    assert [outcome for _c, outcome, _ in workflow.calls_run_schedule(now=MOMENT + SECOND)] == [
-        "closed"
-    ]
+    assert [
+        outcome for _c, outcome, _ in call_workflow.calls_run_schedule(now=MOMENT + SECOND)
+    ] == ["closed"]
 
 
 def test_command_prints_what_it_did(reference):
@@ -126,9 +126,9 @@ def test_command_prints_what_it_did(reference):
 
 
 def test_demo_call_is_open_without_the_schedule(reference):
-    from grants import demo
+    from grants.site import demo
 
     demo.seed()
     call = Call.objects.get(code=demo.OPEN_CALL)
     assert call.status == CallStatus.OPEN and call.is_open()
-    assert workflow.calls_run_schedule() == []
+    assert call_workflow.calls_run_schedule() == []

@@ -9,6 +9,7 @@ from django.core import mail
 from django.utils import timezone
 
 from grants.models import AuditEntry, Call, CallStatus, Proposal, ProposalStatus, Role, Screening
+from grants.proposals import proposal_workflow
 from tests.factories import make_call, make_proposal, make_user
 
 
@@ -175,9 +176,8 @@ def test_proposal_audit_log_lists_its_entries(office, submitted):
 
 
 def test_a_returned_proposal_is_judged_on_its_last_submission(office, officer, submitted):
-    from grants import workflow
 
-    workflow.proposal_return(proposal=submitted, actor=officer, reason="Fix it.")
+    proposal_workflow.proposal_return(proposal=submitted, actor=officer, reason="Fix it.")
     Proposal.objects.filter(pk=submitted.pk).update(title_zh="正在修改的题目")
     page = office.get(f"/office/proposals/{submitted.pk}/")
     assert "长三角协同研究" in page.text and "正在修改的题目" not in page.text

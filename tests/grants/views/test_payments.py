@@ -3,10 +3,10 @@ instalments, and the workflow refuses any other year."""
 
 import pytest
 
-from grants import decisions
+from grants.core.errors import WorkflowError
+from grants.funding import decisions
 from grants.models import AuditEntry, Role
 from grants.models.decisions import Payment
-from grants.workflow import WorkflowError
 from tests.factories import make_user
 from tests.reviews.factories import make_panel_call
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from grants import workflow
 from grants.models import BudgetLine, ConsortiumMember, Invitation, Role
+from grants.proposals import consortium_workflow, proposal_workflow
 from tests.factories import make_call, make_proposal, make_user
 from tests.grants.views.test_budget_views import grid
 from tests.grants.views.test_proposal_edit import form_data
@@ -130,7 +130,7 @@ def test_a_budget_posted_to_a_submitted_proposal_is_refused(client, submitted):
     before = sorted(member.budget_lines.values_list("category", "year", "amount"))
     response = client.post(
         f"/proposals/{proposal.pk}/budget/{member.pk}/",
-        {**grid(operations_1="1"), "digest": workflow.lines_digest(member)},
+        {**grid(operations_1="1"), "digest": consortium_workflow.lines_digest(member)},
         follow=True,
     )
     assert response.redirect_chain == [(f"/proposals/{proposal.pk}/budget/", 302)]
@@ -170,7 +170,7 @@ def test_consortium_changes_posted_to_a_submitted_proposal_are_refused(client, s
 
 def test_a_proposal_returned_for_correction_is_editable_again(client, submitted):
     lead, partner, proposal = submitted
-    workflow.proposal_return(
+    proposal_workflow.proposal_return(
         proposal=proposal, actor=make_user(roles=[Role.FUND_OFFICER]), reason="预算说明不完整"
     )
     client.force_login(lead)

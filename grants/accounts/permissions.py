@@ -1,0 +1,238 @@
+"""Who may see and do what: the one place that decides.
+
+Views never test roles or ownership themselves; they call the helpers here, and every object
+a view shows is fetched through a user-scoped queryset defined here, so an outsider gets a 404
+(not someone else's data) and a reader without the right to act gets a 403.
+"""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+
+from grants.models import Role
+
+APPLICANT = "applicant"
+
+
+def roles_of(user) -> frozenset[str]:
+    """Every role the user holds. Any signed-in researcher with a profile is an applicant."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_portal_roles", None)
+    if cached is None:
+        grants = {grant.role: grant.province_id for grant in user.role_grants.all()}
+        user._portal_province_code = grants.get(Role.PROVINCIAL_OFFICER)
+        cached = frozenset(grants) | ({APPLICANT} if user.profile_complete else set())
+        user._portal_roles = cached
+    return cached
+
+
+def has_role(user, role) -> bool:
+    return role in roles_of(user)
+
+
+def is_fund_officer(user) -> bool:
+    return has_role(user, Role.FUND_OFFICER)
+
+
+def officer_province_code(user) -> str | None:
+    """The province a provincial officer acts for, or None."""
+    roles_of(user)
+    return getattr(user, "_portal_province_code", None)
+
+
+def role_required(*roles):
+    """Let the view run only for users holding at least one of ``roles`` (403 otherwise)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not roles_of(request.user) & set(roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+# ---- proposals ------------------------------------------------------------------------------
+
+
+def proposals_for(user):
+    """Every proposal ``user`` may read. Drafts stay private to their consortium."""
+    from django.db.models import Q
+
+    from grants.models import UNSUBMITTED, MemberStatus, Proposal, ProposalStatus
+
+    if not user.is_authenticated:
+        return Proposal.objects.none()
+    roles = roles_of(user)
+    # A discarded draft is gone for its consortium too; only the audit log still names it.
+    visible = (Q(lead=user) | Q(members__pi=user, members__status=MemberStatus.ACCEPTED)) & ~Q(
+        status=ProposalStatus.DISCARDED
+    )
+    if Role.FUND_OFFICER in roles:
+        visible |= ~Q(status__in=UNSUBMITTED)
+    province = officer_province_code(user)
+    if province:
+        visible |= ~Q(status__in=UNSUBMITTED) & Q(
+            members__institution__province_id=province, members__status=MemberStatus.ACCEPTED
+        )
+    ids = Proposal.objects.filter(visible).values("pk")
+    return Proposal.objects.filter(pk__in=ids)
+
+
+def get_proposal(user, pk):
+    """The proposal, or 404 for anyone who may not read it."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(proposals_for(user).select_related("call", "lead"), pk=pk)
+
+
+def is_consortium_pi(user, proposal):
+    from grants.models import MemberStatus
+
+    return (
+        proposal.lead_id == user.pk
+        or proposal.members.filter(pi=user, status=MemberStatus.ACCEPTED).exists()
+    )
+
+
+def require_lead(user, proposal):
+    """Only the lead PI changes the proposal's texts, consortium and state (403 otherwise)."""
+    if proposal.lead_id != user.pk:
+        raise PermissionDenied
+
+
+def may_edit_member(user, member):
+    """A PI edits their own institution's team and budget; the lead also fills in the parts
+    of partners that have no PI yet."""
+    from grants.models import MemberStatus
+
+    if member.status == MemberStatus.REVOKED:
+        return False
+    if member.pi_id == user.pk and member.status == MemberStatus.ACCEPTED:
+        return True
+    return member.proposal.lead_id == user.pk and member.pi_id is None
+
+
+def editable_members(user, proposal):
+    return [
+        member
+        for member in proposal.members.select_related("institution__province", "pi")
+        if may_edit_member(user, member)
+    ]
+
+
+# ---- the fund office ------------------------------------------------------------------------
+
+
+def office_calls_for(user):
+    """The calls an officer works on: every call for the fund office, the published ones for a
+    provincial officer (a draft has no proposals to show yet)."""
+    from grants.models import Call
+
+    if is_fund_officer(user):
+        return Call.objects.all()
+    if officer_province_code(user):
+        return Call.objects.visible_to_applicants()
+    return Call.objects.none()
+
+
+def get_office_call(user, code):
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(office_calls_for(user), code=code)
+
+
+def office_proposals_for(user):
+    """The submitted (never draft) proposals an officer may list: all of them for the fund
+    office; for a provincial officer only those with an accepted member institution in the
+    officer's province, even where the officer also applies elsewhere."""
+    from django.db.models import Exists, OuterRef
+
+    from grants.models import UNSUBMITTED, ConsortiumMember, MemberStatus, Proposal
+
+    submitted = Proposal.objects.exclude(status__in=UNSUBMITTED)
+    if is_fund_officer(user):
+        return submitted
+    province = officer_province_code(user)
+    if not province:
+        return Proposal.objects.none()
+    in_province = ConsortiumMember.objects.filter(
+        proposal=OuterRef("pk"),
+        status=MemberStatus.ACCEPTED,
+        institution__province_id=province,
+    )
+    return submitted.filter(Exists(in_province))
+
+
+OFFICE_ROLES = frozenset({Role.FUND_OFFICER, Role.PROVINCIAL_OFFICER})
+
+
+def get_office_proposal(user, pk):
+    """A submitted proposal as an officer reads it: any of them for the fund office, one with
+    an accepted institution of their province for a provincial officer (404 for drafts and for
+    other provinces' proposals, 403 for everyone else)."""
+    from django.shortcuts import get_object_or_404
+
+    if not roles_of(user) & OFFICE_ROLES:
+        raise PermissionDenied
+    return get_object_or_404(office_proposals_for(user).select_related("call", "lead"), pk=pk)
+
+
+def get_proposal_to_screen(user, pk):
+    """A submitted proposal for the fund office to screen or return (403 for anyone else)."""
+    if not is_fund_officer(user):
+        raise PermissionDenied
+    return get_office_proposal(user, pk)
+
+
+def sees_reviewers(user) -> bool:
+    """Reviewers' identities (in the audit log, assignments, panels) are the fund office's
+    alone: provincial officers read proposals, never who reviewed them."""
+    return is_fund_officer(user)
+
+
+# ---- two-factor sign-in ---------------------------------------------------------------------
+
+# The roles that see unpublished proposals, reviewers' identities or the fund's money.
+MFA_ROLES = frozenset({Role.FUND_OFFICER, Role.PROVINCIAL_OFFICER, Role.REVIEWER, Role.PANEL_CHAIR})
+
+
+def needs_mfa_setup(user) -> bool:
+    """A staff role without a second factor yet (an authenticator app or a security key).
+
+    Asked on every request, so the answer rides on the query that loads the roles anyway.
+    """
+    from allauth.mfa.models import Authenticator
+    from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
+
+    from grants.models import RoleGrant
+
+    if not user.is_authenticated:
+        return False
+    second_factors = Authenticator.objects.filter(
+        type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    )
+    if getattr(user, "_portal_roles", None) is None:
+        grants = RoleGrant.objects.annotate(
+            has_mfa=Exists(second_factors.filter(user=OuterRef("user")))
+        )
+        prefetch_related_objects([user], Prefetch("role_grants", queryset=grants))
+    if not roles_of(user) & MFA_ROLES:
+        return False
+    prefetched = getattr(user, "_prefetched_objects_cache", {}).get("role_grants")
+    if prefetched and hasattr(prefetched[0], "has_mfa"):
+        return not prefetched[0].has_mfa
+    return not second_factors.filter(user=user).exists()
+
+
+def audit_entries_for(user):
+    """The whole audit log, for the fund office only (403 for everyone else)."""
+    from grants.models import AuditEntry
+
+    if not is_fund_officer(user):
+        raise PermissionDenied
+    return AuditEntry.objects.all()

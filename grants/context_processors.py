@@ -1,8 +1,0 @@
-from django.conf import settings
-
-from .permissions import roles_of
-
-
-def navigation(request):
-    """The roles drive which menu entries the base layout shows."""
-    return {"portal_roles": roles_of(request.user), "portal_name": settings.PORTAL_NAME}

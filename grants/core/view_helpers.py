@@ -1,0 +1,67 @@
+"""Small pieces every view module shares."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import QueryDict
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from grants.core.errors import WorkflowError
+from grants.proposals import proposal_workflow
+
+KEPT_POST = "kept_post"
+
+
+def login_required_keeping_post(view):
+    """Like login_required, but a form posted after the session expired is kept: once the
+    user signs in again they are back on the form with what they typed (see kept_post)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.method == "POST":
+            keep_post_for(request, request.path, request.POST)
+            messages.info(
+                request,
+                _("Your session had expired. Sign in again: what you typed has been kept."),
+            )
+        return redirect_to_login(request.path)
+
+    return wrapper
+
+
+def keep_post_for(request, path, data):
+    """Keep form data in the session, to be put back on the form at ``path`` (once)."""
+    request.session[KEPT_POST] = {"path": path, "data": data.urlencode()}
+
+
+def kept_post(request):
+    """The form data kept for this page when the session expired, if any (taken once)."""
+    kept = request.session.get(KEPT_POST)
+    if not kept or kept.get("path") != request.path:
+        return None
+    del request.session[KEPT_POST]
+    return QueryDict(kept["data"])
+
+
+def safe_next(request):
+    """The ?next= target if it stays on this site, else ""."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    return target if allowed else ""
+
+
+def refused_unless_editable(request, proposal, *to):
+    """None while the proposal may change; else a redirect to the read-only page ``to`` with
+    the workflow's reason. The pages offer no form then: this answers one posted from a page
+    opened before the proposal was submitted or the deadline passed."""
+    try:
+        proposal_workflow.require_editable(proposal)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+        return redirect(*to)
+    return None

@@ -1,0 +1,537 @@
+"""Funding a call down its locked ranking, the provinces' confirmations, and the ledger.
+
+The arithmetic is grants.funding.simulation (pure); this module reads the ranking and the pools from the
+database, shows the simulation, and commits it in one transaction that locks the call and its
+pools, so two officers committing at once can never spend a province's money twice.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Case, F, JSONField, Sum, When
+from django.db.models.fields.json import KeyTransform
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grants.core.audit import record
+from grants.core.errors import WorkflowError
+from grants.core.money import ZERO, allocate
+from grants.funding import simulation
+from grants.models import Call, CallStatus, Contribution, Proposal, Province
+from grants.models.decisions import (
+    AwardShare,
+    Decision,
+    FundingRound,
+    Outcome,
+    Payment,
+    ProvincialConfirmation,
+)
+from grants.models.reference import in_reader_language
+from grants.proposals import budget
+from grants.proposals.snapshots import frozen_requests, snapshot_budget_lines
+
+# ---- the ranking and the requests -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RankedPlace:
+    """A proposal of the call's ranking as funding reads it: plain values, since the simulation
+    reads every ranked proposal of the call on each request."""
+
+    pk: int
+    reference: str
+    title_zh: str
+    title_en: str
+    score: Decimal | None  # the chair's consensus score, otherwise the reviewers' mean
+    fundable: bool  # above the call's thresholds, as reviews.scoring decided
+    reasons: tuple[str, ...]  # reviews.scoring's reasons when not fundable
+    requested: dict[str, Decimal]  # per province, frozen at submission
+    requested_total: Decimal | None
+
+    @property
+    def title(self):
+        return in_reader_language(self.title_zh, self.title_en)
+
+
+def locked_ranking(call):
+    """The call's ranking: each locked panel's order, merged by score so that no panel's own
+    order is ever changed (grants.funding.simulation.merged_ranking); None until every panel is locked."""
+    from reviews.models import Panel
+    from reviews.ranking import unreviewed_score
+
+    panels = list(Panel.objects.filter(call=call).values_list("pk", "locked_at"))
+    if not panels or any(locked_at is None for _pk, locked_at in panels):
+        return None
+    unreviewed = unreviewed_score(call)
+    orders = {pk: [] for pk, _locked_at in panels}
+    # Sorted here, not in SQL: the database sorted the wide rows on disk (three times slower).
+    for entry in sorted(_entries(call), key=lambda e: (e.panel_id, e.position or 0, e.pk)):
+        orders[entry.panel_id].append(_place(entry, unreviewed))
+    return simulation.merged_ranking([orders[pk] for pk, _locked_at in panels], _merge_score)
+
+
+def _entries(call):
+    """Every panel entry of the call, with what funding needs of its proposal, as tuples: its
+    stored mean and verdict, not the whole stored review result (a JSON document), whose
+    decoding for every ranked proposal was most of the simulation's time. Of that document
+    only the reasons are read, and only for the proposals that are not fundable."""
+    from reviews.models import PanelEntry
+
+    return (
+        PanelEntry.objects.filter(panel__call=call)
+        .order_by()
+        .annotate(
+            reference=F("proposal__reference"),
+            title_zh=F("proposal__title_zh"),
+            title_en=F("proposal__title_en"),
+            requested=F("proposal__requested_by_province"),
+            requested_total=F("proposal__requested_total"),
+            mean=F("proposal__review_score"),
+            fundable=F("proposal__review_fundable"),
+            reasons=Case(
+                When(
+                    proposal__review_fundable=False,
+                    then=KeyTransform("reasons", "proposal__review_result"),
+                ),
+                output_field=JSONField(),
+            ),
+        )
+        .values_list(
+            "pk",
+            "panel_id",
+            "position",
+            "consensus_score",
+            "proposal_id",
+            "reference",
+            "title_zh",
+            "title_en",
+            "requested",
+            "requested_total",
+            "mean",
+            "fundable",
+            "reasons",
+            named=True,
+        )
+    )
+
+
+def _place(entry, unreviewed):
+    return RankedPlace(
+        pk=entry.proposal_id,
+        reference=entry.reference,
+        title_zh=entry.title_zh,
+        title_en=entry.title_en,
+        # The mean as the lists sort it (reviews.scoring.sortable_score says why that order
+        # is the exact one).
+        score=entry.consensus_score if entry.consensus_score is not None else entry.mean,
+        # None: no submitted review yet.
+        fundable=unreviewed.fundable if entry.fundable is None else entry.fundable,
+        reasons=unreviewed.reasons if entry.fundable is None else tuple(entry.reasons or ()),
+        requested=frozen_requests(entry.requested),
+        requested_total=entry.requested_total,
+    )
+
+
+def _merge_score(place):
+    return place.score if place.score is not None else Decimal(-1)
+
+
+def requested_by_province(proposal) -> dict:
+    """What the proposal asked for per province (direct + indirect), and the whole budget
+    summary, from its frozen snapshot."""
+    summary = budget.summarise(snapshot_budget_lines(proposal.snapshot))
+    return {code: totals.total for code, totals in summary.by_province.items()}, summary
+
+
+def requests_for(places):
+    """The funding requests of the ranked places, from the amounts frozen at submission."""
+    return [
+        simulation.Request(
+            proposal=place.pk,
+            label=place.reference,
+            amounts=place.requested,
+            fundable=place.fundable,
+            reasons=place.reasons,
+        )
+        for place in places
+    ]
+
+
+def pools_for(call):
+    return {c.province_id: c.amount for c in call.contributions.all()}
+
+
+@dataclass
+class Simulation:
+    rows: list
+    outcome: simulation.Outcome
+    pools: dict
+
+
+def simulate_call(call, cuts=None):
+    rows = locked_ranking(call)
+    if rows is None:
+        raise WorkflowError(
+            _("Every panel of the call must lock its ranking first."), code="not_locked"
+        )
+    pools = pools_for(call)
+    share = call.balancing_share if call.funding_model == simulation.MIXED else Decimal(0)
+    try:
+        outcome = simulation.simulate(
+            requests_for(rows), pools, call.funding_model, share, cuts or {}
+        )
+    except ValueError as error:
+        raise WorkflowError(str(error), code="input") from error
+    return Simulation(rows=rows, outcome=outcome, pools=pools)
+
+
+# ---- committing -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def funding_commit(*, call, actor, cuts=None):
+    """Write the decisions, the provinces' shares and the payment schedule, all or nothing."""
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    list(Contribution.objects.select_for_update().filter(call=call))  # lock the pools
+    if FundingRound.objects.filter(call=call).exists():
+        raise WorkflowError(
+            _("Funding for this call has already been committed."), code="committed"
+        )
+    if call.status != "in_panel":
+        raise WorkflowError(
+            _("Funding is committed while the call is in its panel stage."), code="state"
+        )
+    simulation = simulate_call(call, cuts)
+    outcome = simulation.outcome
+    funding_round = FundingRound.objects.create(
+        call=call,
+        committed_by=actor,
+        model=call.funding_model,
+        cuts={str(k): str(v) for k, v in (cuts or {}).items()},
+        final_at=None if call.provincial_confirmation_required else timezone.now(),
+    )
+    balancing_left = dict(outcome.balancing_in)
+    ranks = {place.pk: position for position, place in enumerate(simulation.rows, 1)}
+    # The ranking's rows leave the snapshots out; the funded ones' are needed for the schedule.
+    funded = Proposal.objects.in_bulk([award.proposal for award in outcome.funded])
+    for award in outcome.funded:
+        decision = Decision.objects.create(
+            round=funding_round,
+            proposal=funded[award.proposal],
+            rank=award.rank,
+            outcome=Outcome.FUNDED,
+            cut=award.cut,
+            total=award.total,
+        )
+        _write_shares(decision, award, balancing_left, funded[award.proposal])
+    # Thousands of rows without shares or payments: one insert per batch, not per row.
+    Decision.objects.bulk_create(
+        [
+            *(
+                Decision(
+                    round=funding_round,
+                    proposal_id=skip.proposal,
+                    rank=skip.rank,
+                    outcome=Outcome.RESERVE,
+                    skipped_for_id=skip.province,
+                    shortfall=skip.shortfall,
+                )
+                for skip in outcome.skipped
+            ),
+            *(
+                Decision(
+                    round=funding_round,
+                    proposal_id=key,
+                    rank=ranks[key],
+                    outcome=Outcome.BELOW_THRESHOLD,
+                    reasons=list(outcome.not_fundable_because[key].codes),
+                )
+                for key in outcome.below_threshold
+            ),
+        ],
+        batch_size=500,
+    )
+    record(
+        actor=actor,
+        action="funding.committed",
+        call=call,
+        after={
+            "funded": len(outcome.funded),
+            "reserve": len(outcome.skipped),
+            "total": str(outcome.funded_total),
+            "cuts": funding_round.cuts,
+        },
+    )
+    return funding_round
+
+
+def _write_shares(decision, award, balancing_left, proposal):
+    """One AwardShare per paying province, and its payments spread over the project years in
+    proportion to the proposal's budget per year."""
+    balancing_total = sum(award.from_balancing.values(), ZERO)
+    # The balancing pot's money is charged to the provinces that put it in, in proportion to
+    # what each still has in it, so no province's part is ever overdrawn.
+    balancing_parts = allocate(balancing_total, balancing_left) if balancing_total else {}
+    for code, part in balancing_parts.items():
+        balancing_left[code] -= part
+    _, summary = requested_by_province(proposal)
+    year_weights = {year: totals.total for year, totals in summary.by_year.items()} or {
+        1: Decimal(1)
+    }
+    for code in sorted(set(award.requested) | set(award.amounts) | set(balancing_parts)):
+        share = AwardShare.objects.create(
+            decision=decision,
+            province_id=code,
+            received=award.requested.get(code, ZERO),
+            charged=award.amounts.get(code, ZERO),
+            balancing=balancing_parts.get(code, ZERO),
+        )
+        for year, amount in allocate(share.committed, year_weights).items():
+            Payment.objects.create(share=share, year=year, amount=amount)
+
+
+@transaction.atomic
+def province_confirm(*, call, actor, province_code):
+    funding_round = FundingRound.objects.select_for_update().filter(call=call).first()
+    if funding_round is None:
+        raise WorkflowError(_("There is no committed funding to confirm yet."), code="nothing")
+    ProvincialConfirmation.objects.get_or_create(
+        call=call, province_id=province_code, defaults={"confirmed_by": actor}
+    )
+    record(actor=actor, action="funding.confirmed", call=call, after={"province": province_code})
+    funding_provinces = set(Province.objects.filter(is_funding=True).values_list("code", flat=True))
+    confirmed = set(call.confirmations.values_list("province_id", flat=True))
+    if funding_provinces <= confirmed and funding_round.final_at is None:
+        funding_round.final_at = timezone.now()
+        funding_round.save(update_fields=["final_at"])
+        record(actor=actor, action="funding.final", call=call)
+    return funding_round
+
+
+# ---- the ledger -----------------------------------------------------------------------------
+
+
+@dataclass
+class LedgerRow:
+    province: Province
+    contributed: Decimal
+    committed: Decimal
+    paid: Decimal
+    paid_by_year: dict
+
+    @property
+    def remaining(self):
+        return self.contributed - self.committed
+
+
+def ledger(calls, provinces):
+    """One row per province over ``calls``: contributed, committed, paid (by year), remaining.
+    Four aggregate queries whatever the number of calls, awards and payments."""
+    contributed = dict(
+        Contribution.objects.filter(call__in=calls, province__in=provinces)
+        .values_list("province_id")
+        .annotate(total=Sum("amount"))
+    )
+    shares = AwardShare.objects.filter(decision__round__call__in=calls, province__in=provinces)
+    committed = defaultdict(Decimal)
+    for code, charged, balancing in shares.values_list("province_id").annotate(
+        c=Sum("charged"), b=Sum("balancing")
+    ):
+        committed[code] = (charged or ZERO) + (balancing or ZERO)
+    paid_by_year = defaultdict(dict)
+    for code, year, amount in (
+        Payment.objects.filter(share__in=shares, paid_at__isnull=False)
+        .values_list("share__province_id", "year")
+        .annotate(total=Sum("amount"))
+    ):
+        paid_by_year[code][year] = amount
+    return [
+        LedgerRow(
+            province=province,
+            contributed=contributed.get(province.code, ZERO),
+            committed=committed.get(province.code, ZERO),
+            paid=sum(paid_by_year[province.code].values(), ZERO),
+            paid_by_year=dict(sorted(paid_by_year[province.code].items())),
+        )
+        for province in provinces
+    ]
+
+
+def payable_years(call):
+    """The project years of the call's awards with an instalment still unpaid, in order."""
+    return sorted(
+        set(
+            Payment.objects.filter(
+                share__decision__round__call=call, paid_at__isnull=True
+            ).values_list("year", flat=True)
+        )
+    )
+
+
+@transaction.atomic
+def payments_record(*, call, actor, year, province_code=None):
+    """Mark a project year's instalments as paid (all provinces, or one). A year without an
+    unpaid instalment is refused, so the audit log never records paying nothing."""
+    payments = Payment.objects.select_for_update().filter(
+        share__decision__round__call=call, year=year, paid_at__isnull=True
+    )
+    if province_code:
+        payments = payments.filter(share__province_id=province_code)
+    unpaid = list(payments.values_list("pk", flat=True))  # locked until the commit
+    if not unpaid:
+        raise WorkflowError(
+            _("No award of this call has an unpaid instalment in year %(year)s.") % {"year": year},
+            code="year",
+        )
+    count = Payment.objects.filter(pk__in=unpaid).update(paid_at=timezone.now())
+    record(
+        actor=actor,
+        action="payments.recorded",
+        call=call,
+        after={"year": year, "province": province_code, "count": count},
+    )
+    return count
+
+
+# ---- letters --------------------------------------------------------------------------------
+
+
+def final_decisions():
+    """The decisions a consortium may learn: those of a decided call. A committed round waits
+    for the provinces' confirmations and the call's decision; until then the letters, the
+    evaluation summary and the applicants' pages say nothing of it."""
+    return Decision.objects.filter(round__call__status=CallStatus.DECIDED)
+
+
+def final_decision(proposal):
+    """The proposal's decision once its call is decided; None before."""
+    return final_decisions().filter(proposal=proposal).first()
+
+
+def review_summary(proposal):
+    """Scores and the comments meant for the applicants, numbered — never who wrote them."""
+    from grants.funding import letters
+    from reviews.models import Review
+    from reviews.ranking import stored_score
+    from reviews.scoring import aggregate, review_values
+    from reviews.workflow import criteria_for, plain_criteria
+
+    criteria = criteria_for(proposal.call)
+    reviews = list(
+        Review.objects.filter(assignment__proposal=proposal, submitted_at__isnull=False).order_by(
+            "submitted_at", "pk"
+        )
+    )
+    scores = [review_values(review.scores) for review in reviews]
+    unreviewed = aggregate(
+        [], plain_criteria(criteria), overall_threshold=proposal.call.overall_threshold
+    )
+    result = stored_score(proposal, unreviewed)
+    entry = getattr(proposal, "panel_entry", None)
+    return letters.ReviewSummary(
+        criteria=tuple(
+            letters.CriterionSummary(
+                name=f"{c.name_zh} {c.name_en}",
+                mean=result.criterion_means.get(c.key),
+                scores=tuple(s.get(c.key) for s in scores),
+            )
+            for c in criteria
+        ),
+        overall_mean=result.mean,
+        comments=tuple(review.comments_for_applicants for review in reviews),
+        panel_comment=entry.consensus_comment if entry else "",
+    )
+
+
+def letter_data(proposal, decision):
+    from grants.funding import letters
+
+    snapshot = proposal.snapshot
+    members = snapshot["members"]
+    lead = next(m for m in members if m["is_lead"])
+    names = {m["province_code"]: f"{m['province_zh']} {m['province_en']}" for m in members}
+    shares = (
+        list(decision.shares.prefetch_related("payments"))
+        if decision.outcome == Outcome.FUNDED
+        else []
+    )
+    if shares:
+        amounts = tuple(
+            letters.ProvinceAmount(
+                s.province_id, names.get(s.province_id, s.province_id), s.received
+            )
+            for s in shares
+        )
+        total = decision.total
+    else:
+        requested, _ = requested_by_province(proposal)
+        amounts = tuple(
+            letters.ProvinceAmount(code, names.get(code, code), amount)
+            for code, amount in sorted(requested.items())
+        )
+        total = sum(requested.values(), ZERO)
+    reason = decision.not_funded_reason
+    notes = {
+        Outcome.RESERVE: f"候补 Reserve list (place {decision.rank})",
+        Outcome.BELOW_THRESHOLD: f"不予资助：{reason.message_zh} Not funded: {reason.message_en}",
+    }
+    return letters.LetterData(
+        reference=proposal.reference,
+        call_title=f"{snapshot['call']['title_zh']} / {snapshot['call']['title_en']}",
+        title_zh=snapshot["title_zh"],
+        title_en=snapshot["title_en"],
+        lead_pi=lead["pi_name"],
+        lead_institution=f"{lead['institution_zh']} {lead['institution_en']}",
+        members=tuple(
+            (
+                f"{m['institution_zh']} {m['institution_en']}",
+                names[m["province_code"]],
+                m["pi_name"],
+            )
+            for m in members
+        ),
+        issued_on=timezone.localdate().isoformat(),
+        rank=decision.rank,
+        amounts=amounts,
+        total=total,
+        cut=decision.cut,
+        schedule=tuple(
+            (
+                names.get(s.province_id, s.province_id),
+                tuple(letters.YearAmount(p.year, p.amount) for p in s.payments.all()),
+            )
+            for s in shares
+        ),
+        review=review_summary(proposal),
+        outcome_note=notes.get(decision.outcome, ""),
+    )
+
+
+def letter_pdf(proposal):
+    """The decision letter of a decided proposal: an award letter or a rejection letter."""
+    from grants.funding import letters
+
+    decision = Decision.objects.select_related("round").get(proposal=proposal)
+    data = letter_data(proposal, decision)
+    if decision.outcome == Outcome.FUNDED:
+        return "award", letters.build_award_letter(data)
+    return "decision", letters.build_rejection_letter(data)
+
+
+def letters_send(call):
+    """E-mail every decided proposal's letter to its consortium, after the commit."""
+    from grants.core.emails import send_on_commit
+    from grants.proposals.proposal_workflow import consortium_emails
+
+    for decision in Decision.objects.filter(round__call=call).select_related(
+        "proposal__call", "proposal__lead"
+    ):
+        kind, pdf = letter_pdf(decision.proposal)
+        send_on_commit(
+            consortium_emails(decision.proposal),
+            "decision_letter",
+            {"proposal": decision.proposal, "funded": decision.outcome == Outcome.FUNDED},
+            attachments=[(f"{decision.proposal.reference}-{kind}.pdf", pdf, "application/pdf")],
+        )

@@ -1,0 +1,466 @@
+import csv
+from decimal import Decimal
+
+from allauth.account.decorators import reauthentication_required
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from grants.accounts.permissions import (
+    get_office_call,
+    get_proposal,
+    is_consortium_pi,
+    is_fund_officer,
+    officer_province_code,
+    role_required,
+)
+from grants.core.errors import WorkflowError
+from grants.core.money import AMOUNT_NEGATIVE, AmountError, parse_amount
+from grants.funding import decisions, letters
+from grants.models import Call, CallStatus, Province, Role
+from grants.models.decisions import AwardShare, Decision, FundingRound, Outcome
+from grants.models.proposals import ProposalQuerySet
+from portal.db_router import reading_from_replica
+
+
+def _office_call(user, code):
+    """The fund office's call, with its pools (every funding page shows them)."""
+    call = get_office_call(user, code)
+    prefetch_related_objects([call], "contributions__province")
+    return call
+
+
+def _cuts(data):
+    """Cuts typed on the simulation page: cut_<proposal id> = percentage."""
+    cuts, errors = {}, []
+    for name, value in data.items():
+        if not name.startswith("cut_") or not value.strip():
+            continue
+        try:
+            cut = parse_amount(value)
+        except AmountError as error:
+            if error.code == AMOUNT_NEGATIVE:
+                errors.append(_("A cut is a percentage from 0 to 100."))
+            else:
+                errors.append(_("“%(value)s” is not a percentage.") % {"value": value})
+            continue
+        if cut > Decimal(100):
+            errors.append(_("A cut is a percentage from 0 to 100."))
+            continue
+        if cut:
+            cuts[int(name[4:])] = cut
+    return cuts, errors
+
+
+@login_required
+@role_required(Role.FUND_OFFICER)
+def funding_page(request, code):
+    call = _office_call(request.user, code)
+    funding_round = FundingRound.objects.filter(call=call).first()
+    context = {
+        "call": call,
+        "funding_round": funding_round,
+        "provinces": Province.objects.filter(is_funding=True),
+    }
+    if funding_round:
+        context.update(_committed(funding_round, request.GET.get("page")))
+        context["confirmed"] = set(call.confirmations.values_list("province_id", flat=True))
+        return render(request, "grants/funding/committed.html", context)
+    cuts, errors = _cuts(request.GET)
+    for error in errors:
+        messages.error(request, error)
+    try:
+        simulation = decisions.simulate_call(call, cuts)
+    except WorkflowError as error:
+        context["problem"] = error.message
+        return render(request, "grants/funding/simulation.html", context)
+    rows = _simulation_rows(simulation)
+    shown, rest = _shown_rows(rows, request.GET.get("rest"))
+    shown_keys = {item["place"].pk for item in shown}
+    outcome = simulation.outcome
+    context.update(
+        simulation=simulation,
+        # Requests and shortfalls carry province codes; the page names them, in one query.
+        province_names={province.code: province.name for province in Province.objects.all()},
+        outcome_counts=[
+            (Outcome.FUNDED.label, len(outcome.funded)),
+            (Outcome.RESERVE.label, len(outcome.skipped)),
+            (Outcome.BELOW_THRESHOLD.label, len(outcome.below_threshold)),
+        ],
+        rows=shown,
+        rest=rest,
+        cuts=cuts,
+        hidden_cuts={key: cut for key, cut in cuts.items() if key not in shown_keys},
+        query=_query_without(request.GET, "rest"),
+    )
+    return render(request, "grants/funding/simulation.html", context)
+
+
+DECISIONS_PAGE_SIZE = 100
+
+
+def _committed(funding_round, page_number):
+    """The committed decisions in ranking order, a hundred a page, and how many of each
+    outcome the round holds."""
+    decisions_in_round = Decision.objects.filter(round=funding_round)
+    counts = dict(decisions_in_round.order_by().values_list("outcome").annotate(n=Count("pk")))
+    page = Paginator(
+        decisions_in_round.select_related("proposal", "skipped_for")
+        .defer(*(f"proposal__{name}" for name in ProposalQuerySet.LIST_DEFERRED))
+        .prefetch_related(
+            Prefetch("shares", queryset=AwardShare.objects.select_related("province"))
+        )
+        .order_by("rank", "pk"),
+        DECISIONS_PAGE_SIZE,
+    ).get_page(page_number)
+    return {
+        "decisions": page,
+        "outcome_counts": [
+            (label, counts[value]) for value, label in Outcome.choices if value in counts
+        ],
+    }
+
+
+# The first page shows the funded places and this many after them, but never more than
+# FIRST_PAGE_LIMIT places: a large call funds thousands, and rendering them all took a second.
+# The rest is REST_PAGE_SIZE places a page away, with a link to the page of the funding line.
+NEXT_PLACES = 50
+FIRST_PAGE_LIMIT = 200
+REST_PAGE_SIZE = 200
+
+
+def _shown_rows(rows, rest_page):
+    """The first places, or (with ``rest_page``) a page of the places after them; and the
+    links between them (None when everything fits on the first)."""
+    funded_places = [item["position"] for item in rows if item["award"]]
+    last_funded = max(funded_places) if funded_places else 0
+    head = min(last_funded + NEXT_PLACES, FIRST_PAGE_LIMIT)
+    if len(rows) <= head:
+        return rows, None
+    pages = Paginator(rows[head:], REST_PAGE_SIZE)
+    funding_line = None
+    if last_funded > head:
+        funding_line = {
+            "place": last_funded,
+            "page": (last_funded - head - 1) // REST_PAGE_SIZE + 1,
+        }
+    if not rest_page:
+        return rows[:head], {"next": 1, "next_first": head + 1, "funding_line": funding_line}
+    page = pages.get_page(rest_page)
+    shown = list(page)
+    links = {
+        "on_rest_page": True,
+        "previous": page.previous_page_number() if page.has_previous() else None,
+        "next": page.next_page_number() if page.has_next() else None,
+        "next_first": shown[-1]["position"] + 1,
+        "first": shown[0]["position"],
+        "last": shown[-1]["position"],
+        "total": len(rows),
+        "funding_line": funding_line,
+    }
+    return shown, links
+
+
+def _query_without(data, name):
+    query = data.copy()
+    query.pop(name, None)
+    return query.urlencode()
+
+
+def _simulation_rows(simulation):
+    """One row per ranked proposal, with what the simulation gives it."""
+    outcome = simulation.outcome
+    funded = {award.proposal: award for award in outcome.funded}
+    skipped = {skip.proposal: skip for skip in outcome.skipped}
+    not_fundable = outcome.not_fundable_because
+    return [
+        {
+            "position": position,
+            "place": place,
+            "award": funded.get(place.pk),
+            "skip": skipped.get(place.pk),
+            "not_fundable_because": not_fundable.get(place.pk),
+        }
+        for position, place in enumerate(simulation.rows, 1)
+    ]
+
+
+@require_POST
+@login_required
+@role_required(Role.FUND_OFFICER)
+@reauthentication_required
+def funding_commit(request, code):
+    call = _office_call(request.user, code)
+    cuts, errors = _cuts(request.POST)
+    if errors:
+        for error in errors:
+            messages.error(request, error)
+        return redirect("funding_page", code=code)
+    try:
+        decisions.funding_commit(call=call, actor=request.user, cuts=cuts)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Funding committed. The ledger now shows each province's commitments.")
+        )
+    return redirect("funding_page", code=code)
+
+
+@require_POST
+@login_required
+@role_required(Role.PROVINCIAL_OFFICER)
+def funding_confirm(request, code):
+    call = get_object_or_404(Call, code=code)
+    try:
+        decisions.province_confirm(
+            call=call, actor=request.user, province_code=officer_province_code(request.user)
+        )
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your province's share is confirmed."))
+    return redirect(f"{_ledger_url()}?call={call.code}")
+
+
+def _ledger_url():
+    return reverse("ledger")
+
+
+class PaymentForm(forms.Form):
+    """A project year whose instalments the fund office records as paid: only the years the
+    call's awards still have unpaid instalments in are offered."""
+
+    year = forms.TypedChoiceField(
+        label=gettext_lazy("Project year"),
+        coerce=int,
+        error_messages={
+            "required": gettext_lazy("Choose the project year."),
+            "invalid_choice": gettext_lazy(
+                "Choose one of the project years that still have instalments to pay."
+            ),
+        },
+    )
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", gettext_lazy("Choose a year"))] + [
+            (year, _("Year %(year)s") % {"year": year}) for year in years
+        ]
+
+
+@require_POST
+@login_required
+@role_required(Role.FUND_OFFICER)
+def payments_record(request, code):
+    call = get_office_call(request.user, code)
+    form = PaymentForm(request.POST, years=decisions.payable_years(call))
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        try:
+            count = decisions.payments_record(call=call, actor=request.user, year=year)
+        except WorkflowError as error:
+            form.add_error("year", error.message)
+        else:
+            messages.success(
+                request,
+                _("%(count)d instalments of year %(year)d recorded as paid.")
+                % {"count": count, "year": year},
+            )
+            return redirect(f"{_ledger_url()}?call={call.code}#payments")
+    provinces = list(Province.objects.filter(is_funding=True))
+    context = _ledger_context(
+        request, provinces, Call.objects.filter(pk=call.pk), call, payment_form=form
+    )
+    return render(request, "grants/funding/ledger.html", context)
+
+
+# ---- the ledger -----------------------------------------------------------------------------
+
+
+def _ledger_scope(request):
+    """Fund officers see every funding province; a provincial officer only their own."""
+    if is_fund_officer(request.user):
+        provinces = list(Province.objects.filter(is_funding=True))
+    elif officer_province_code(request.user):
+        provinces = list(Province.objects.filter(code=officer_province_code(request.user)))
+    else:
+        raise PermissionDenied
+    calls = Call.objects.exclude(status=CallStatus.DRAFT)
+    selected = None
+    if request.GET.get("call"):
+        selected = get_object_or_404(calls, code=request.GET["call"])
+        calls = calls.filter(pk=selected.pk)
+    return provinces, calls, selected
+
+
+@login_required
+@reading_from_replica()
+def ledger_page(request):
+    provinces, calls, selected = _ledger_scope(request)
+    return render(
+        request, "grants/funding/ledger.html", _ledger_context(request, provinces, calls, selected)
+    )
+
+
+def _ledger_context(request, provinces, calls, selected, payment_form=None):
+    rows = decisions.ledger(calls, provinces)
+    funding_round = FundingRound.objects.filter(call=selected).first() if selected else None
+    if payment_form is None and funding_round and is_fund_officer(request.user):
+        payment_form = PaymentForm(years=decisions.payable_years(selected))
+    return {
+        "rows": rows,
+        "charts": [_chart(row) for row in rows],
+        "selected": selected,
+        "calls": Call.objects.exclude(status=CallStatus.DRAFT).order_by("-opens_at"),
+        "schedule": Paginator(_schedule(calls, provinces), SCHEDULE_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        ),
+        "own_province": officer_province_code(request.user),
+        "funding_round": funding_round,
+        "confirmed": set(selected.confirmations.values_list("province_id", flat=True))
+        if selected
+        else set(),
+        "totals": _totals(rows),
+        "payment_form": payment_form,
+    }
+
+
+def _totals(rows):
+    zero = Decimal("0.00")
+    return {
+        "contributed": sum((r.contributed for r in rows), zero),
+        "committed": sum((r.committed for r in rows), zero),
+        "paid": sum((r.paid for r in rows), zero),
+        "remaining": sum((r.remaining for r in rows), zero),
+    }
+
+
+def _chart(row, width=180):
+    """Bars for the server-rendered SVG chart: contributed, committed and paid, to scale."""
+    top = max(row.contributed, row.committed, Decimal(1))
+    bars = [
+        (_("Contributed"), row.contributed, "#0b3a6e"),
+        (_("Committed"), row.committed, "#b3261e"),
+        (_("Paid"), row.paid, "#1e6b37"),
+    ]
+    return {
+        "row": row,
+        "bars": [
+            {
+                "label": label,
+                "amount": amount,
+                "length": int(width * amount / top),
+                "colour": colour,
+                "y": 4 + 30 * index,
+                "text_y": 19 + 30 * index,
+            }
+            for index, (label, amount, colour) in enumerate(bars)
+        ],
+    }
+
+
+SCHEDULE_PAGE_SIZE = 50
+
+
+def _schedule(calls, provinces):
+    """Every award share with its instalments, by proposal; the page shows fifty at a time."""
+    return (
+        AwardShare.objects.filter(decision__round__call__in=calls, province__in=provinces)
+        .select_related("decision__proposal", "province")
+        .defer(*(f"decision__proposal__{name}" for name in ProposalQuerySet.LIST_DEFERRED))
+        .prefetch_related("payments")
+        .order_by("decision__proposal__reference", "province_id")
+    )
+
+
+@login_required
+@reading_from_replica()
+def ledger_csv(request):
+    """One row per province for the provinces' finance systems; UTF-8 with BOM for Excel."""
+    provinces, calls, selected = _ledger_scope(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="ledger-{selected.code if selected else "all"}.csv"'
+    )
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["province_code", "province", "contributed", "committed", "paid", "remaining"])
+    for row in decisions.ledger(calls, provinces):
+        writer.writerow(
+            [
+                row.province.code,
+                row.province.name_zh,
+                f"{row.contributed:.2f}",
+                f"{row.committed:.2f}",
+                f"{row.paid:.2f}",
+                f"{row.remaining:.2f}",
+            ]
+        )
+    return response
+
+
+@login_required
+@reading_from_replica()
+def ledger_pdf(request):
+    provinces, calls, selected = _ledger_scope(request)
+    rows = tuple(
+        letters.LedgerRow(
+            province_code=row.province.code,
+            province=f"{row.province.name_zh} {row.province.name_en}",
+            contributed=row.contributed,
+            committed=row.committed,
+            paid=row.paid,
+            remaining=row.remaining,
+            paid_by_year=tuple(
+                letters.YearAmount(year, amount) for year, amount in row.paid_by_year.items()
+            ),
+        )
+        for row in decisions.ledger(calls, provinces)
+    )
+    title = f"{selected.title_zh} / {selected.title_en}" if selected else "全部指南 All calls"
+    response = HttpResponse(
+        letters.build_ledger_report(title, rows, timezone.localdate().isoformat()),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = 'attachment; filename="ledger.pdf"'
+    return response
+
+
+# ---- letters for the consortium ------------------------------------------------------------
+
+
+@login_required
+def decision_letter(request, pk):
+    proposal = get_proposal(request.user, pk)
+    decision = decisions.final_decision(proposal)
+    if decision is None or not (
+        is_consortium_pi(request.user, proposal) or is_fund_officer(request.user)
+    ):
+        raise Http404
+    kind, pdf = decisions.letter_pdf(proposal)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{proposal.reference}-{kind}.pdf"'
+    return response
+
+
+@login_required
+def evaluation_summary(request, pk):
+    proposal = get_proposal(request.user, pk)
+    decision = decisions.final_decision(proposal)
+    if decision is None:
+        raise Http404
+    data = decisions.letter_data(proposal, decision)
+    response = HttpResponse(letters.build_evaluation_summary(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{proposal.reference}-evaluation.pdf"'
+    return response

@@ -1,0 +1,2 @@
+"""Proposals with their consortia and budgets: drafting, eligibility, submission, screening.
+Above grants.calls; below reviews and funding."""

@@ -1,0 +1,124 @@
+"""Turn models into the plain data that the pure modules (eligibility, budget) take."""
+
+from django.db.models import Q
+
+from grants.models import BudgetLine, ConsortiumMember, MemberStatus, Proposal, ProposalStatus
+from grants.proposals import budget, eligibility
+
+# A PI's other proposals in a call, by what they are for the quotas (grants.proposals.eligibility
+# decides which count): sent to the fund office (a returned one will be sent again), or still
+# a draft. Withdrawn and discarded proposals count for nothing.
+SUBMITTED_STATUSES = [ProposalStatus.SUBMITTED, ProposalStatus.RETURNED]
+DRAFT_STATUSES = [ProposalStatus.DRAFT]
+
+
+def rules_for(call) -> eligibility.Rules:
+    return eligibility.Rules(
+        opens_at=call.opens_at,
+        closes_at=call.closes_at,
+        min_provinces=call.min_provinces,
+        min_institutions=call.min_institutions,
+        max_institutions=call.max_institutions,
+        allow_unfunded_partners=call.allow_unfunded_partners,
+        max_led_per_pi=call.max_led_per_pi,
+        max_participations_per_pi=call.max_participations_per_pi,
+        discipline_areas=tuple(area.code for area in call.discipline_areas.all()),
+        max_direct_total=call.max_direct_total,
+        max_direct_per_year=call.max_direct_per_year,
+        max_equipment_share=call.max_equipment_share,
+        min_duration_months=call.min_duration_months,
+        max_duration_months=call.max_duration_months,
+        narrative_pdf_required=call.narrative_pdf_required,
+    )
+
+
+def members_of(proposal):
+    return list(proposal.members.select_related("institution__province", "pi"))
+
+
+def budget_lines(proposal, members=None) -> tuple[budget.Line, ...]:
+    members = {m.pk: m for m in (members or members_of(proposal))}
+    lines = BudgetLine.objects.filter(member__proposal=proposal).order_by(
+        "member_id", "year", "category"
+    )
+    return tuple(
+        budget.Line(
+            member=str(line.member_id),
+            province=members[line.member_id].institution.province_id,
+            category=line.category,
+            year=line.year,
+            amount=line.amount,
+        )
+        for line in lines
+        if line.member_id in members
+    )
+
+
+def pi_load(proposal, members, statuses) -> dict:
+    """For each PI of this proposal: (led, taken part in) among their OTHER proposals in the
+    call that are in one of ``statuses``."""
+    pis = {member.pi_id for member in members if member.pi_id}
+    load = {}
+    others = (
+        ConsortiumMember.objects.filter(
+            pi_id__in=pis,
+            proposal__call_id=proposal.call_id,
+            proposal__status__in=statuses,
+        )
+        .exclude(proposal_id=proposal.pk)
+        .exclude(status__in=[MemberStatus.REVOKED, MemberStatus.DECLINED])
+        .values_list("pi_id", "proposal_id", "is_lead")
+        .distinct()
+    )
+    seen = set()
+    for pi_id, proposal_id, is_lead in others:
+        led, participations = load.get(pi_id, (0, 0))
+        if (pi_id, proposal_id) not in seen:
+            participations += 1
+            seen.add((pi_id, proposal_id))
+        load[pi_id] = (led + int(is_lead), participations)
+    return load
+
+
+def proposal_data(proposal, members=None) -> eligibility.ProposalData:
+    members = members if members is not None else members_of(proposal)
+    return eligibility.ProposalData(
+        title_zh=proposal.title_zh,
+        title_en=proposal.title_en,
+        primary_code=proposal.primary_code_id or "",
+        secondary_code=proposal.secondary_code_id or "",
+        keywords=tuple(proposal.keyword_list),
+        abstract_zh=proposal.abstract_zh,
+        abstract_en=proposal.abstract_en,
+        duration_months=proposal.duration_months,
+        sections=proposal.section_texts(),
+        has_narrative_pdf=bool(proposal.narrative_pdf),
+        other_funding_declared=bool(proposal.other_funding),
+        members=tuple(
+            eligibility.Member(
+                key=str(member.pk),
+                institution_id=member.institution_id,
+                institution_name=member.institution.name,
+                province_code=member.institution.province_id,
+                is_lead=member.is_lead,
+                pi_id=member.pi_id,
+                status=member.status,
+            )
+            for member in members
+        ),
+        budget_lines=budget_lines(proposal, members),
+        pi_load=pi_load(proposal, members, SUBMITTED_STATUSES),
+        pi_draft_load=pi_load(proposal, members, DRAFT_STATUSES),
+    )
+
+
+def violations_for(proposal, now):
+    return eligibility.check(proposal_data(proposal), rules_for(proposal.call), now)
+
+
+def proposals_involving_pi(user, call):
+    return (
+        Proposal.objects.filter(call=call)
+        .filter(Q(lead=user) | Q(members__pi=user, members__status=MemberStatus.ACCEPTED))
+        .distinct()
+    )

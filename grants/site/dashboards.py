@@ -1,0 +1,283 @@
+"""What each role's dashboard shows: the next things to do, read through scoped queries."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from grants.accounts.permissions import APPLICANT, officer_province_code, roles_of
+from grants.funding.decisions import final_decisions
+from grants.models import (
+    UNSUBMITTED,
+    Call,
+    ConsortiumMember,
+    Institution,
+    Invitation,
+    MemberStatus,
+    Proposal,
+    ProposalStatus,
+    Province,
+    Role,
+)
+from grants.models.decisions import Outcome
+from grants.templatetags.portal import yuan
+
+
+@dataclass
+class Item:
+    label: str
+    url: str
+    note: str = ""
+    links: list = field(default_factory=list)  # (label, url) of documents beside the item
+
+
+@dataclass
+class Section:
+    role: str
+    title: str
+    items: list = field(default_factory=list)
+    empty: str = ""
+    template: str = "grants/dashboard/section.html"
+
+
+def public_summary():
+    return {
+        "funding_provinces": Province.objects.filter(is_funding=True),
+        "institution_count": Institution.objects.count(),
+        "open_calls": Call.objects.open_now().order_by("closes_at"),
+    }
+
+
+def affiliation(user):
+    """The user's institution with its province, for the dashboard's heading: one query for
+    both instead of one each."""
+    if not user.institution_id:
+        return None
+    return Institution.objects.select_related("province").get(pk=user.institution_id)
+
+
+def sections_for(user):
+    roles = roles_of(user)
+    builders = [
+        (Role.FUND_OFFICER, fund_officer_section),
+        (Role.PROVINCIAL_OFFICER, provincial_officer_section),
+        (Role.PANEL_CHAIR, panel_chair_section),
+        (Role.REVIEWER, reviewer_section),
+        (APPLICANT, applicant_section),
+    ]
+    return [build(user) for role, build in builders if role in roles]
+
+
+def own_proposals(user):
+    """The proposals ``user`` leads or is an accepted member of, asked directly: going through
+    proposals_for would make the database scan every proposal an officer may read. The
+    memberships are read first, so that both halves of the condition are index lookups
+    (with a subquery, SQLite checked it against every proposal)."""
+    accepted = ConsortiumMember.objects.filter(pi=user, status=MemberStatus.ACCEPTED)
+    member_of = list(accepted.values_list("proposal", flat=True))
+    return (
+        Proposal.objects.filter(Q(lead=user) | Q(pk__in=member_of))
+        .exclude(status=ProposalStatus.DISCARDED)
+        .for_lists()
+    )
+
+
+def applicant_section(user):
+    items = [
+        Item(
+            label=_("Invitation: join “%(title)s”")
+            % {"title": invitation.member.proposal.title or "—"},
+            url=reverse("consortium", args=[invitation.member.proposal_id]),
+            note=_("answer by %(date)s")
+            % {"date": timezone.localtime(invitation.expires_at).date()},
+        )
+        for invitation in Invitation.objects.filter(
+            email__iexact=user.email, used_at=None, revoked_at=None, expires_at__gt=timezone.now()
+        ).select_related("member__proposal")
+    ]
+    mine = list(own_proposals(user).select_related("call").order_by("-updated_at"))
+    decided = {
+        decision.proposal_id: decision
+        for decision in final_decisions().filter(proposal__in=[p.pk for p in mine])
+    }
+    items += [_proposal_item(proposal, decided.get(proposal.pk)) for proposal in mine]
+    for call in Call.objects.open_now().order_by("closes_at"):
+        items.append(
+            Item(
+                label=_("Open call: %(title)s") % {"title": call.title},
+                url=reverse("call_detail", args=[call.code]),
+                note=_("closes %(when)s")
+                % {"when": f"{timezone.localtime(call.closes_at):%Y-%m-%d %H:%M}"},
+            )
+        )
+    return Section(
+        role=APPLICANT,
+        title=_("My proposals"),
+        items=items,
+        empty=_("You have no proposals yet, and no call is open right now."),
+    )
+
+
+def _proposal_item(proposal, decision):
+    """A proposal in its consortium's list: its state, or once the call is decided its outcome
+    with the letter and the evaluation summary."""
+    editing = proposal.status in {ProposalStatus.DRAFT, ProposalStatus.RETURNED}
+    state = decision.outcome_text if decision else proposal.get_status_display()
+    deadline = (
+        f" · {_('deadline')} {timezone.localtime(proposal.call.closes_at):%Y-%m-%d %H:%M}"
+        if editing
+        else ""
+    )
+    links = []
+    if decision:
+        letter = _("Award letter") if decision.outcome == Outcome.FUNDED else _("Decision letter")
+        links = [
+            (letter, reverse("decision_letter", args=[proposal.pk])),
+            (_("Evaluation summary"), reverse("evaluation_summary", args=[proposal.pk])),
+        ]
+    return Item(
+        label=proposal.reference or proposal.title or _("Untitled proposal"),
+        url=reverse("proposal_detail", args=[proposal.pk]),
+        note=f"{state} · {proposal.call.title}{deadline}",
+        links=links,
+    )
+
+
+def fund_officer_section(user):
+    from django.utils.translation import ngettext
+
+    from grants.models import CallStatus
+
+    calls = Call.objects.annotate(
+        listed=Count("proposals", filter=~Q(proposals__status__in=UNSUBMITTED))
+    ).order_by("-opens_at", "code")
+    items = [
+        Item(
+            label=_("All calls, drafts included"),
+            url=reverse("office_call_list"),
+            note=_("create, edit, open and close calls"),
+        )
+    ]
+    for call in calls:
+        listed = call.status != CallStatus.DRAFT
+        items.append(
+            Item(
+                label=call.title,
+                url=reverse("office_proposals" if listed else "office_call", args=[call.code]),
+                note=f"{call.get_status_display()} · "
+                + ngettext("%(n)d proposal", "%(n)d proposals", call.listed) % {"n": call.listed},
+            )
+        )
+    return Section(
+        role=Role.FUND_OFFICER,
+        title=_("Fund office"),
+        items=items,
+        empty=_("No calls are set up yet."),
+    )
+
+
+def provincial_officer_section(user):
+    from django.db.models import Subquery
+    from django.db.models.functions import Coalesce
+    from django.utils.translation import ngettext
+
+    from grants.models import ConsortiumMember, Proposal
+
+    province = Province.objects.get(code=officer_province_code(user))
+    involving = ConsortiumMember.objects.filter(
+        proposal=OuterRef("pk"), status=MemberStatus.ACCEPTED, institution__province=province
+    )
+    counts = (
+        Proposal.objects.filter(call=OuterRef("pk"))
+        .exclude(status__in=UNSUBMITTED)
+        .filter(Exists(involving))
+        .order_by()
+        .values("call")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    calls = (
+        Call.objects.visible_to_applicants()
+        .filter(contributions__province=province)
+        .annotate(
+            contributed=Sum("contributions__amount", filter=Q(contributions__province=province)),
+            involving=Coalesce(Subquery(counts), 0),
+        )
+        .order_by("-opens_at", "code")
+    )
+    items = [
+        Item(
+            label=call.title,
+            url=reverse("office_proposals", args=[call.code]),
+            note=ngettext(
+                "contribution %(amount)s · %(n)d proposal with %(province)s institutions",
+                "contribution %(amount)s · %(n)d proposals with %(province)s institutions",
+                call.involving,
+            )
+            % {"amount": yuan(call.contributed), "n": call.involving, "province": province.name},
+        )
+        for call in calls
+    ]
+    return Section(
+        role=Role.PROVINCIAL_OFFICER,
+        title=_("Provincial office: %(province)s") % {"province": province.name},
+        items=items,
+        empty=_("No call draws on this province's money yet."),
+    )
+
+
+def reviewer_section(user):
+    from reviews.models import AssignmentStatus
+    from reviews.permissions import assignments_for
+
+    waiting = assignments_for(user).filter(
+        status__in=[AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED],
+        review__submitted_at__isnull=True,
+    )
+    items = [
+        Item(
+            label=f"{item.proposal.reference} · {item.proposal.title}",
+            url=reverse(
+                "review_invitation" if item.status == AssignmentStatus.INVITED else "review_form",
+                args=[item.pk],
+            ),
+            note=(
+                _("invitation to answer")
+                if item.status == AssignmentStatus.INVITED
+                else _("review to write")
+            )
+            + (
+                f" · {_('due')} {timezone.localtime(item.call.review_deadline):%Y-%m-%d}"
+                if item.call.review_deadline
+                else ""
+            ),
+        )
+        for item in waiting
+    ]
+    return Section(
+        role=Role.REVIEWER,
+        title=_("My reviews"),
+        items=items,
+        empty=_("No review invitations are waiting for you."),
+    )
+
+
+def panel_chair_section(user):
+    from reviews.models import Panel
+
+    items = [
+        Item(
+            label=panel.name,
+            url=reverse("panel_page", args=[panel.pk]),
+            note=_("ranking locked") if panel.locked_at else _("ranking to agree and lock"),
+        )
+        for panel in Panel.objects.filter(chair=user).select_related("call")
+    ]
+    return Section(
+        role=Role.PANEL_CHAIR,
+        title=_("Panels I chair"),
+        items=items,
+        empty=_("No panel is waiting for you."),
+    )
