@@ -20,15 +20,23 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
 
 from grants.core.storage import StorageUnavailable
-from portal.views import server_error
 
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE_TEMPLATE = "503.html"
 # Ask clients and proxies to come back after this many seconds.
 RETRY_AFTER = 30
+
+
+@requires_csrf_token
+def server_error(request):
+    """The 500 page, rendered without the request so no context processor runs: the database
+    or one of them may be what failed."""
+    body = loader.render_to_string("500.html", {"portal_name": settings.PORTAL_NAME})
+    return HttpResponseServerError(body)
 
 
 def passing_fault(error) -> str:
@@ -59,7 +67,7 @@ def close_broken_connections():
 
 
 def handler500(request):
-    """The portal's 500 page (portal.views.server_error), except for a dependency that is down: 503 and a page saying so."""
+    """The portal's 500 page (server_error above), except for a dependency that is down: 503 and a page saying so."""
     error = sys.exc_info()[1]
     fault = passing_fault(error)
     if not fault:

@@ -6,7 +6,7 @@ from django.test import Client, RequestFactory
 from django.utils import translation
 
 from grants.models import Role
-from portal.views import server_error
+from portal.faults import server_error
 from tests.factories import make_user
 
 LANGUAGES = [
