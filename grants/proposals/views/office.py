@@ -34,16 +34,11 @@ from grants.accounts.permissions import (
     sees_reviewers,
 )
 from grants.calls import call_workflow
+from grants.calls.forms import CallForm, DeadlineExtensionForm
 from grants.core.csv_cells import csv_safe
 from grants.core.errors import WorkflowError
+from grants.core.forms import DisplayTextField
 from grants.core.view_helpers import kept_post, login_required_keeping_post
-from grants.forms import (
-    CallForm,
-    DeadlineExtensionForm,
-    DisplayTextField,
-    ReturnForm,
-    ScreeningForm,
-)
 from grants.models import (
     UNSUBMITTED,
     AuditEntry,
@@ -59,6 +54,7 @@ from grants.models import (
 )
 from grants.proposals import proposal_workflow
 from grants.proposals.filters import OfficeProposalFilter
+from grants.proposals.forms import ReturnForm, ScreeningForm
 from grants.proposals.plain import violations_for
 from grants.proposals.presenters import frozen_document_for
 from reviews import scoring
