@@ -283,10 +283,10 @@ def _in_order(ids, chunk=BOOK_CHUNK):
 
 def _proposals_csv(job, out, progress):
     from grants.models import Call
-    from grants.proposals.views.office import _filtered_proposals, write_proposals_csv
+    from grants.office.proposal_queries import filtered_proposals, write_proposals_csv
 
     call = Call.objects.get(code=job.params["call"])
-    filterset = _filtered_proposals(_request_for(job.requested_by, job.params["query"]), call)
+    filterset = filtered_proposals(_request_for(job.requested_by, job.params["query"]), call)
     progress.start(filterset.qs.count())
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
     text.write(BYTE_ORDER_MARK)
