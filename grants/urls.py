@@ -1,10 +1,13 @@
 from django.urls import path
 
 from grants.accounts import views as accounts
+from grants.calls import office_views as office_calls
 from grants.calls import views as calls
 from grants.funding import views as funding
-from grants.proposals.views import budgets, consortium, drafts, office, proposals
+from grants.office import views as office
+from grants.proposals.views import budgets, consortium, drafts, proposals
 from grants.site import audit_views as audit
+from reviews import criteria_views
 
 urlpatterns = [
     path("", accounts.home, name="home"),
@@ -44,11 +47,15 @@ urlpatterns = [
     path("invitations/<str:token>/", consortium.invitation, name="invitation"),
     path("office/audit/", audit.audit_log, name="office_audit"),
     path("office/audit/csv/", audit.audit_csv, name="office_audit_csv"),
-    path("office/calls/", office.call_list, name="office_call_list"),
-    path("office/calls/new/", office.call_create, name="office_call_create"),
-    path("office/calls/<slug:code>/", office.call_detail, name="office_call"),
-    path("office/calls/<slug:code>/edit/", office.call_edit, name="office_call_edit"),
-    path("office/calls/<slug:code>/state/", office.call_transition, name="office_call_transition"),
+    path("office/calls/", office_calls.call_list, name="office_call_list"),
+    path("office/calls/new/", office_calls.call_create, name="office_call_create"),
+    path("office/calls/<slug:code>/", office_calls.call_detail, name="office_call"),
+    path("office/calls/<slug:code>/edit/", office_calls.call_edit, name="office_call_edit"),
+    path(
+        "office/calls/<slug:code>/state/",
+        office_calls.call_transition,
+        name="office_call_transition",
+    ),
     path("office/calls/<slug:code>/proposals/", office.proposal_list, name="office_proposals"),
     path(
         "office/calls/<slug:code>/proposals/export/",
@@ -69,5 +76,9 @@ urlpatterns = [
     path("ledger/ledger.pdf", funding.ledger_pdf, name="ledger_pdf"),
     path("proposals/<int:pk>/letter/", funding.decision_letter, name="decision_letter"),
     path("proposals/<int:pk>/evaluation/", funding.evaluation_summary, name="evaluation_summary"),
-    path("office/calls/<slug:code>/criteria/", office.call_criteria, name="office_call_criteria"),
+    path(
+        "office/calls/<slug:code>/criteria/",
+        criteria_views.call_criteria,
+        name="office_call_criteria",
+    ),
 ]

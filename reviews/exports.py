@@ -281,19 +281,28 @@ def _in_order(ids, chunk=BOOK_CHUNK):
         yield from (found[pk] for pk in wanted)
 
 
-def _proposals_csv(job, out, progress):
+# The lists exported as CSV, by job kind. The parts that own the lists sit above reviews, so
+# they register them (grants.apps): ``build(request, call, out, progress)`` writes the list of
+# ``call`` that ``request`` (its reader and its filters) asks for on the text stream ``out``,
+# telling ``progress`` its total first, and returns the file's name.
+LIST_EXPORTS = {}
+
+
+def register_list_export(kind, build):
+    LIST_EXPORTS[kind] = build
+
+
+def _list_csv(job, out, progress):
     from grants.models import Call
-    from grants.proposals.views.office import _filtered_proposals, write_proposals_csv
 
     call = Call.objects.get(code=job.params["call"])
-    filterset = _filtered_proposals(_request_for(job.requested_by, job.params["query"]), call)
-    progress.start(filterset.qs.count())
+    request = _request_for(job.requested_by, job.params["query"])
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
     text.write(BYTE_ORDER_MARK)
-    write_proposals_csv(text, filterset, progress=progress)
+    filename = LIST_EXPORTS[job.kind](request, call, text, progress)
     text.flush()
     text.detach()  # ``out`` stays open for storing
-    return f"{call.code}-proposals.csv"
+    return filename
 
 
 def _request_for(user, query):
@@ -307,7 +316,7 @@ def _request_for(user, query):
 
 BUILDERS = {
     ExportJob.Kind.PANEL_BOOK: _panel_book,
-    ExportJob.Kind.PROPOSALS_CSV: _proposals_csv,
+    ExportJob.Kind.PROPOSALS_CSV: _list_csv,
 }
 
 

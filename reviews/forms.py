@@ -5,7 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from grants.core import limits
-from grants.forms import DisplayTextField
+from grants.core.forms import DisplayTextField
 from reviews import scoring
 from reviews.models import Advice, ConflictKind, Rating
 

@@ -28,11 +28,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from grants.accounts.forms import MAX_PROFILE_KEYWORDS
 from grants.accounts.registration import role_grant, user_register_verified
 from grants.core import emails
 from grants.core.audit import record
 from grants.core.errors import WorkflowError
-from grants.forms import MAX_PROFILE_KEYWORDS, split_keywords
+from grants.core.forms import split_keywords
 from grants.models import (
     UNSUBMITTED,
     CallStatus,

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from grants.accounts.permissions import has_role, role_required
 from grants.core.errors import WorkflowError
+from grants.core.forms import DateInput, DisplayTextField
 from grants.core.view_helpers import login_required_keeping_post
 from grants.core.widgets import FileInput
-from grants.forms import DateInput, DisplayTextField
 from grants.models import Institution, Role
 from reviews import pool
 from reviews.models import ExpertInvitation, ReviewerProfile

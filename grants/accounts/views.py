@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from grants.accounts.forms import ProfileForm
 from grants.core.view_helpers import keep_post_for, safe_next
-from grants.forms import ProfileForm
 from grants.site import dashboards
 
 

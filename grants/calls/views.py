@@ -5,10 +5,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grants.accounts.permissions import APPLICANT, role_required
+from grants.calls.filters import CallFilter
 from grants.core.errors import WorkflowError
 from grants.models import Call
 from grants.proposals import proposal_workflow
-from grants.proposals.filters import CallFilter
 
 
 def call_list(request):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from grants.accounts.permissions import audit_entries_for
 from grants.core.audit_text import action_label, change_text
 from grants.core.csv_cells import csv_safe
-from grants.proposals.filters import AuditFilter
+from grants.site.filters import AuditFilter
 
 AUDIT_PAGE_SIZE = 50
 

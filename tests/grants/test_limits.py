@@ -99,7 +99,7 @@ def test_review_and_panel_texts_are_bounded():
 
 
 def test_office_reasons_are_bounded():
-    from grants.forms import ReturnForm, ScreeningForm
+    from grants.proposals.forms import ReturnForm, ScreeningForm
 
     too_long = "x" * (limits.RETURN_REASON + 1)
     assert "reason" in ReturnForm({"reason": too_long}).errors

@@ -1,1 +1,1 @@
-"""The pages of a proposal: its draft, consortium, budget, and the fund office's screening."""
+"""The pages of a proposal: its draft, consortium and budget."""

@@ -6,14 +6,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from grants.accounts.forms import InstitutionRequestForm
 from grants.accounts.permissions import get_proposal, is_consortium_pi, require_lead
 from grants.core import emails
 from grants.core.audit import record
 from grants.core.errors import WorkflowError
 from grants.core.view_helpers import login_required_keeping_post, refused_unless_editable, safe_next
-from grants.forms import InstitutionRequestForm, InvitationForm, MemberAddForm
 from grants.models import ConsortiumMember, Role, User
 from grants.proposals import consortium_workflow, proposal_workflow
+from grants.proposals.forms import InvitationForm, MemberAddForm
 
 
 @login_required_keeping_post

@@ -10,10 +10,10 @@ from grants.accounts.permissions import get_proposal, is_consortium_pi, require_
 from grants.core.errors import NotEligible, WorkflowError
 from grants.core.storage import STORAGE_DOWN, StorageUnavailable
 from grants.core.view_helpers import kept_post, login_required_keeping_post
-from grants.forms import AvoidedExpertsForm, ProposalForm
 from grants.funding import decisions
 from grants.models import Discipline, ProposalStatus
 from grants.proposals import proposal_workflow
+from grants.proposals.forms import AvoidedExpertsForm, ProposalForm
 from grants.proposals.plain import violations_for
 from grants.proposals.presenters import budget_overview, document_for, frozen_document_for
 

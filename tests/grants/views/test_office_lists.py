@@ -185,7 +185,7 @@ def test_counts_by_province_and_department(client, officer, listed):
 
 
 def test_pages_of_fifty(client, officer, listed, monkeypatch):
-    from grants.proposals.views import office
+    from grants.office import views as office
 
     _call, proposals = listed
     monkeypatch.setattr(office, "PAGE_SIZE", 2)
@@ -196,7 +196,7 @@ def test_pages_of_fifty(client, officer, listed, monkeypatch):
 
 
 def test_page_size_is_fifty():
-    from grants.proposals.views import office
+    from grants.office import views as office
 
     assert office.PAGE_SIZE == 50
 
@@ -369,7 +369,7 @@ def test_sorting_by_score(client, officer, decided, ordering, expected):
 
 
 def test_sorting_by_score_pages_through_ties(client, officer, decided, monkeypatch):
-    from grants.proposals.views import office
+    from grants.office import views as office
 
     _call, proposals = decided
     monkeypatch.setattr(office, "PAGE_SIZE", 2)

@@ -1,20 +1,13 @@
+"""The filters and sorting of the fund office's proposal lists."""
+
 import django_filters
-from django.db.models import (
-    Exists,
-    F,
-    OuterRef,
-    Q,
-)
-from django.utils import timezone
+from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from grants.models import (
     UNSUBMITTED,
-    Call,
-    CallStatus,
     ConsortiumMember,
-    Discipline,
     Institution,
     MemberStatus,
     Proposal,
@@ -23,52 +16,6 @@ from grants.models import (
     Screening,
 )
 from grants.models.decisions import Outcome
-
-
-class AnyYesNoWidget(django_filters.widgets.BooleanWidget):
-    """Any / Yes / No in the reader's language, Any first and chosen by default. django-filter's
-    widget calls the empty choice "Unknown" and translates its labels once, at import, in
-    whichever language was active then."""
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs)
-        self.choices = [("", _("Any")), ("true", _("Yes")), ("false", _("No"))]
-
-
-class CallFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=[c for c in CallStatus.choices if c[0] != CallStatus.DRAFT]
-    )
-    area = django_filters.ModelChoiceFilter(
-        label=_("Discipline area"),
-        queryset=Discipline.objects.filter(parent__isnull=True),
-        method="filter_area",
-    )
-    open_now = django_filters.BooleanFilter(
-        label=_("Open now"),
-        method="filter_open_now",
-        widget=AnyYesNoWidget(),
-    )
-
-    class Meta:
-        model = Call
-        fields = ["status", "area", "open_now"]
-
-    def filter_area(self, queryset, name, value):
-        # A call covering F06 belongs to department F; a call covering all of F covers F06 too.
-        return queryset.filter(
-            Q(discipline_areas__code__startswith=value.code)
-            | Q(discipline_areas__code=value.code[:1])
-        ).distinct()
-
-    def filter_open_now(self, queryset, name, value):
-        if value is None:
-            return queryset
-        open_ids = Call.objects.open_now(timezone.now()).values("pk")
-        return queryset.filter(pk__in=open_ids) if value else queryset.exclude(pk__in=open_ids)
-
-
-# ---- the fund office's proposal lists -------------------------------------------------------
 
 NO_DECISION = "none"
 
@@ -202,41 +149,3 @@ class OfficeProposalFilter(django_filters.FilterSet):
         if value == NO_DECISION:
             return queryset.filter(decision__isnull=True)
         return queryset.filter(decision__outcome=value)
-
-
-class AuditFilter(django_filters.FilterSet):
-    """The fund office's audit page: by call, proposal reference, person, action and date."""
-
-    call = django_filters.ModelChoiceFilter(
-        label=_("Call"), queryset=Call.objects.order_by("-year", "code"), to_field_name="code"
-    )
-    proposal = django_filters.CharFilter(
-        label=_("Proposal reference"), field_name="proposal__reference", lookup_expr="icontains"
-    )
-    person = django_filters.CharFilter(label=_("Person"), method="filter_person")
-    action = django_filters.ChoiceFilter(label=_("Action"), choices=[])
-    since = django_filters.DateFilter(
-        label=_("From"),
-        field_name="at__date",
-        lookup_expr="gte",
-        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
-    )
-    until = django_filters.DateFilter(
-        label=_("To"),
-        field_name="at__date",
-        lookup_expr="lte",
-        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
-    )
-
-    def __init__(self, *args, **kwargs):
-        from grants.core.audit_text import ACTION_LABELS
-
-        super().__init__(*args, **kwargs)
-        self.filters["action"].extra["choices"] = sorted(
-            ((action, str(label)) for action, label in ACTION_LABELS.items()),
-            key=lambda choice: choice[1],
-        )
-
-    def filter_person(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(actor__name__icontains=value) | Q(actor__email__icontains=value))

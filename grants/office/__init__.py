@@ -1,0 +1,1 @@
+"""The fund office's desk: the proposal lists, the office's proposal page, exports."""
