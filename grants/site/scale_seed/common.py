@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from grants.models import AuditEntry
-from grants.site.demo import password_hash
+from grants.site.demo.people import password_hash
 from reviews import scoring
 from reviews.workflow import DEFAULT_CRITERIA
 

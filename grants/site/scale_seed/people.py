@@ -11,7 +11,7 @@ from django.core.management import call_command
 from grants.accounts.permissions import MFA_ROLES
 from grants.models import Discipline, Institution, Province, Role, RoleGrant, User
 from grants.models.proposals import ReferenceCounter
-from grants.site.demo import GIVEN, KEYWORDS, SURNAMES
+from grants.site.demo.people import GIVEN, KEYWORDS, SURNAMES
 from grants.site.scale_seed.common import PREFIX
 from reviews.models import ReviewerProfile
 

@@ -25,7 +25,7 @@ from grants.models import (
     User,
 )
 from grants.proposals.snapshots import frozen_fields
-from grants.site.demo import GIVEN, KEYWORDS, SURNAMES
+from grants.site.demo.people import GIVEN, KEYWORDS, SURNAMES
 from grants.site.scale_seed.common import PREFIX, beijing, money
 
 TOPICS = [
