@@ -12,6 +12,9 @@ from reviews.workflow import DEFAULT_CRITERIA
 
 
 class AssignmentsStage:
+    """For the main and the decided call: the published assignment run, the reviews and the
+    score each reviewed proposal keeps (``facts["stored_score"]``)."""
+
     def seed_reviews(self):
         for call in (self.decided_call, self.main_call):
             self.assign_and_review(call)

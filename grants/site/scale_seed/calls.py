@@ -15,6 +15,9 @@ OPEN_SHARE, DECIDED_SHARE = 0.05, 0.05
 
 
 class CallsStage:
+    """The three calls, ``open_call``, ``main_call`` and ``decided_call``, with their areas,
+    contributions, criteria and opening audit entries."""
+
     def deadline(self, days):
         day = timezone.localdate(self.now) + timedelta(days=days)
         return timezone.make_aware(datetime(day.year, day.month, day.day, 16, 0))

@@ -20,6 +20,8 @@ from grants.proposals.snapshots import snapshot_budget_lines
 
 
 class FundingStage:
+    """The decided call's funding round, down the ranking the panels left."""
+
     def seed_funding(self):
         """Fund the decided call down its locked ranking, as grants.funding.decisions.funding_commit
         would, then confirm, decide and pay the first year."""

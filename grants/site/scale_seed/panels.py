@@ -15,6 +15,9 @@ from reviews.models import Panel, PanelEntry
 
 
 class PanelsStage:
+    """The locked panels of the main and the decided call and their merged ranking per call
+    (``rankings``), which the funding follows."""
+
     def seed_panels(self):
         self.rankings = {}
         for call, locked in (

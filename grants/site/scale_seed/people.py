@@ -25,6 +25,10 @@ DEPARTMENT_WEIGHTS = {"A": 6, "B": 8, "C": 9, "D": 6, "E": 16, "F": 22, "G": 5, 
 
 
 class PeopleStage:
+    """Loads the reference data (provinces, institutions inside and outside the delta,
+    discipline codes) and creates the staff and reviewers: ``officer``, ``provincial``,
+    ``reviewers`` and ``by_department`` are what the later stages draw from."""
+
     def load_reference(self):
         if not Province.objects.exists():
             call_command("import_reference", verbosity=0, stdout=open("/dev/null", "w"))

@@ -67,6 +67,9 @@ ROLES_IN_TEAM = [("博士研究生", "12.0"), ("博士后", "18.0"), ("工程师
 
 
 class ProposalsStage:
+    """Every call's proposals, kept in ``proposals`` (call pk -> [(proposal, facts)]) with
+    the facts the reviews, panels and funding build on."""
+
     def seed_proposals(self):
         self.proposals = defaultdict(list)  # call pk -> [(proposal, facts)]
         number = 0
