@@ -127,8 +127,9 @@ def test_command_prints_what_it_did(reference):
 
 def test_demo_call_is_open_without_the_schedule(reference):
     from grants.site import demo
+    from grants.site.demo.open_call import OPEN_CALL
 
     demo.seed()
-    call = Call.objects.get(code=demo.OPEN_CALL)
+    call = Call.objects.get(code=OPEN_CALL)
     assert call.status == CallStatus.OPEN and call.is_open()
     assert call_workflow.calls_run_schedule() == []
