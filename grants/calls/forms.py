@@ -234,7 +234,7 @@ class CallForm(forms.ModelForm):
             self.add_error("panel_max_province_share", _("A fraction above 0 and at most 1."))
 
     def call_fields(self):
-        """The call's own fields, for grants.workflow.call_create and call_update."""
+        """The call's own fields, for grants.calls.call_workflow.call_create and call_update."""
         return {
             name: self.cleaned_data[name]
             for name in self._meta.fields

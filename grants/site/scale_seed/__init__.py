@@ -7,14 +7,14 @@ the year before (funding committed, confirmed by the provinces, the first year p
 have 2-4 members, mostly from the four funding provinces, some unfunded partners from
 elsewhere; every member has a PI, a team and budget lines.
 
-The rows are written with ``bulk_create`` and explicit primary keys, NOT through
-grants.workflow and reviews.workflow: those lock, check, audit and e-mail one object at a
-time, which is right for people and far too slow for 20,000 proposals (each submission alone
+The rows are written with ``bulk_create`` and explicit primary keys, NOT through the
+workflows (grants.calls.call_workflow, grants.proposals.proposal_workflow, reviews.workflow):
+those lock, check, audit and e-mail one object at a time, which is right for people and far too slow for 20,000 proposals (each submission alone
 takes a row lock, a reference counter and a snapshot read). The dataset has the same shapes
 the workflow writes, built in memory instead:
 
 - snapshots have exactly the keys and values of grants.proposals.snapshots.freeze;
-- reference numbers follow grants.workflow.reference_number and the counters are advanced,
+- reference numbers follow grants.proposals.proposal_workflow.reference_number and the counters are advanced,
   so proposals submitted later get the next numbers;
 - audit entries record creation, submission, screening, each submitted review, the calls'
   moves, the panels and the funding;

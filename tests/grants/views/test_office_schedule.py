@@ -1,4 +1,4 @@
-"""Calls open and close on time: grants.workflow.calls_run_schedule and `manage.py run_schedule`."""
+"""Calls open and close on time: grants.calls.call_workflow.calls_run_schedule and `manage.py run_schedule`."""
 
 import io
 from datetime import UTC, datetime, timedelta
