@@ -144,7 +144,7 @@ def call_start_panel(*, call, actor):
 @transaction.atomic
 def call_decide(*, call, actor):
     """Decide the call once its funding is final; the letters go out with the decision."""
-    from grants.funding.decisions import letters_send
+    from grants.funding.outcomes import letters_send
 
     def funding_final(locked):
         funding_round = getattr(locked, "funding_round", None)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grants.accounts.permissions import APPLICANT, officer_province_code, roles_of
-from grants.funding.decisions import final_decisions
+from grants.funding.outcomes import final_decisions
 from grants.models import (
     UNSUBMITTED,
     Call,

@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from grants.calls import call_workflow
-from grants.funding import decisions
+from grants.funding import decisions, payments
 from grants.models import Proposal
 from grants.site import site_backup
 from tests.reviews.factories import make_panel_call
@@ -85,7 +85,7 @@ def decided_fund(reference, settings, tmp_path):
     Proposal.objects.filter(pk=proposals[0].pk).update(narrative_pdf=path)
     decisions.funding_commit(call=call, actor=officer)
     call_workflow.call_decide(call=call, actor=officer)
-    decisions.payments_record(call=call, actor=officer, year=1)
+    payments.payments_record(call=call, actor=officer, year=1)
     return path
 
 
