@@ -1,9 +1,13 @@
-"""What the consortium learns once its call is decided: the decision, its letter and the
-evaluation summary, and the letters e-mailed with the decision."""
+"""Deciding a call, and what the consortium learns then: the decision, its letter and the
+evaluation summary, the letters e-mailed with the decision."""
 
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from grants.calls import call_workflow
 from grants.core.emails import send_on_commit
+from grants.core.errors import WorkflowError
 from grants.core.money import ZERO
 from grants.funding import letters
 from grants.funding.decisions import requested_by_province
@@ -14,6 +18,26 @@ from reviews.models import Review
 from reviews.ranking import stored_score
 from reviews.scoring import aggregate, review_values
 from reviews.workflow import criteria_for, plain_criteria
+
+
+@transaction.atomic
+def call_decide(*, call, actor):
+    """Decide the call once its funding is final; the letters go out with the decision.
+    call_workflow.call_move reaches it through the action registered in grants/apps.py."""
+
+    def funding_final(locked):
+        funding_round = getattr(locked, "funding_round", None)
+        if funding_round is None or funding_round.final_at is None:
+            raise WorkflowError(
+                _(
+                    "Commit the funding, and have every province confirm its share if the call requires it."
+                ),
+                code="not_final",
+            )
+
+    call = call_workflow.call_advance(call=call, actor=actor, action="decide", check=funding_final)
+    letters_send(call)
+    return call
 
 
 def final_decisions():

@@ -658,7 +658,7 @@ DECIDED_CONTRIBUTIONS = {
 
 def seed_decided_call():
     """A 2025 call taken from opening to decision, with confirmed awards and a paid first year."""
-    from grants.funding import decisions, payments
+    from grants.funding import decisions, outcomes, payments
     from reviews import workflow as review_workflow
 
     if Call.objects.filter(code=DECIDED_CALL).exists():
@@ -711,6 +711,6 @@ def seed_decided_call():
             actor=User.objects.get(role_grants__province_id=province_code),
             province_code=province_code,
         )
-    call = call_workflow.call_decide(call=call, actor=office)
+    call = outcomes.call_decide(call=call, actor=office)
     payments.payments_record(call=call, actor=office, year=1)
     return call

@@ -8,7 +8,6 @@ from django.core import mail
 from django.db import connection
 from pypdf import PdfReader
 
-from grants.calls import call_workflow
 from grants.core.errors import WorkflowError
 from grants.funding import decisions, outcomes, payments
 from grants.models import Call, Province, Role
@@ -66,7 +65,7 @@ def test_decision_waits_for_every_province_then_letters_go_out(panel_call):
     call, proposals, officer = panel_call
     decisions.funding_commit(call=call, actor=officer)
     with pytest.raises(WorkflowError, match="confirm"):
-        call_workflow.call_decide(call=call, actor=officer)
+        outcomes.call_decide(call=call, actor=officer)
     for code in ("310000", "320000", "330000", "340000"):
         decisions.province_confirm(
             call=call,
@@ -75,7 +74,7 @@ def test_decision_waits_for_every_province_then_letters_go_out(panel_call):
         )
     assert FundingRound.objects.get(call=call).final_at
     mail.outbox.clear()
-    call_workflow.call_decide(call=call, actor=officer)
+    outcomes.call_decide(call=call, actor=officer)
     letters = [m for m in mail.outbox if proposals[0].reference in m.subject]
     assert letters and letters[0].attachments[0][0] == f"{proposals[0].reference}-award.pdf"
     rejected = next(m for m in mail.outbox if proposals[2].reference in m.subject)
@@ -158,7 +157,7 @@ def test_the_consortium_downloads_its_letter_once_decided(client, panel_call):
     call.provincial_confirmation_required = False
     call.save()
     decisions.funding_commit(call=call, actor=officer)
-    call_workflow.call_decide(call=call, actor=officer)
+    outcomes.call_decide(call=call, actor=officer)
     client.force_login(proposals[0].lead)
     response = client.get(f"/proposals/{proposals[0].pk}/letter/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
