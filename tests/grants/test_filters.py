@@ -3,8 +3,8 @@
 import pytest
 from django.utils import translation
 
+from grants.calls.filters import CallFilter
 from grants.models import Call
-from grants.proposals.filters import CallFilter
 
 
 def open_now_choices(language):
