@@ -11,7 +11,6 @@ from grants.core.errors import NotEligible, WorkflowError
 from grants.core.storage import STORAGE_DOWN, StorageUnavailable
 from grants.core.view_helpers import kept_post, login_required_keeping_post
 from grants.forms import AvoidedExpertsForm, ProposalForm
-from grants.funding import outcomes
 from grants.models import Discipline, ProposalStatus
 from grants.proposals import proposal_workflow
 from grants.proposals.plain import violations_for
@@ -27,8 +26,6 @@ def proposal_detail(request, pk):
     context = {
         "proposal": proposal,
         "in_consortium": in_consortium,
-        # The consortium learns the outcome where it looks, once the call is decided.
-        "decision": outcomes.final_decision(proposal) if in_consortium else None,
         "violations": violations_for(proposal, timezone.now())
         if in_consortium and proposal.is_editable_state
         else [],
