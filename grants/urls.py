@@ -5,10 +5,11 @@ from grants.calls import views as calls
 from grants.funding import views as funding
 from grants.proposals.views import budgets, consortium, drafts, office, proposals
 from grants.site import audit_views as audit
+from grants.site import views as site
 
 urlpatterns = [
-    path("", accounts.home, name="home"),
-    path("dashboard/", accounts.dashboard, name="dashboard"),
+    path("", site.home, name="home"),
+    path("dashboard/", site.dashboard, name="dashboard"),
     path("profile/", accounts.profile, name="profile"),
     path("language/", accounts.switch_language, name="switch_language"),
     path("institutions/request/", consortium.institution_request, name="institution_request"),

@@ -18,8 +18,8 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from grants.core import limits
+from grants.core.money import format_yuan
 from grants.proposals import budget
-from grants.proposals.budget import format_yuan
 
 # Deadlines are announced, and judged, in Beijing time.
 SHANGHAI = ZoneInfo("Asia/Shanghai")

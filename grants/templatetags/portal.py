@@ -3,8 +3,8 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import get_language
 
+from grants.core.money import format_yuan
 from grants.funding import outcomes
-from grants.proposals.budget import format_yuan
 
 register = template.Library()
 
