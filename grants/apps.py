@@ -14,3 +14,9 @@ class GrantsConfig(AppConfig):
         from reviews.models import ExportJob
 
         register_list_export(ExportJob.Kind.PROPOSALS_CSV, export_proposals_csv)
+
+        # The call's state machine is a lower part than the funding that decides a call.
+        from grants.calls import call_workflow
+        from grants.funding import outcomes
+
+        call_workflow.register_call_action("decide", outcomes.call_decide)

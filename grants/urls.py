@@ -7,17 +7,18 @@ from grants.funding import views as funding
 from grants.office import views as office
 from grants.proposals.views import budgets, consortium, drafts, proposals
 from grants.site import audit_views as audit
+from grants.site import views as site
 from reviews import criteria_views
 
 urlpatterns = [
-    path("", accounts.home, name="home"),
-    path("dashboard/", accounts.dashboard, name="dashboard"),
+    path("", site.home, name="home"),
+    path("dashboard/", site.dashboard, name="dashboard"),
     path("profile/", accounts.profile, name="profile"),
     path("language/", accounts.switch_language, name="switch_language"),
     path("institutions/request/", consortium.institution_request, name="institution_request"),
     path("calls/", calls.call_list, name="call_list"),
     path("calls/<slug:code>/", calls.call_detail, name="call_detail"),
-    path("calls/<slug:code>/apply/", calls.proposal_start, name="proposal_start"),
+    path("calls/<slug:code>/apply/", drafts.proposal_start, name="proposal_start"),
     path("proposals/<int:pk>/", proposals.proposal_detail, name="proposal_detail"),
     path("proposals/<int:pk>/edit/", proposals.proposal_edit, name="proposal_edit"),
     path("proposals/<int:pk>/submit/", proposals.proposal_submit, name="proposal_submit"),

@@ -225,7 +225,7 @@ def test_every_pointer_names_a_test_that_exists():
         ("grants.proposals.views.proposals.proposal_submit", True),  # require_POST
         ("grants.proposals.views.proposals.proposal_edit", True),  # reads request.POST
         ("grants.proposals.views.proposals.proposal_detail", False),
-        ("grants.accounts.views.dashboard", False),
+        ("grants.site.views.dashboard", False),
         ("django.views.i18n.set_language", True),
     ],
 )

@@ -7,8 +7,7 @@ import re
 from django.core import mail
 from pypdf import PdfReader
 
-from grants.calls import call_workflow
-from grants.funding import decisions
+from grants.funding import decisions, outcomes
 from reviews.models import Assignment
 from tests.reviews.factories import make_panel_call
 
@@ -34,7 +33,7 @@ def test_no_page_pdf_or_email_an_applicant_reaches_names_a_reviewer(client, refe
         reviewer.save(update_fields=["name"])
     mail.outbox.clear()
     decisions.funding_commit(call=call, actor=officer)
-    call_workflow.call_decide(call=call, actor=officer)
+    outcomes.call_decide(call=call, actor=officer)
     reviewers = {a.reviewer for a in Assignment.objects.filter(call=call)}
     secrets = {r.name for r in reviewers} | {r.email for r in reviewers}
     assert len(reviewers) == 3

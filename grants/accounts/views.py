@@ -9,20 +9,6 @@ from django.views.i18n import set_language
 
 from grants.accounts.forms import ProfileForm
 from grants.core.view_helpers import keep_post_for, safe_next
-from grants.site import dashboards
-
-
-def home(request):
-    return render(request, "grants/home.html", dashboards.public_summary())
-
-
-@login_required
-def dashboard(request):
-    context = {
-        "affiliation": dashboards.affiliation(request.user),
-        "sections": dashboards.sections_for(request.user),
-    }
-    return render(request, "grants/dashboard.html", context)
 
 
 @login_required

@@ -79,7 +79,7 @@ def call_next_actions(call):
     return [action for action, (source, _target) in CALL_ACTIONS.items() if source == call.status]
 
 
-def _call_move(*, call, actor, action, check=None):
+def call_advance(*, call, actor, action, check=None):
     """Lock the call, refuse a move out of order, run ``check`` on the locked row, move, audit."""
     source, target = CALL_ACTIONS[action]
     call = Call.objects.select_for_update().get(pk=call.pk)
@@ -115,7 +115,7 @@ def call_close(*, call, actor, now=None):
                 code="too_early",
             )
 
-    return _call_move(call=call, actor=actor, action="close", check=deadline_passed)
+    return call_advance(call=call, actor=actor, action="close", check=deadline_passed)
 
 
 @transaction.atomic
@@ -133,32 +133,24 @@ def call_start_review(*, call, actor):
                 code="unscreened",
             )
 
-    return _call_move(call=call, actor=actor, action="start_review", check=all_screened)
+    return call_advance(call=call, actor=actor, action="start_review", check=all_screened)
 
 
 @transaction.atomic
 def call_start_panel(*, call, actor):
-    return _call_move(call=call, actor=actor, action="start_panel")
+    return call_advance(call=call, actor=actor, action="start_panel")
 
 
-@transaction.atomic
-def call_decide(*, call, actor):
-    """Decide the call once its funding is final; the letters go out with the decision."""
-    from grants.funding.decisions import letters_send
+# The actions a later part of the fund carries out, as it registers them at start-up
+# (grants/apps.py): deciding is grants.funding's, since it needs the final funding.
+_registered_movers = {}
 
-    def funding_final(locked):
-        funding_round = getattr(locked, "funding_round", None)
-        if funding_round is None or funding_round.final_at is None:
-            raise WorkflowError(
-                _(
-                    "Commit the funding, and have every province confirm its share if the call requires it."
-                ),
-                code="not_final",
-            )
 
-    call = _call_move(call=call, actor=actor, action="decide", check=funding_final)
-    letters_send(call)
-    return call
+def register_call_action(action, mover):
+    """Let ``mover(call=, actor=)`` carry out ``action``, one of CALL_ACTIONS, for call_move."""
+    if action not in CALL_ACTIONS:
+        raise ValueError(f"{action!r} is not a call action")
+    _registered_movers[action] = mover
 
 
 def call_move(*, call, actor, action):
@@ -168,7 +160,7 @@ def call_move(*, call, actor, action):
         "close": call_close,
         "start_review": call_start_review,
         "start_panel": call_start_panel,
-        "decide": call_decide,
+        **_registered_movers,
     }
     if action not in movers:
         raise WorkflowError(_("Unknown action."), code="unknown")

@@ -1,4 +1,4 @@
-"""The filters of the list of calls."""
+"""The applicants' list of calls: by state, discipline area and whether a call is open now."""
 
 import django_filters
 from django.db.models import Q

@@ -1,4 +1,4 @@
-"""The one place where money is read, rounded and split.
+"""The one place where money is read, rounded, split and written out.
 
 Every amount in the portal is yuan as a Decimal with two places (fen). Forms read what users
 type through parse_amount; budget, funding and ledger code call these helpers instead of
@@ -47,6 +47,13 @@ def parse_amount(text: str) -> Decimal:
 def to_fen(value) -> Decimal:
     """Round a yuan amount to the fen, half away from zero (the accountant's rule)."""
     return Decimal(value).quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def format_yuan(amount: Decimal) -> str:
+    """¥3,000,000.00 — the one way amounts appear in messages."""
+    amount = to_fen(amount)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}¥{abs(amount):,}"
 
 
 def allocate(total: Decimal, weights: Mapping[Hashable, Decimal]) -> dict:

@@ -5,12 +5,8 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import QueryDict
-from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-
-from grants.core.errors import WorkflowError
-from grants.proposals import proposal_workflow
 
 KEPT_POST = "kept_post"
 
@@ -53,15 +49,3 @@ def safe_next(request):
     target = request.POST.get("next") or request.GET.get("next") or ""
     allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
     return target if allowed else ""
-
-
-def refused_unless_editable(request, proposal, *to):
-    """None while the proposal may change; else a redirect to the read-only page ``to`` with
-    the workflow's reason. The pages offer no form then: this answers one posted from a page
-    opened before the proposal was submitted or the deadline passed."""
-    try:
-        proposal_workflow.require_editable(proposal)
-    except WorkflowError as error:
-        messages.error(request, error.message)
-        return redirect(*to)
-    return None

@@ -1,16 +1,17 @@
-"""Funding a call down its locked ranking, the provinces' confirmations, and the ledger.
+"""Funding a call down its locked ranking, and the provinces' confirmations.
 
 The arithmetic is grants.funding.simulation (pure); this module reads the ranking and the pools from the
 database, shows the simulation, and commits it in one transaction that locks the call and its
-pools, so two officers committing at once can never spend a province's money twice.
+pools, so two officers committing at once can never spend a province's money twice. The ledger
+and the payments are grants.funding.payments; what the consortium learns once the call is
+decided, grants.funding.outcomes.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Case, F, JSONField, Sum, When
+from django.db.models import Case, F, JSONField, When
 from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,7 @@ from grants.core.audit import record
 from grants.core.errors import WorkflowError
 from grants.core.money import ZERO, allocate
 from grants.funding import simulation
-from grants.models import Call, CallStatus, Contribution, Proposal, Province
+from grants.models import Call, Contribution, Proposal, Province
 from grants.models.decisions import (
     AwardShare,
     Decision,
@@ -308,230 +309,3 @@ def province_confirm(*, call, actor, province_code):
         funding_round.save(update_fields=["final_at"])
         record(actor=actor, action="funding.final", call=call)
     return funding_round
-
-
-# ---- the ledger -----------------------------------------------------------------------------
-
-
-@dataclass
-class LedgerRow:
-    province: Province
-    contributed: Decimal
-    committed: Decimal
-    paid: Decimal
-    paid_by_year: dict
-
-    @property
-    def remaining(self):
-        return self.contributed - self.committed
-
-
-def ledger(calls, provinces):
-    """One row per province over ``calls``: contributed, committed, paid (by year), remaining.
-    Four aggregate queries whatever the number of calls, awards and payments."""
-    contributed = dict(
-        Contribution.objects.filter(call__in=calls, province__in=provinces)
-        .values_list("province_id")
-        .annotate(total=Sum("amount"))
-    )
-    shares = AwardShare.objects.filter(decision__round__call__in=calls, province__in=provinces)
-    committed = defaultdict(Decimal)
-    for code, charged, balancing in shares.values_list("province_id").annotate(
-        c=Sum("charged"), b=Sum("balancing")
-    ):
-        committed[code] = (charged or ZERO) + (balancing or ZERO)
-    paid_by_year = defaultdict(dict)
-    for code, year, amount in (
-        Payment.objects.filter(share__in=shares, paid_at__isnull=False)
-        .values_list("share__province_id", "year")
-        .annotate(total=Sum("amount"))
-    ):
-        paid_by_year[code][year] = amount
-    return [
-        LedgerRow(
-            province=province,
-            contributed=contributed.get(province.code, ZERO),
-            committed=committed.get(province.code, ZERO),
-            paid=sum(paid_by_year[province.code].values(), ZERO),
-            paid_by_year=dict(sorted(paid_by_year[province.code].items())),
-        )
-        for province in provinces
-    ]
-
-
-def payable_years(call):
-    """The project years of the call's awards with an instalment still unpaid, in order."""
-    return sorted(
-        set(
-            Payment.objects.filter(
-                share__decision__round__call=call, paid_at__isnull=True
-            ).values_list("year", flat=True)
-        )
-    )
-
-
-@transaction.atomic
-def payments_record(*, call, actor, year, province_code=None):
-    """Mark a project year's instalments as paid (all provinces, or one). A year without an
-    unpaid instalment is refused, so the audit log never records paying nothing."""
-    payments = Payment.objects.select_for_update().filter(
-        share__decision__round__call=call, year=year, paid_at__isnull=True
-    )
-    if province_code:
-        payments = payments.filter(share__province_id=province_code)
-    unpaid = list(payments.values_list("pk", flat=True))  # locked until the commit
-    if not unpaid:
-        raise WorkflowError(
-            _("No award of this call has an unpaid instalment in year %(year)s.") % {"year": year},
-            code="year",
-        )
-    count = Payment.objects.filter(pk__in=unpaid).update(paid_at=timezone.now())
-    record(
-        actor=actor,
-        action="payments.recorded",
-        call=call,
-        after={"year": year, "province": province_code, "count": count},
-    )
-    return count
-
-
-# ---- letters --------------------------------------------------------------------------------
-
-
-def final_decisions():
-    """The decisions a consortium may learn: those of a decided call. A committed round waits
-    for the provinces' confirmations and the call's decision; until then the letters, the
-    evaluation summary and the applicants' pages say nothing of it."""
-    return Decision.objects.filter(round__call__status=CallStatus.DECIDED)
-
-
-def final_decision(proposal):
-    """The proposal's decision once its call is decided; None before."""
-    return final_decisions().filter(proposal=proposal).first()
-
-
-def review_summary(proposal):
-    """Scores and the comments meant for the applicants, numbered — never who wrote them."""
-    from grants.funding import letters
-    from reviews.models import Review
-    from reviews.ranking import stored_score
-    from reviews.scoring import aggregate, review_values
-    from reviews.workflow import criteria_for, plain_criteria
-
-    criteria = criteria_for(proposal.call)
-    reviews = list(
-        Review.objects.filter(assignment__proposal=proposal, submitted_at__isnull=False).order_by(
-            "submitted_at", "pk"
-        )
-    )
-    scores = [review_values(review.scores) for review in reviews]
-    unreviewed = aggregate(
-        [], plain_criteria(criteria), overall_threshold=proposal.call.overall_threshold
-    )
-    result = stored_score(proposal, unreviewed)
-    entry = getattr(proposal, "panel_entry", None)
-    return letters.ReviewSummary(
-        criteria=tuple(
-            letters.CriterionSummary(
-                name=f"{c.name_zh} {c.name_en}",
-                mean=result.criterion_means.get(c.key),
-                scores=tuple(s.get(c.key) for s in scores),
-            )
-            for c in criteria
-        ),
-        overall_mean=result.mean,
-        comments=tuple(review.comments_for_applicants for review in reviews),
-        panel_comment=entry.consensus_comment if entry else "",
-    )
-
-
-def letter_data(proposal, decision):
-    from grants.funding import letters
-
-    snapshot = proposal.snapshot
-    members = snapshot["members"]
-    lead = next(m for m in members if m["is_lead"])
-    names = {m["province_code"]: f"{m['province_zh']} {m['province_en']}" for m in members}
-    shares = (
-        list(decision.shares.prefetch_related("payments"))
-        if decision.outcome == Outcome.FUNDED
-        else []
-    )
-    if shares:
-        amounts = tuple(
-            letters.ProvinceAmount(
-                s.province_id, names.get(s.province_id, s.province_id), s.received
-            )
-            for s in shares
-        )
-        total = decision.total
-    else:
-        requested, _ = requested_by_province(proposal)
-        amounts = tuple(
-            letters.ProvinceAmount(code, names.get(code, code), amount)
-            for code, amount in sorted(requested.items())
-        )
-        total = sum(requested.values(), ZERO)
-    reason = decision.not_funded_reason
-    notes = {
-        Outcome.RESERVE: f"候补 Reserve list (place {decision.rank})",
-        Outcome.BELOW_THRESHOLD: f"不予资助：{reason.message_zh} Not funded: {reason.message_en}",
-    }
-    return letters.LetterData(
-        reference=proposal.reference,
-        call_title=f"{snapshot['call']['title_zh']} / {snapshot['call']['title_en']}",
-        title_zh=snapshot["title_zh"],
-        title_en=snapshot["title_en"],
-        lead_pi=lead["pi_name"],
-        lead_institution=f"{lead['institution_zh']} {lead['institution_en']}",
-        members=tuple(
-            (
-                f"{m['institution_zh']} {m['institution_en']}",
-                names[m["province_code"]],
-                m["pi_name"],
-            )
-            for m in members
-        ),
-        issued_on=timezone.localdate().isoformat(),
-        rank=decision.rank,
-        amounts=amounts,
-        total=total,
-        cut=decision.cut,
-        schedule=tuple(
-            (
-                names.get(s.province_id, s.province_id),
-                tuple(letters.YearAmount(p.year, p.amount) for p in s.payments.all()),
-            )
-            for s in shares
-        ),
-        review=review_summary(proposal),
-        outcome_note=notes.get(decision.outcome, ""),
-    )
-
-
-def letter_pdf(proposal):
-    """The decision letter of a decided proposal: an award letter or a rejection letter."""
-    from grants.funding import letters
-
-    decision = Decision.objects.select_related("round").get(proposal=proposal)
-    data = letter_data(proposal, decision)
-    if decision.outcome == Outcome.FUNDED:
-        return "award", letters.build_award_letter(data)
-    return "decision", letters.build_rejection_letter(data)
-
-
-def letters_send(call):
-    """E-mail every decided proposal's letter to its consortium, after the commit."""
-    from grants.core.emails import send_on_commit
-    from grants.proposals.proposal_workflow import consortium_emails
-
-    for decision in Decision.objects.filter(round__call=call).select_related(
-        "proposal__call", "proposal__lead"
-    ):
-        kind, pdf = letter_pdf(decision.proposal)
-        send_on_commit(
-            consortium_emails(decision.proposal),
-            "decision_letter",
-            {"proposal": decision.proposal, "funded": decision.outcome == Outcome.FUNDED},
-            attachments=[(f"{decision.proposal.reference}-{kind}.pdf", pdf, "application/pdf")],
-        )

@@ -26,7 +26,7 @@ from grants.accounts.permissions import (
 )
 from grants.core.errors import WorkflowError
 from grants.core.money import AMOUNT_NEGATIVE, AmountError, parse_amount
-from grants.funding import decisions, letters
+from grants.funding import decisions, letters, outcomes, payments
 from grants.models import Call, CallStatus, Province, Role
 from grants.models.decisions import AwardShare, Decision, FundingRound, Outcome
 from grants.models.proposals import ProposalQuerySet
@@ -264,11 +264,11 @@ class PaymentForm(forms.Form):
 @role_required(Role.FUND_OFFICER)
 def payments_record(request, code):
     call = get_office_call(request.user, code)
-    form = PaymentForm(request.POST, years=decisions.payable_years(call))
+    form = PaymentForm(request.POST, years=payments.payable_years(call))
     if form.is_valid():
         year = form.cleaned_data["year"]
         try:
-            count = decisions.payments_record(call=call, actor=request.user, year=year)
+            count = payments.payments_record(call=call, actor=request.user, year=year)
         except WorkflowError as error:
             form.add_error("year", error.message)
         else:
@@ -314,10 +314,10 @@ def ledger_page(request):
 
 
 def _ledger_context(request, provinces, calls, selected, payment_form=None):
-    rows = decisions.ledger(calls, provinces)
+    rows = payments.ledger(calls, provinces)
     funding_round = FundingRound.objects.filter(call=selected).first() if selected else None
     if payment_form is None and funding_round and is_fund_officer(request.user):
-        payment_form = PaymentForm(years=decisions.payable_years(selected))
+        payment_form = PaymentForm(years=payments.payable_years(selected))
     return {
         "rows": rows,
         "charts": [_chart(row) for row in rows],
@@ -396,7 +396,7 @@ def ledger_csv(request):
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(["province_code", "province", "contributed", "committed", "paid", "remaining"])
-    for row in decisions.ledger(calls, provinces):
+    for row in payments.ledger(calls, provinces):
         writer.writerow(
             [
                 row.province.code,
@@ -426,7 +426,7 @@ def ledger_pdf(request):
                 letters.YearAmount(year, amount) for year, amount in row.paid_by_year.items()
             ),
         )
-        for row in decisions.ledger(calls, provinces)
+        for row in payments.ledger(calls, provinces)
     )
     title = f"{selected.title_zh} / {selected.title_en}" if selected else "全部指南 All calls"
     response = HttpResponse(
@@ -443,12 +443,12 @@ def ledger_pdf(request):
 @login_required
 def decision_letter(request, pk):
     proposal = get_proposal(request.user, pk)
-    decision = decisions.final_decision(proposal)
+    decision = outcomes.final_decision(proposal)
     if decision is None or not (
         is_consortium_pi(request.user, proposal) or is_fund_officer(request.user)
     ):
         raise Http404
-    kind, pdf = decisions.letter_pdf(proposal)
+    kind, pdf = outcomes.letter_pdf(proposal)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{proposal.reference}-{kind}.pdf"'
     return response
@@ -457,10 +457,10 @@ def decision_letter(request, pk):
 @login_required
 def evaluation_summary(request, pk):
     proposal = get_proposal(request.user, pk)
-    decision = decisions.final_decision(proposal)
+    decision = outcomes.final_decision(proposal)
     if decision is None:
         raise Http404
-    data = decisions.letter_data(proposal, decision)
+    data = outcomes.letter_data(proposal, decision)
     response = HttpResponse(letters.build_evaluation_summary(data), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{proposal.reference}-evaluation.pdf"'
     return response

@@ -57,6 +57,18 @@ class ProposalQuerySet(models.QuerySet):
     def for_lists(self):
         return self.defer(*self.LIST_DEFERRED)
 
+    def lead_draft(self, *, call, lead):
+        """The proposal ``lead`` last worked on in ``call`` that is still theirs to edit, if any."""
+        if not lead.is_authenticated:
+            return None
+        return (
+            self.filter(
+                call=call, lead=lead, status__in=[ProposalStatus.DRAFT, ProposalStatus.RETURNED]
+            )
+            .order_by("-updated_at", "-pk")
+            .first()
+        )
+
 
 class Proposal(models.Model):
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="proposals")

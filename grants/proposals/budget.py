@@ -16,6 +16,7 @@ from grants.core.money import (
     ZERO,
     AmountError,
     allocate,
+    format_yuan,
     parse_amount,
     to_fen,
 )
@@ -146,13 +147,6 @@ def equipment_share(summary: BudgetSummary) -> Decimal:
     if summary.direct_total == 0:
         return Decimal(0)
     return summary.equipment_total / summary.direct_total
-
-
-def format_yuan(amount: Decimal) -> str:
-    """¥3,000,000.00 — the one way amounts appear in messages."""
-    amount = to_fen(amount)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}¥{abs(amount):,}"
 
 
 AMOUNT_TOO_PRECISE = "amount_too_precise"

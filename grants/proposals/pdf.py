@@ -31,6 +31,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from grants.core.money import format_yuan
 from grants.proposals import budget
 from grants.proposals.budget import (
     EQUIPMENT,
@@ -38,7 +39,6 @@ from grants.proposals.budget import (
     PERSONNEL,
     BudgetSummary,
     Totals,
-    format_yuan,
 )
 
 # A CID font ships with every PDF viewer, so Chinese renders without embedding a font file

@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from grants.models import BudgetLine, ConsortiumMember, MemberStatus, Proposal, ProposalStatus
 from grants.proposals import budget, eligibility
+from grants.proposals.eligibility_data import Member, ProposalData, Rules
 
 # A PI's other proposals in a call, by what they are for the quotas (grants.proposals.eligibility
 # decides which count): sent to the fund office (a returned one will be sent again), or still
@@ -12,8 +13,8 @@ SUBMITTED_STATUSES = [ProposalStatus.SUBMITTED, ProposalStatus.RETURNED]
 DRAFT_STATUSES = [ProposalStatus.DRAFT]
 
 
-def rules_for(call) -> eligibility.Rules:
-    return eligibility.Rules(
+def rules_for(call) -> Rules:
+    return Rules(
         opens_at=call.opens_at,
         closes_at=call.closes_at,
         min_provinces=call.min_provinces,
@@ -80,9 +81,9 @@ def pi_load(proposal, members, statuses) -> dict:
     return load
 
 
-def proposal_data(proposal, members=None) -> eligibility.ProposalData:
+def proposal_data(proposal, members=None) -> ProposalData:
     members = members if members is not None else members_of(proposal)
-    return eligibility.ProposalData(
+    return ProposalData(
         title_zh=proposal.title_zh,
         title_en=proposal.title_en,
         primary_code=proposal.primary_code_id or "",
@@ -95,7 +96,7 @@ def proposal_data(proposal, members=None) -> eligibility.ProposalData:
         has_narrative_pdf=bool(proposal.narrative_pdf),
         other_funding_declared=bool(proposal.other_funding),
         members=tuple(
-            eligibility.Member(
+            Member(
                 key=str(member.pk),
                 institution_id=member.institution_id,
                 institution_name=member.institution.name,

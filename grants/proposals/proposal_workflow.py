@@ -58,23 +58,10 @@ def proposal_start(*, call, lead, another=False, now=None):
     _require_open(call, now or timezone.now())
     User.objects.select_for_update().filter(pk=lead.pk).first()
     if not another:
-        existing = lead_draft(call=call, lead=lead)
+        existing = Proposal.objects.lead_draft(call=call, lead=lead)
         if existing is not None:
             return existing, False
     return proposal_create(call=call, lead=lead, now=now), True
-
-
-def lead_draft(*, call, lead):
-    """The proposal ``lead`` last worked on in ``call`` that is still theirs to edit, if any."""
-    if not lead.is_authenticated:
-        return None
-    return (
-        Proposal.objects.filter(
-            call=call, lead=lead, status__in=[ProposalStatus.DRAFT, ProposalStatus.RETURNED]
-        )
-        .order_by("-updated_at", "-pk")
-        .first()
-    )
 
 
 @transaction.atomic

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grants.accounts.permissions import APPLICANT, officer_province_code, roles_of
-from grants.funding.decisions import final_decisions
+from grants.core.money import format_yuan
+from grants.funding.outcomes import final_decisions
 from grants.models import (
     UNSUBMITTED,
     Call,
@@ -22,7 +23,6 @@ from grants.models import (
     Role,
 )
 from grants.models.decisions import Outcome
-from grants.templatetags.portal import yuan
 
 
 @dataclass
@@ -216,7 +216,11 @@ def provincial_officer_section(user):
                 "contribution %(amount)s · %(n)d proposals with %(province)s institutions",
                 call.involving,
             )
-            % {"amount": yuan(call.contributed), "n": call.involving, "province": province.name},
+            % {
+                "amount": format_yuan(call.contributed),
+                "n": call.involving,
+                "province": province.name,
+            },
         )
         for call in calls
     ]

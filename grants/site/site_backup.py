@@ -41,7 +41,7 @@ class BackupError(Exception):
 
 def figures() -> dict:
     """The figures a restore must give back exactly, as plain JSON values."""
-    from grants.funding.decisions import ledger
+    from grants.funding.payments import ledger
     from grants.models import Call, Proposal, Province
     from reviews.models import Review
 

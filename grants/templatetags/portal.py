@@ -3,7 +3,8 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import get_language
 
-from grants.proposals.budget import format_yuan
+from grants.core.money import format_yuan
+from grants.funding import outcomes
 
 register = template.Library()
 
@@ -52,3 +53,10 @@ def in_reader_language_of(values, name):
     if not values:
         return ""
     return in_reader_language(values.get(f"{name}_zh", ""), values.get(f"{name}_en", ""))
+
+
+@register.simple_tag
+def final_decision(proposal):
+    """The proposal's funding decision once its call is decided, else None: the consortium
+    learns the outcome on the proposal's page, which the proposals part cannot read itself."""
+    return outcomes.final_decision(proposal)

@@ -5,8 +5,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
-from grants.calls import call_workflow
-from grants.funding import decisions
+from grants.funding import decisions, outcomes
 from grants.models import AuditEntry, Call, Payment, Proposal, User
 from reviews.models import Review
 from tests.reviews.factories import make_panel_call
@@ -40,7 +39,7 @@ def test_export_and_import_round_trip_a_decided_call_into_an_empty_database(
     path = default_storage.save("attachments/narrative-test.pdf", ContentFile(b"%PDF-1.7 test"))
     Proposal.objects.filter(pk=proposals[0].pk).update(narrative_pdf=path)
     decisions.funding_commit(call=call, actor=officer)
-    call_workflow.call_decide(call=call, actor=officer)
+    outcomes.call_decide(call=call, actor=officer)
     before = snapshot_of_database(call.code)
 
     call_command("export_call", call.code, str(tmp_path / "backup"), stdout=open("/dev/null", "w"))

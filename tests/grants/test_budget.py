@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grants.core.money import FEN
+from grants.core.money import FEN, format_yuan
 from grants.proposals.budget import (
     AMOUNT_ERROR_MESSAGES,
     AMOUNT_NEGATIVE,
@@ -18,7 +18,6 @@ from grants.proposals.budget import (
     Line,
     Totals,
     equipment_share,
-    format_yuan,
     indirect_cost_cap,
     summarise,
     validate_amount,

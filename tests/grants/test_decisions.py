@@ -8,9 +8,8 @@ from django.core import mail
 from django.db import connection
 from pypdf import PdfReader
 
-from grants.calls import call_workflow
 from grants.core.errors import WorkflowError
-from grants.funding import decisions
+from grants.funding import decisions, outcomes, payments
 from grants.models import Call, Province, Role
 from grants.models.decisions import Decision, FundingRound, Outcome
 from tests.factories import make_user
@@ -32,16 +31,16 @@ def funding_provinces():
 def test_commit_funds_down_the_ranking_and_the_ledger_adds_up(panel_call):
     call, proposals, officer = panel_call
     decisions.funding_commit(call=call, actor=officer)
-    outcomes = {d.proposal_id: d.outcome for d in Decision.objects.all()}
+    verdicts = {d.proposal_id: d.outcome for d in Decision.objects.all()}
     # Zhejiang's ¥800,000 pays two shares of ¥390,000; the third proposal waits on the reserve list.
-    assert [outcomes[p.pk] for p in proposals] == [Outcome.FUNDED, Outcome.FUNDED, Outcome.RESERVE]
+    assert [verdicts[p.pk] for p in proposals] == [Outcome.FUNDED, Outcome.FUNDED, Outcome.RESERVE]
     assert Decision.objects.get(proposal=proposals[2]).skipped_for_id == "330000"
-    for row in decisions.ledger(Call.objects.filter(pk=call.pk), funding_provinces()):
+    for row in payments.ledger(Call.objects.filter(pk=call.pk), funding_provinces()):
         assert row.committed <= row.contributed
         assert row.remaining == row.contributed - row.committed
     rows = {
         r.province.code: r
-        for r in decisions.ledger(Call.objects.filter(pk=call.pk), funding_provinces())
+        for r in payments.ledger(Call.objects.filter(pk=call.pk), funding_provinces())
     }
     assert rows["330000"].committed == 780_000 and rows["310000"].committed == 780_000
 
@@ -66,7 +65,7 @@ def test_decision_waits_for_every_province_then_letters_go_out(panel_call):
     call, proposals, officer = panel_call
     decisions.funding_commit(call=call, actor=officer)
     with pytest.raises(WorkflowError, match="confirm"):
-        call_workflow.call_decide(call=call, actor=officer)
+        outcomes.call_decide(call=call, actor=officer)
     for code in ("310000", "320000", "330000", "340000"):
         decisions.province_confirm(
             call=call,
@@ -75,7 +74,7 @@ def test_decision_waits_for_every_province_then_letters_go_out(panel_call):
         )
     assert FundingRound.objects.get(call=call).final_at
     mail.outbox.clear()
-    call_workflow.call_decide(call=call, actor=officer)
+    outcomes.call_decide(call=call, actor=officer)
     letters = [m for m in mail.outbox if proposals[0].reference in m.subject]
     assert letters and letters[0].attachments[0][0] == f"{proposals[0].reference}-award.pdf"
     rejected = next(m for m in mail.outbox if proposals[2].reference in m.subject)
@@ -114,10 +113,10 @@ def test_provincial_officer_sees_only_their_province(client, panel_call):
 def test_payments_recorded_show_as_paid(panel_call):
     call, _, officer = panel_call
     decisions.funding_commit(call=call, actor=officer)
-    decisions.payments_record(call=call, actor=officer, year=1)
+    payments.payments_record(call=call, actor=officer, year=1)
     rows = {
         r.province.code: r
-        for r in decisions.ledger(Call.objects.filter(pk=call.pk), funding_provinces())
+        for r in payments.ledger(Call.objects.filter(pk=call.pk), funding_provinces())
     }
     # Each project's ¥780,000 over three equal years: a third per year, per province.
     assert rows["310000"].paid == 260_000 and rows["310000"].paid_by_year == {1: 260_000}
@@ -149,7 +148,7 @@ def test_two_officers_committing_at_once_never_overspend(reference):
         thread.join()
     assert sorted(results) == ["committed", "ok"]  # the second waits for the lock, then is refused
     assert FundingRound.objects.filter(call=call).count() == 1
-    for row in decisions.ledger(Call.objects.filter(pk=call.pk), funding_provinces()):
+    for row in payments.ledger(Call.objects.filter(pk=call.pk), funding_provinces()):
         assert row.committed <= row.contributed
 
 
@@ -158,7 +157,7 @@ def test_the_consortium_downloads_its_letter_once_decided(client, panel_call):
     call.provincial_confirmation_required = False
     call.save()
     decisions.funding_commit(call=call, actor=officer)
-    call_workflow.call_decide(call=call, actor=officer)
+    outcomes.call_decide(call=call, actor=officer)
     client.force_login(proposals[0].lead)
     response = client.get(f"/proposals/{proposals[0].pk}/letter/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -210,7 +209,7 @@ def test_a_decision_not_funded_keeps_its_reason_for_the_pages_and_the_letter(ref
     assert decision.outcome_text == (
         "Not funded: below the overall threshold; below a criterion's threshold"
     )
-    note = decisions.letter_data(weak, decision).outcome_note
+    note = outcomes.letter_data(weak, decision).outcome_note
     assert note == (
         "不予资助：总分低于资助线；单项评分低于门槛 "
         "Not funded: below the overall threshold; below a criterion's threshold"

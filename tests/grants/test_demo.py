@@ -75,13 +75,13 @@ def test_demo_shows_an_open_call_and_one_in_review_with_work_waiting(client, ref
 
 
 def test_demo_has_a_decided_call_whose_ledger_adds_up(reference):
-    from grants.funding import decisions
+    from grants.funding import payments
     from grants.models import Call, Province
 
     seed()
     call = Call.objects.get(code="2025-materials")
     assert call.status == "decided" and call.funding_round.final_at
-    rows = decisions.ledger(
+    rows = payments.ledger(
         Call.objects.filter(pk=call.pk), Province.objects.filter(is_funding=True)
     )
     assert len(rows) == 4 and any(row.committed for row in rows) and any(row.paid for row in rows)

@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from grants.proposals.budget import EQUIPMENT, OPERATIONS, PERSONNEL, Line
-from grants.proposals.eligibility import (
+from grants.proposals.eligibility import check
+from grants.proposals.eligibility_data import (
     ACCEPTED,
     DECLINED,
     PENDING,
@@ -13,7 +14,6 @@ from grants.proposals.eligibility import (
     Member,
     ProposalData,
     Rules,
-    check,
 )
 
 SHANGHAI_TZ = ZoneInfo("Asia/Shanghai")

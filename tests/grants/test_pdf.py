@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from pypdf import PdfReader
 
-from grants.proposals.budget import EQUIPMENT, OPERATIONS, PERSONNEL, Line, format_yuan, summarise
+from grants.core.money import format_yuan
+from grants.proposals.budget import EQUIPMENT, OPERATIONS, PERSONNEL, Line, summarise
 from grants.proposals.pdf import MemberRow, ProposalDocument, build_proposal_pdf, write_proposal_pdf
 
 SHANGHAI, JIANGSU = "310000", "320000"

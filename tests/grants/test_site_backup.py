@@ -17,8 +17,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 
-from grants.calls import call_workflow
-from grants.funding import decisions
+from grants.funding import decisions, outcomes, payments
 from grants.models import Proposal
 from grants.site import site_backup
 from tests.reviews.factories import make_panel_call
@@ -84,8 +83,8 @@ def decided_fund(reference, settings, tmp_path):
     path = default_storage.save("attachments/narrative-drill.pdf", ContentFile(NARRATIVE))
     Proposal.objects.filter(pk=proposals[0].pk).update(narrative_pdf=path)
     decisions.funding_commit(call=call, actor=officer)
-    call_workflow.call_decide(call=call, actor=officer)
-    decisions.payments_record(call=call, actor=officer, year=1)
+    outcomes.call_decide(call=call, actor=officer)
+    payments.payments_record(call=call, actor=officer, year=1)
     return path
 
 

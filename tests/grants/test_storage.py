@@ -14,8 +14,7 @@ from django.core.management import call_command
 from moto import mock_aws
 from storages.backends.s3 import S3Storage
 
-from grants.calls import call_workflow
-from grants.funding import decisions
+from grants.funding import decisions, outcomes
 from grants.models import Call, Proposal
 from portal.settings import object_storage_from_env
 from tests.factories import make_call, make_proposal, make_user
@@ -111,7 +110,7 @@ def test_export_and_import_round_trip_the_attachments_through_the_bucket(
     path = default_storage.save("attachments/narrative-s3.pdf", ContentFile(b"%PDF-1.7 s3"))
     Proposal.objects.filter(pk=proposals[0].pk).update(narrative_pdf=path)
     decisions.funding_commit(call=call, actor=officer)
-    call_workflow.call_decide(call=call, actor=officer)
+    outcomes.call_decide(call=call, actor=officer)
     quiet = open("/dev/null", "w")
 
     call_command("export_call", call.code, str(tmp_path / "backup"), stdout=quiet)

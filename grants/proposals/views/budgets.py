@@ -7,12 +7,13 @@ from django.utils.translation import gettext as _
 
 from grants.accounts.permissions import get_proposal, is_consortium_pi, may_edit_member
 from grants.core.errors import WorkflowError
-from grants.core.view_helpers import kept_post, login_required_keeping_post, refused_unless_editable
+from grants.core.view_helpers import kept_post, login_required_keeping_post
 from grants.models import ConsortiumMember, MemberStatus
 from grants.proposals import budget, consortium_workflow, proposal_workflow
 from grants.proposals.forms import BudgetForm, TeamFormSet
 from grants.proposals.plain import budget_lines
 from grants.proposals.presenters import budget_overview
+from grants.proposals.views.editing import refused_unless_editable
 
 
 @login_required_keeping_post

@@ -11,10 +11,11 @@ from grants.accounts.permissions import get_proposal, is_consortium_pi, require_
 from grants.core import emails
 from grants.core.audit import record
 from grants.core.errors import WorkflowError
-from grants.core.view_helpers import login_required_keeping_post, refused_unless_editable, safe_next
+from grants.core.view_helpers import login_required_keeping_post, safe_next
 from grants.models import ConsortiumMember, Role, User
 from grants.proposals import consortium_workflow, proposal_workflow
 from grants.proposals.forms import InvitationForm, MemberAddForm
+from grants.proposals.views.editing import refused_unless_editable
 
 
 @login_required_keeping_post

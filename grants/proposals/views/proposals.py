@@ -10,7 +10,6 @@ from grants.accounts.permissions import get_proposal, is_consortium_pi, require_
 from grants.core.errors import NotEligible, WorkflowError
 from grants.core.storage import STORAGE_DOWN, StorageUnavailable
 from grants.core.view_helpers import kept_post, login_required_keeping_post
-from grants.funding import decisions
 from grants.models import Discipline, ProposalStatus
 from grants.proposals import proposal_workflow
 from grants.proposals.forms import AvoidedExpertsForm, ProposalForm
@@ -27,8 +26,6 @@ def proposal_detail(request, pk):
     context = {
         "proposal": proposal,
         "in_consortium": in_consortium,
-        # The consortium learns the outcome where it looks, once the call is decided.
-        "decision": decisions.final_decision(proposal) if in_consortium else None,
         "violations": violations_for(proposal, timezone.now())
         if in_consortium and proposal.is_editable_state
         else [],

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from grants.calls import call_workflow
-from grants.funding import decisions
+from grants.funding import decisions, outcomes, payments
 from grants.models import Call, Contribution, Discipline, User
 from grants.proposals import proposal_workflow
 from grants.site.demo.common import deadline, officer
@@ -118,6 +118,6 @@ def seed_decided_call():
             actor=User.objects.get(role_grants__province_id=province_code),
             province_code=province_code,
         )
-    call = call_workflow.call_decide(call=call, actor=office)
-    decisions.payments_record(call=call, actor=office, year=1)
+    call = outcomes.call_decide(call=call, actor=office)
+    payments.payments_record(call=call, actor=office, year=1)
     return call

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from grants.calls import call_workflow
 from grants.core.errors import WorkflowError
+from grants.funding import outcomes
 from grants.models import AuditEntry, Call, CallStatus, Contribution, Role, Screening
 from grants.models.calls import DeadlineExtension
 from grants.proposals import proposal_workflow
@@ -455,7 +456,7 @@ def test_the_deadline_decides_when_a_call_can_be_closed(office, reference):
         (CallStatus.OPEN, call_workflow.call_start_review, False),
         (CallStatus.CLOSED, call_workflow.call_start_panel, False),
         (CallStatus.CLOSED, call_workflow.call_start_review, True),
-        (CallStatus.IN_REVIEW, call_workflow.call_decide, False),
+        (CallStatus.IN_REVIEW, outcomes.call_decide, False),
         (CallStatus.IN_REVIEW, call_workflow.call_start_panel, True),
         (CallStatus.DECIDED, call_workflow.call_start_panel, False),
     ],
@@ -476,7 +477,7 @@ def test_a_call_is_decided_only_once_its_funding_is_final(officer, reference):
     call = make_call(status_open=False, closes_in_days=-1)
     Call.objects.filter(pk=call.pk).update(status=CallStatus.IN_PANEL)
     with pytest.raises(WorkflowError) as refused:
-        call_workflow.call_decide(call=call, actor=officer)
+        outcomes.call_decide(call=call, actor=officer)
     assert refused.value.code == "not_final"
 
 

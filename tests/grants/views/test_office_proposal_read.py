@@ -4,8 +4,7 @@ without anything that names a reviewer."""
 
 import pytest
 
-from grants.calls import call_workflow
-from grants.funding import decisions
+from grants.funding import decisions, outcomes
 from grants.models import Proposal, Role
 from grants.proposals import proposal_workflow
 from reviews.models import Assignment
@@ -67,7 +66,7 @@ def test_shows_the_funding_outcome_and_own_share_and_never_a_reviewer(client, re
         reviewer.name = f"隐名评审专家{'甲乙丙丁'[number]}"
         reviewer.save(update_fields=["name"])
     decisions.funding_commit(call=call, actor=officer)
-    call_workflow.call_decide(call=call, actor=officer)
+    outcomes.call_decide(call=call, actor=officer)
     secrets = {r.name for r in reviewers} | {r.email for r in reviewers}
     client.force_login(make_user(roles=[Role.PROVINCIAL_OFFICER], province="330000"))
     for proposal in proposals:

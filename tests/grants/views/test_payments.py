@@ -4,7 +4,7 @@ instalments, and the workflow refuses any other year."""
 import pytest
 
 from grants.core.errors import WorkflowError
-from grants.funding import decisions
+from grants.funding import decisions, payments
 from grants.models import AuditEntry, Role
 from grants.models.decisions import Payment
 from tests.factories import make_user
@@ -27,7 +27,7 @@ def year_choices(response):
 
 def test_the_ledger_offers_only_the_years_left_to_pay(client, committed):
     call, officer = committed
-    decisions.payments_record(call=call, actor=officer, year=1)
+    payments.payments_record(call=call, actor=officer, year=1)
     client.force_login(officer)
     response = client.get(f"/ledger/?call={call.code}")
     assert year_choices(response) == ["", 2, 3]
@@ -75,7 +75,7 @@ def test_a_year_that_does_not_exist_is_refused_beside_the_field(client, committe
 def test_nothing_left_to_pay_says_so(client, committed):
     call, officer = committed
     for year in (1, 2, 3):
-        decisions.payments_record(call=call, actor=officer, year=year)
+        payments.payments_record(call=call, actor=officer, year=year)
     client.force_login(officer)
     page = client.get(f"/ledger/?call={call.code}")
     assert year_choices(page) == [""]
@@ -90,7 +90,7 @@ def test_nothing_left_to_pay_says_so(client, committed):
 def test_the_workflow_refuses_a_year_without_unpaid_instalments(committed, year):
     call, officer = committed
     if year == 1:
-        decisions.payments_record(call=call, actor=officer, year=1)
+        payments.payments_record(call=call, actor=officer, year=1)
     with pytest.raises(WorkflowError) as refused:
-        decisions.payments_record(call=call, actor=officer, year=year)
+        payments.payments_record(call=call, actor=officer, year=year)
     assert refused.value.code == "year"
