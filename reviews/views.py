@@ -20,6 +20,7 @@ from grants.core.view_helpers import login_required_keeping_post
 from grants.models import Proposal, Province, Role, User
 from grants.proposals.presenters import document_for
 from reviews import jobs, pool, windows, workflow
+from reviews.criteria import criteria_for
 from reviews.forms import (
     AcceptForm,
     ConflictForm,
@@ -153,7 +154,7 @@ def declare_conflict(request, pk):
 @login_required_keeping_post
 def review_form(request, pk):
     item = get_accepted_assignment(request.user, pk)
-    criteria = workflow.criteria_for(item.call)
+    criteria = criteria_for(item.call)
     review = Review.objects.filter(assignment=item).first()
     submitting = request.method == "POST" and "submit" in request.POST
     closed = _closed_message(item)

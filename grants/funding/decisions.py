@@ -413,10 +413,10 @@ def final_decision(proposal):
 def review_summary(proposal):
     """Scores and the comments meant for the applicants, numbered — never who wrote them."""
     from grants.funding import letters
+    from reviews.criteria import criteria_for, plain_criteria
     from reviews.models import Review
     from reviews.ranking import stored_score
     from reviews.scoring import aggregate, review_values
-    from reviews.workflow import criteria_for, plain_criteria
 
     criteria = criteria_for(proposal.call)
     reviews = list(

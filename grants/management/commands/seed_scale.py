@@ -85,6 +85,7 @@ from grants.proposals import budget
 from grants.proposals.snapshots import frozen_fields, snapshot_budget_lines
 from grants.site.demo import GIVEN, KEYWORDS, SURNAMES, password_hash
 from reviews import assignment, scoring
+from reviews.criteria import DEFAULT_CRITERIA
 from reviews.models import (
     Assignment,
     AssignmentRun,
@@ -95,7 +96,6 @@ from reviews.models import (
     Review,
     ReviewerProfile,
 )
-from reviews.workflow import DEFAULT_CRITERIA
 
 PREFIX = "scale."
 K = 3  # reviewers per proposal

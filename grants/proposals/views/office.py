@@ -61,8 +61,8 @@ from grants.proposals import proposal_workflow
 from grants.proposals.filters import OfficeProposalFilter
 from grants.proposals.plain import violations_for
 from grants.proposals.presenters import frozen_document_for
+from reviews import criteria as reviews_criteria
 from reviews import scoring
-from reviews import workflow as reviews_workflow
 from reviews.models import Criterion
 from reviews.scoring import display_score
 
@@ -265,7 +265,7 @@ class BaseCriterionFormSet(forms.BaseFormSet):
             names.add(name)
 
     def rows(self):
-        """The kept criteria in their new order, as reviews.workflow.criteria_save takes them."""
+        """The kept criteria in their new order, as reviews.criteria.criteria_save takes them."""
         fields = ("key", "name_zh", "name_en", "weight", "threshold")
         return [{name: form.cleaned_data[name] for name in fields} for form in self.ordered_forms]
 
@@ -289,7 +289,7 @@ CriterionFormSet = forms.formset_factory(
 def call_criteria(request, code):
     """The call's review criteria: edited while the call is a draft, read-only once it opens."""
     call = get_office_call(request.user, code)
-    criteria = reviews_workflow.criteria_for(call)
+    criteria = reviews_criteria.criteria_for(call)
     data = request.POST if request.method == "POST" else kept_post(request)
     formset = CriterionFormSet(
         data,
@@ -307,7 +307,7 @@ def call_criteria(request, code):
     refusal = None
     if request.method == "POST" and formset.is_valid():
         try:
-            reviews_workflow.criteria_save(
+            reviews_criteria.criteria_save(
                 call=call, actor=request.user, rows=formset.rows(), removed=formset.removed()
             )
         except WorkflowError as error:
