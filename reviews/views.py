@@ -19,7 +19,7 @@ from grants.core.errors import WorkflowError
 from grants.core.view_helpers import login_required_keeping_post
 from grants.models import Proposal, Province, Role, User
 from grants.proposals.presenters import document_for
-from reviews import jobs, pool, windows, workflow
+from reviews import jobs, panels, pool, windows, workflow
 from reviews.criteria import criteria_for
 from reviews.forms import (
     AcceptForm,
@@ -527,7 +527,7 @@ def panel_list(request, code):
     form = PanelForm(request.POST or None, call=call)
     if request.method == "POST" and form.is_valid():
         try:
-            workflow.panel_create(call=call, actor=request.user, **form.cleaned_data)
+            panels.panel_create(call=call, actor=request.user, **form.cleaned_data)
         except WorkflowError as error:
             form.add_error("members", error.message)
         else:
@@ -577,7 +577,7 @@ def panel_consensus(request, pk, entry_pk):
         messages.error(request, _("Give the consensus score from 0 to 5 in half points."))
         return redirect("panel_page", pk=pk)
     try:
-        workflow.panel_consensus(
+        panels.panel_consensus(
             entry=entry,
             actor=request.user,
             score=form.cleaned_data["score"],
@@ -606,7 +606,7 @@ def panel_lock(request, pk):
         entry.proposal_id: request.POST.get(f"reason_{entry.proposal_id}", "") for entry in entries
     }
     try:
-        workflow.panel_lock(panel=panel, actor=request.user, order=order, reasons=reasons)
+        panels.panel_lock(panel=panel, actor=request.user, order=order, reasons=reasons)
     except WorkflowError as error:
         messages.error(request, error.message)
     else:

@@ -458,7 +458,7 @@ REVIEW_PROPOSALS = [
 
 def seed_review_call():
     """A call whose deadline has passed, screened, assigned and partly reviewed, with a panel."""
-    from reviews import workflow as review_workflow
+    from reviews import panels as review_panels
 
     if Call.objects.filter(code=REVIEW_CALL).exists():
         return Call.objects.get(code=REVIEW_CALL)
@@ -498,7 +498,7 @@ def seed_review_call():
     assign_and_review(call, proposals, office)
     chair = User.objects.get(email="chair@example.org")
     members = panel_members(call)
-    review_workflow.panel_create(
+    review_panels.panel_create(
         call=call,
         area=Discipline.objects.get(code="F"),
         name="信息科学会评组 F",
@@ -659,7 +659,7 @@ DECIDED_CONTRIBUTIONS = {
 def seed_decided_call():
     """A 2025 call taken from opening to decision, with confirmed awards and a paid first year."""
     from grants.funding import decisions
-    from reviews import workflow as review_workflow
+    from reviews import panels as review_panels
 
     if Call.objects.filter(code=DECIDED_CALL).exists():
         return Call.objects.get(code=DECIDED_CALL)
@@ -692,7 +692,7 @@ def seed_decided_call():
     call = call_workflow.call_start_review(call=call, actor=office)
     assign_and_review(call, proposals, office, review_all=True, when=now - timedelta(days=260))
     chair = User.objects.get(email="chair@example.org")
-    panel = review_workflow.panel_create(
+    panel = review_panels.panel_create(
         call=call,
         area=Discipline.objects.get(code="E"),
         name="工程与材料会评组 E",
@@ -702,7 +702,7 @@ def seed_decided_call():
     )
     from reviews.ranking import computed_order
 
-    review_workflow.panel_lock(panel=panel, actor=chair, order=computed_order(panel), reasons={})
+    review_panels.panel_lock(panel=panel, actor=chair, order=computed_order(panel), reasons={})
     call = call_workflow.call_start_panel(call=call, actor=office)
     decisions.funding_commit(call=call, actor=office)
     for province_code in DECIDED_CONTRIBUTIONS:
