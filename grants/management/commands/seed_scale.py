@@ -84,7 +84,8 @@ from grants.models.proposals import ReferenceCounter
 from grants.proposals import budget
 from grants.proposals.snapshots import frozen_fields, snapshot_budget_lines
 from grants.site.demo import GIVEN, KEYWORDS, SURNAMES, password_hash
-from reviews import assignment, scoring
+from reviews import affinity as reviews_affinity
+from reviews import scoring
 from reviews.criteria import DEFAULT_CRITERIA
 from reviews.models import (
     Assignment,
@@ -947,7 +948,7 @@ class Seeder:
         keywords = facts["keywords"]
         for index in found:
             reviewer = self.reviewers[index]
-            affinity, why = assignment.affinity(
+            affinity, why = reviews_affinity.affinity(
                 codes, keywords, reviewer["codes"], reviewer["keywords"]
             )
             scored.append((affinity, -index, index, why))
