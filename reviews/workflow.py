@@ -4,12 +4,13 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from grants.core import emails
 from grants.core.audit import record
 from grants.core.errors import WorkflowError
-from grants.models import Role, User
+from grants.models import CallStatus, FundingRound, Proposal, Role, User
 from reviews import scoring, windows
 from reviews.criteria import criteria_for, plain_criteria
 from reviews.jobs import SOLVE_ASSIGNMENT, enqueue
@@ -47,8 +48,6 @@ def proposal_score_refresh(proposal):
     """Keep the proposal's stored score equal to its submitted reviews' aggregate. Called in the
     transaction of every change to the set of submitted reviews, so lists, panels and funding
     can read it instead of aggregating every review again."""
-    from grants.models import Proposal
-
     # Two reviewers submitting at once: the second waits here for the first to commit, and
     # then reads both reviews, so the last write always holds the whole set.
     list(Proposal.objects.select_for_update().filter(pk=proposal.pk).values_list("pk"))
@@ -79,8 +78,6 @@ def refuse_if_conflicted(proposal, reviewer):
 
 
 def _chinese():
-    from django.utils.translation import get_language
-
     return (get_language() or "zh").startswith("zh")
 
 
@@ -96,8 +93,6 @@ def run_start(*, call, actor, fair=False):
 
 def run_pairs_edit(*, run, actor, add=None, remove=None):
     """Adjust a proposed assignment by hand before publishing; added pairs face every rule."""
-    from grants.models import Proposal
-
     with transaction.atomic():
         run = AssignmentRun.objects.select_for_update().get(pk=run.pk)
         if run.status != AssignmentRun.Status.DONE:
@@ -138,8 +133,6 @@ def run_pairs_edit(*, run, actor, add=None, remove=None):
 @transaction.atomic
 def run_publish(*, run, actor):
     """Turn a previewed run into assignments and invite every reviewer by e-mail."""
-    from grants.models import Proposal
-
     run = AssignmentRun.objects.select_for_update().select_related("call").get(pk=run.pk)
     if run.status != AssignmentRun.Status.DONE:
         raise WorkflowError(_("Only a finished run can be published."), code="state")
@@ -299,8 +292,6 @@ ACTIVE_STATUSES = (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
 def closed_reasons(items, now=None):
     """reviews.windows' answer for each assignment of ``items`` ({pk: reason or None}), in two
     queries however many there are. ``items`` carry their call (``select_related``)."""
-    from grants.models import CallStatus, FundingRound
-
     now = now or timezone.now()
     locked = set(
         PanelEntry.objects.filter(
