@@ -1,4 +1,4 @@
-"""Benchmark of the reviewer-assignment solver (reviews/assignment.py).
+"""Benchmark of the reviewer-assignment solver (reviews/assignment.py and its fair mode).
 
 Synthetic instances shaped like a Joint Fund call, plus the real MIDL conference matrix:
 
@@ -23,7 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reviews import assignment  # noqa: E402
+from reviews import affinity, assignment, assignment_data, fair_assignment  # noqa: E402
 
 MIDL = (
     Path(__file__).resolve().parent.parent.parent / "shared/benchmarks/assignment/midl-scores.npy"
@@ -108,10 +108,10 @@ def synthetic(n_proposals: int, n_reviewers: int, seed: int) -> Synthetic:
         )
         build += time.perf_counter() - started
     started = time.perf_counter()
-    proposals = [assignment.Proposal(i, f"P-{i:05d}") for i in range(n_proposals)]
+    proposals = [assignment_data.Proposal(i, f"P-{i:05d}") for i in range(n_proposals)]
     loads = rng.integers(4, 9, n_reviewers)
     reviewers = [
-        assignment.Reviewer(j, f"province {r_province[j]:02d}", int(loads[j]))
+        assignment_data.Reviewer(j, f"province {r_province[j]:02d}", int(loads[j]))
         for j in range(n_reviewers)
     ]
     build += time.perf_counter() - started
@@ -133,7 +133,7 @@ def _level_table(n_codes: int) -> np.ndarray:
             our_parent == their_parent,
             our_parent // SECOND_LEVEL == their_parent // SECOND_LEVEL,
         ],
-        [assignment.EXACT_CODE, assignment.SAME_PARENT, assignment.SAME_DEPARTMENT],
+        [affinity.EXACT_CODE, affinity.SAME_PARENT, affinity.SAME_DEPARTMENT],
         0.0,
     ).astype(np.float32)
 
@@ -167,15 +167,15 @@ def _consortia(rng, n_proposals) -> np.ndarray:
 def _affinities(levels, p_topics, r_topics) -> np.ndarray:
     """The portal's discipline weights, with topic similarity standing in for keywords."""
     topical = p_topics @ r_topics.T
-    return assignment.DISCIPLINE_WEIGHT * levels + assignment.KEYWORD_WEIGHT * topical
+    return affinity.DISCIPLINE_WEIGHT * levels + affinity.KEYWORD_WEIGHT * topical
 
 
 def _midl() -> Synthetic:
     started = time.perf_counter()
     scores, conflict = assignment.load_affinity_matrix(MIDL)
     candidates = assignment.candidates_from_matrix(scores, conflict=conflict)
-    proposals = [assignment.Proposal(i, f"paper {i}") for i in range(scores.shape[0])]
-    reviewers = [assignment.Reviewer(j, None, 4) for j in range(scores.shape[1])]
+    proposals = [assignment_data.Proposal(i, f"paper {i}") for i in range(scores.shape[0])]
+    reviewers = [assignment_data.Reviewer(j, None, 4) for j in range(scores.shape[1])]
     return Synthetic(proposals, reviewers, candidates, 0.0, time.perf_counter() - started)
 
 
@@ -186,7 +186,7 @@ def _run(
     k: int,
     fair: bool = False,
     spread: bool = True,
-    limit: float = assignment.FAIR_TIME_LIMIT,
+    limit: float = fair_assignment.FAIR_TIME_LIMIT,
 ) -> list[str]:
     started = time.perf_counter()
     with assignment.native_stdout_to_stderr():

@@ -100,15 +100,15 @@ def main():
             ]
         )
         print(" | ".join(rows[-1]), flush=True)
-    times, simulation = timed(lambda: decisions.simulate_call(data.main), min(args.runs, 3))
+    times, simulated = timed(lambda: decisions.simulate_call(data.main), min(args.runs, 3))
     rows.append(
         [
             "decisions.simulate_call, main call (database, ranking, simulation)",
-            f"{len(simulation.rows):,}",
+            f"{len(simulated.rows):,}",
             f"{percentile(times, 0.5):.3f}",
             f"{max(times):.3f}",
             "",
-            f"{len(simulation.outcome.funded):,} funded",
+            f"{len(simulated.outcome.funded):,} funded",
         ]
     )
     header = ["what", "proposals", "p50 s", "slowest s", f"< {TARGET_S:.0f} s", "outcome"]

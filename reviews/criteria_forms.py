@@ -56,7 +56,7 @@ class BaseCriterionFormSet(forms.BaseFormSet):
             names.add(name)
 
     def rows(self):
-        """The kept criteria in their new order, as reviews.workflow.criteria_save takes them."""
+        """The kept criteria in their new order, as reviews.criteria.criteria_save takes them."""
         fields = ("key", "name_zh", "name_en", "weight", "threshold")
         return [{name: form.cleaned_data[name] for name in fields} for form in self.ordered_forms]
 

@@ -9,7 +9,7 @@ from grants.accounts.permissions import get_office_call, role_required
 from grants.core.errors import WorkflowError
 from grants.core.view_helpers import kept_post, login_required_keeping_post
 from grants.models import CallStatus, Role
-from reviews import workflow as reviews_workflow
+from reviews import criteria as reviews_criteria
 from reviews.criteria_forms import CriterionFormSet
 
 
@@ -18,7 +18,7 @@ from reviews.criteria_forms import CriterionFormSet
 def call_criteria(request, code):
     """The call's review criteria: edited while the call is a draft, read-only once it opens."""
     call = get_office_call(request.user, code)
-    criteria = reviews_workflow.criteria_for(call)
+    criteria = reviews_criteria.criteria_for(call)
     data = request.POST if request.method == "POST" else kept_post(request)
     formset = CriterionFormSet(
         data,
@@ -36,7 +36,7 @@ def call_criteria(request, code):
     refusal = None
     if request.method == "POST" and formset.is_valid():
         try:
-            reviews_workflow.criteria_save(
+            reviews_criteria.criteria_save(
                 call=call, actor=request.user, rows=formset.rows(), removed=formset.removed()
             )
         except WorkflowError as error:

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from grants.accounts.permissions import is_fund_officer, office_calls_for, officer_province_code
 from grants.core import emails
 from grants.core.audit import record
-from reviews.jobs import heartbeat, lost
+from reviews.jobs import BUILD_EXPORT, enqueue, heartbeat, lost
 from reviews.models import EXPORT_KEEP_DAYS, WORKER_LOST, ExportJob, Panel
 from reviews.permissions import panels_for
 
@@ -94,9 +94,7 @@ def _queued(job, *, call):
         call=call,
         after={"job": job.pk, "kind": job.kind, **job.params},
     )
-    from reviews.tasks import build_export
-
-    transaction.on_commit(lambda: build_export.enqueue(job.pk))
+    transaction.on_commit(lambda: enqueue(BUILD_EXPORT, job.pk))
     return job
 
 
@@ -157,9 +155,7 @@ def job_retry(*, job, actor) -> bool:
             call=_call_of(job),
             after={"job": job.pk, "kind": job.kind, **job.params},
         )
-        from reviews.tasks import build_export
-
-        transaction.on_commit(lambda: build_export.enqueue(job.pk))
+        transaction.on_commit(lambda: enqueue(BUILD_EXPORT, job.pk))
     return True
 
 

@@ -76,3 +76,24 @@ def settle(run):
     ):
         run.refresh_from_db()
     return run
+
+
+# ---- queueing -------------------------------------------------------------------------------
+# The background tasks live in reviews.tasks, which imports the modules that queue them (the
+# solver's routing, the exports); those modules queue by name here instead, and ReviewsConfig
+# registers the tasks once the app is ready. The tasks keep their dotted paths: queued rows in
+# the database name them.
+
+SOLVE_ASSIGNMENT = "solve_assignment"
+BUILD_EXPORT = "build_export"
+
+_tasks = {}
+
+
+def register_task(name, task):
+    _tasks[name] = task
+
+
+def enqueue(name, *args):
+    """Queue the background task registered as ``name`` with ``args``."""
+    return _tasks[name].enqueue(*args)

@@ -19,7 +19,7 @@ from grants.core.forms import DateInput, DisplayTextField
 from grants.core.view_helpers import login_required_keeping_post
 from grants.core.widgets import FileInput
 from grants.models import Institution, Role
-from reviews import pool
+from reviews import pool, pool_import
 from reviews.models import ExpertInvitation, ReviewerProfile
 
 PAGE_SIZE = 50
@@ -152,12 +152,12 @@ def reviewer_import(request):
     problems = []
     if request.method == "POST" and form.is_valid():
         try:
-            rows, problems = pool.import_read(form.cleaned_data["file"].read())
-        except pool.ImportFileError as error:
+            rows, problems = pool_import.import_read(form.cleaned_data["file"].read())
+        except pool_import.ImportFileError as error:
             form.add_error("file", error.message)
         else:
             if not problems:
-                result = pool.reviewers_import(rows=rows, actor=request.user)
+                result = pool_import.reviewers_import(rows=rows, actor=request.user)
                 messages.success(
                     request,
                     _(
@@ -174,7 +174,7 @@ def reviewer_import(request):
     return render(
         request,
         "reviews/pool/import.html",
-        {"form": form, "problems": problems, "columns": pool.IMPORT_COLUMNS},
+        {"form": form, "problems": problems, "columns": pool_import.IMPORT_COLUMNS},
     )
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from grants.models import ConsortiumMember, MemberStatus
 from grants.models.reference import in_reader_language
 from reviews import scoring
+from reviews.criteria import criteria_for, plain_criteria
 
 REASON_LABELS = {
     scoring.TOO_FEW_REVIEWS: _("too few valid reviews"),
@@ -117,8 +118,6 @@ def locked_page(panel, number, per_page):
 def unreviewed_score(call):
     """reviews.scoring's aggregate of no review under the call's criteria: what a proposal
     scores while none of its reviews is submitted."""
-    from reviews.workflow import criteria_for, plain_criteria
-
     return scoring.aggregate(
         [], plain_criteria(criteria_for(call)), overall_threshold=call.overall_threshold
     )

@@ -4,7 +4,7 @@ reviews.conflicts and reviews.assignment take, and write the result back."""
 from collections import Counter, defaultdict
 
 from grants.models import MemberStatus, Proposal, ProposalStatus, Role, Screening, User
-from reviews import assignment, conflicts
+from reviews import affinity, assignment, assignment_data, conflicts
 from reviews.models import DeclaredConflict
 
 TOP_CANDIDATES = 150
@@ -123,15 +123,15 @@ def build_instance(call, progress=lambda percent, message: None):
             if found:
                 excluded[REASON_LABELS[found[0].code]] += 1
                 continue
-            value, why = assignment.affinity(
+            value, why = affinity.affinity(
                 proposal_codes(proposal), proposal.keyword_list, *profiles[r_index]
             )
             scored.append((value, r_index, why))
         scored.sort(key=lambda item: (-item[0], item[1]))
         for value, r_index, why in scored[:TOP_CANDIDATES]:
-            candidates.append(assignment.Candidate(index, r_index, value, why))
+            candidates.append(assignment_data.Candidate(index, r_index, value, why))
         plain_proposals.append(
-            assignment.Proposal(
+            assignment_data.Proposal(
                 key=proposal.pk,
                 label=proposal.reference or str(proposal.pk),
                 discipline=proposal.primary_code_id or "",
@@ -141,7 +141,7 @@ def build_instance(call, progress=lambda percent, message: None):
         if index % 50 == 0:
             progress(10 + int(60 * index / max(len(proposals), 1)), "scoring candidates")
     plain_reviewers = [
-        assignment.Reviewer(
+        assignment_data.Reviewer(
             key=r.pk,
             province=r.institution.province_id if r.institution_id else None,
             max_load=min(call.reviewer_max_load, r.reviewer_profile.max_reviews_per_call),

@@ -4,6 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from grants.core import emails
+from reviews import exports, routing
 from reviews.jobs import heartbeat
 from reviews.models import AssignmentRun
 
@@ -17,16 +19,13 @@ def _progress(run_id):
 
 @task()
 def solve_assignment(run_id):
-    from grants.core import emails
-    from reviews.routing import solve_call
-
     run = AssignmentRun.objects.select_related("call", "created_by").get(pk=run_id)
     AssignmentRun.objects.filter(pk=run_id).update(
         status=AssignmentRun.Status.RUNNING, progress=5, heartbeat_at=timezone.now()
     )
     try:
         with heartbeat(AssignmentRun, run_id):
-            result = solve_call(run.call, fair=run.fair, progress=_progress(run_id))
+            result = routing.solve_call(run.call, fair=run.fair, progress=_progress(run_id))
     except Exception as error:  # the officer must learn that it failed, whatever the cause
         AssignmentRun.objects.filter(pk=run_id).update(
             status=AssignmentRun.Status.FAILED, message=str(error)[:300]
@@ -44,6 +43,4 @@ def solve_assignment(run_id):
 @task()
 def build_export(job_id):
     """A panel book or a long proposal list, built while the requester does something else."""
-    from reviews.exports import build
-
-    build(job_id)
+    exports.build(job_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import export_views, office_views, pool_views, views
+from reviews import export_views, office_views, panel_views, pool_views, views
 
 urlpatterns = [
     path("reviews/", views.reviewer_home, name="reviewer_home"),
@@ -11,37 +11,47 @@ urlpatterns = [
     path("reviews/<int:pk>/review/", views.review_form, name="review_form"),
     path("reviews/<int:pk>/pdf/", views.review_pdf, name="review_pdf"),
     path("reviews/<int:pk>/narrative/", views.review_narrative, name="review_narrative"),
-    path("office/calls/<slug:code>/assignment/", views.assignment_page, name="assignment_page"),
-    path("office/calls/<slug:code>/assignment/run/", views.assignment_run, name="assignment_run"),
+    path(
+        "office/calls/<slug:code>/assignment/", office_views.assignment_page, name="assignment_page"
+    ),
+    path(
+        "office/calls/<slug:code>/assignment/run/",
+        office_views.assignment_run,
+        name="assignment_run",
+    ),
     path(
         "office/calls/<slug:code>/assignment/<int:run_pk>/progress/",
-        views.assignment_progress,
+        office_views.assignment_progress,
         name="assignment_progress",
     ),
     path(
         "office/calls/<slug:code>/assignment/<int:run_pk>/adjust/",
-        views.assignment_adjust,
+        office_views.assignment_adjust,
         name="assignment_adjust",
     ),
     path(
         "office/calls/<slug:code>/assignment/<int:run_pk>/publish/",
-        views.assignment_publish,
+        office_views.assignment_publish,
         name="assignment_publish",
     ),
-    path("office/calls/<slug:code>/assignment/add/", views.assignment_add, name="assignment_add"),
+    path(
+        "office/calls/<slug:code>/assignment/add/",
+        office_views.assignment_add,
+        name="assignment_add",
+    ),
     path(
         "office/assignments/<int:pk>/reopen/",
         office_views.assignment_reopen,
         name="assignment_reopen",
     ),
-    path("office/calls/<slug:code>/panels/", views.panel_list, name="panel_list"),
-    path("panels/<int:pk>/", views.panel_page, name="panel_page"),
+    path("office/calls/<slug:code>/panels/", panel_views.panel_list, name="panel_list"),
+    path("panels/<int:pk>/", panel_views.panel_page, name="panel_page"),
     path(
         "panels/<int:pk>/entries/<int:entry_pk>/consensus/",
-        views.panel_consensus,
+        panel_views.panel_consensus,
         name="panel_consensus",
     ),
-    path("panels/<int:pk>/lock/", views.panel_lock, name="panel_lock"),
+    path("panels/<int:pk>/lock/", panel_views.panel_lock, name="panel_lock"),
     path("office/reviewers/", pool_views.reviewer_pool, name="reviewer_pool"),
     path("office/reviewers/invite/", pool_views.expert_invite, name="expert_invite"),
     path(

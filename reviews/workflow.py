@@ -1,54 +1,30 @@
-"""The one place where assignments, reviews and panels change state."""
+"""The one place where assignments and reviews change state (panels change in reviews.panels)."""
 
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from grants.core import emails, limits
+from grants.core import emails
 from grants.core.audit import record
 from grants.core.errors import WorkflowError
-from grants.models import Role, User
+from grants.models import CallStatus, FundingRound, Proposal, Role, User
 from reviews import scoring, windows
+from reviews.criteria import criteria_for, plain_criteria
+from reviews.jobs import SOLVE_ASSIGNMENT, enqueue
 from reviews.models import (
     Assignment,
     AssignmentRun,
     AssignmentStatus,
     ConflictKind,
-    Criterion,
     DeclaredConflict,
     Panel,
     PanelEntry,
     Review,
 )
 from reviews.routing import conflicts_for_pair
-
-DEFAULT_CRITERIA = [
-    ("excellence", "科学价值与创新性", "Excellence", Decimal("0.30")),
-    ("impact", "影响与产业意义", "Impact", Decimal("0.30")),
-    ("implementation", "可行性与实施", "Implementation", Decimal("0.20")),
-    ("collaboration", "跨省协同与团队", "Collaboration across provinces", Decimal("0.20")),
-]
-
-
-def criteria_for(call):
-    """The call's criteria; a call without any gets the fund's four defaults."""
-    criteria = list(call.criteria.all())
-    if criteria:
-        return criteria
-    with transaction.atomic():
-        for order, (key, zh, en, weight) in enumerate(DEFAULT_CRITERIA):
-            Criterion.objects.get_or_create(
-                call=call,
-                key=key,
-                defaults={"name_zh": zh, "name_en": en, "weight": weight, "order": order},
-            )
-    return list(call.criteria.all())
-
-
-def plain_criteria(criteria):
-    return tuple(scoring.Criterion(c.key, c.weight, c.threshold) for c in criteria)
 
 
 def proposal_score(proposal):
@@ -72,8 +48,6 @@ def proposal_score_refresh(proposal):
     """Keep the proposal's stored score equal to its submitted reviews' aggregate. Called in the
     transaction of every change to the set of submitted reviews, so lists, panels and funding
     can read it instead of aggregating every review again."""
-    from grants.models import Proposal
-
     # Two reviewers submitting at once: the second waits here for the first to commit, and
     # then reads both reviews, so the last write always holds the whole set.
     list(Proposal.objects.select_for_update().filter(pk=proposal.pk).values_list("pk"))
@@ -104,8 +78,6 @@ def refuse_if_conflicted(proposal, reviewer):
 
 
 def _chinese():
-    from django.utils.translation import get_language
-
     return (get_language() or "zh").startswith("zh")
 
 
@@ -115,16 +87,12 @@ def run_start(*, call, actor, fair=False):
     record(
         actor=actor, action="assignment.run_started", call=call, after={"run": run.pk, "fair": fair}
     )
-    from reviews.tasks import solve_assignment
-
-    transaction.on_commit(lambda: solve_assignment.enqueue(run.pk))
+    transaction.on_commit(lambda: enqueue(SOLVE_ASSIGNMENT, run.pk))
     return run
 
 
 def run_pairs_edit(*, run, actor, add=None, remove=None):
     """Adjust a proposed assignment by hand before publishing; added pairs face every rule."""
-    from grants.models import Proposal
-
     with transaction.atomic():
         run = AssignmentRun.objects.select_for_update().get(pk=run.pk)
         if run.status != AssignmentRun.Status.DONE:
@@ -165,8 +133,6 @@ def run_pairs_edit(*, run, actor, add=None, remove=None):
 @transaction.atomic
 def run_publish(*, run, actor):
     """Turn a previewed run into assignments and invite every reviewer by e-mail."""
-    from grants.models import Proposal
-
     run = AssignmentRun.objects.select_for_update().select_related("call").get(pk=run.pk)
     if run.status != AssignmentRun.Status.DONE:
         raise WorkflowError(_("Only a finished run can be published."), code="state")
@@ -326,8 +292,6 @@ ACTIVE_STATUSES = (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
 def closed_reasons(items, now=None):
     """reviews.windows' answer for each assignment of ``items`` ({pk: reason or None}), in two
     queries however many there are. ``items`` carry their call (``select_related``)."""
-    from grants.models import CallStatus, FundingRound
-
     now = now or timezone.now()
     locked = set(
         PanelEntry.objects.filter(
@@ -445,219 +409,3 @@ def assignment_reopen(*, assignment, actor, reason, now=None):
         note=reason,
     )
     return item
-
-
-# ---- panels -------------------------------------------------------------------------------
-
-
-def panel_composition_problems(panel_members_provinces, min_provinces, max_share):
-    """Panels draw members from at least ``min_provinces`` provinces, none above ``max_share``."""
-    problems = []
-    counts = {}
-    for code in panel_members_provinces:
-        counts[code] = counts.get(code, 0) + 1
-    total = len(panel_members_provinces)
-    if len(counts) < min_provinces:
-        problems.append(
-            _("The panel's members come from %(n)d provinces; at least %(min)d are needed.")
-            % {"n": len(counts), "min": min_provinces}
-        )
-    for code, count in sorted(counts.items()):
-        if total and Decimal(count) / Decimal(total) > max_share:
-            problems.append(
-                _(
-                    "%(count)d of %(total)d members come from province %(code)s, above the %(share)s%% limit."
-                )
-                % {"count": count, "total": total, "code": code, "share": int(max_share * 100)}
-            )
-    return problems
-
-
-@transaction.atomic
-def panel_create(*, call, area, name, chair, members, actor):
-    provinces = [m.institution.province_id for m in members if m.institution_id]
-    problems = panel_composition_problems(
-        provinces, call.panel_min_provinces, call.panel_max_province_share
-    )
-    if problems:
-        raise WorkflowError(" ".join(str(p) for p in problems), code="composition")
-    panel = Panel.objects.create(call=call, area=area, name=name, chair=chair)
-    panel.members.set(members)
-    from reviews.routing import proposals_in_review
-
-    for proposal in proposals_in_review(call).filter(primary_code__code__startswith=area.code):
-        PanelEntry.objects.get_or_create(panel=panel, proposal=proposal)
-    record(
-        actor=actor,
-        action="panel.created",
-        call=call,
-        after={"panel": panel.pk, "members": [m.pk for m in members]},
-    )
-    return panel
-
-
-def _require_chair(panel, actor):
-    if panel.chair_id != actor.pk:
-        raise WorkflowError(_("Only the panel's chair can do this."), code="not_chair")
-    if panel.locked_at:
-        raise WorkflowError(_("The ranking is locked."), code="locked")
-
-
-@transaction.atomic
-def panel_consensus(*, entry, actor, score, comment):
-    panel = Panel.objects.select_for_update().get(pk=entry.panel_id)
-    _require_chair(panel, actor)
-    error = scoring.validate_score(score)
-    if error:
-        raise WorkflowError(_("Give the consensus score from 0 to 5 in half points."), code="score")
-    entry.consensus_score = score
-    entry.consensus_comment = comment
-    entry.save(update_fields=["consensus_score", "consensus_comment"])
-    record(
-        actor=actor, action="panel.consensus", proposal=entry.proposal, after={"score": str(score)}
-    )
-    return entry
-
-
-@transaction.atomic
-def panel_lock(*, panel, actor, order, reasons):
-    """Fix the ranking. ``order`` is the list of proposal ids from first to last; any place that
-    differs from the computed ranking needs a written reason in ``reasons`` (id -> text)."""
-    from reviews.ranking import computed_order
-
-    panel = Panel.objects.select_for_update().get(pk=panel.pk)
-    _require_chair(panel, actor)
-    entries = {e.proposal_id: e for e in panel.entries.select_related("proposal")}
-    if sorted(order) != sorted(entries):
-        raise WorkflowError(
-            _("The ranking must list every proposal of the panel exactly once."), code="order"
-        )
-    expected = computed_order(panel)
-    for position, proposal_id in enumerate(order, 1):
-        entry = entries[proposal_id]
-        moved = expected.index(proposal_id) + 1 != position
-        reason = (reasons.get(proposal_id) or "").strip()
-        if len(reason) > limits.PANEL_REORDER_REASON:
-            raise WorkflowError(
-                _("Keep the reason for %(proposal)s within %(limit)d characters.")
-                % {"proposal": entry.proposal, "limit": limits.PANEL_REORDER_REASON},
-                code="reason",
-            )
-        if moved and not reason:
-            raise WorkflowError(
-                _("Write why %(proposal)s moves from place %(old)d to %(new)d.")
-                % {
-                    "proposal": entry.proposal,
-                    "old": expected.index(proposal_id) + 1,
-                    "new": position,
-                },
-                code="reason",
-            )
-        entry.position = position
-        entry.reorder_reason = reason if moved else ""
-        entry.save(update_fields=["position", "reorder_reason"])
-    panel.locked_at = timezone.now()
-    panel.locked_by = actor
-    panel.save(update_fields=["locked_at", "locked_by"])
-    record(
-        actor=actor,
-        action="panel.locked",
-        call=panel.call,
-        after={"panel": panel.pk, "order": order},
-    )
-    return panel
-
-
-# ---- criteria -----------------------------------------------------------------------------
-
-CRITERION_KEY_LENGTH = 30  # Criterion.key's max_length
-
-
-def criterion_key(name_en, taken):
-    """A key for a new criterion, from its English name, that no key in ``taken`` has."""
-    from django.utils.text import slugify
-
-    base = slugify(name_en).replace("-", "_")[:CRITERION_KEY_LENGTH].strip("_") or "criterion"
-    key, number = base, 2
-    while key in taken:
-        suffix = f"_{number}"
-        key = base[: CRITERION_KEY_LENGTH - len(suffix)].rstrip("_") + suffix
-        number += 1
-    return key
-
-
-def _criterion_state(criterion):
-    return {
-        "key": criterion.key,
-        "name_zh": criterion.name_zh,
-        "name_en": criterion.name_en,
-        "weight": str(criterion.weight),
-        "threshold": str(criterion.threshold),
-    }
-
-
-def _check_criterion_row(row):
-    if not row["weight"] > 0:
-        raise WorkflowError(_("A criterion's weight must be above 0."), code="weight")
-    if scoring.validate_score(row["threshold"]):
-        raise WorkflowError(
-            _("A criterion's threshold goes from 0 to 5 in half points."), code="threshold"
-        )
-
-
-@transaction.atomic
-def criteria_save(*, call, actor, rows, removed=()):
-    """Set a draft call's criteria: ``rows`` in their new order, each a dict of name_zh,
-    name_en, weight, threshold and the key of the criterion it edits (empty for a new one,
-    whose key comes from its English name); ``removed`` the keys to delete.
-
-    Once the call opens its criteria are frozen with every other rule: reviews are scored
-    against them. A criterion that someone else added or removed since the page was opened
-    refuses the save instead of being silently undone."""
-    from grants.models import Call, CallStatus
-
-    call = Call.objects.select_for_update().get(pk=call.pk)
-    if call.status != CallStatus.DRAFT:
-        raise WorkflowError(
-            _("The call has opened: its criteria can no longer change."), code="frozen"
-        )
-    if not rows:
-        raise WorkflowError(_("A call needs at least one criterion."), code="empty")
-    existing = {c.key: c for c in call.criteria.all()}
-    kept = [row["key"] for row in rows if row.get("key")]
-    named = [*kept, *removed]
-    if len(set(named)) != len(named) or set(named) != set(existing):
-        raise WorkflowError(
-            _(
-                "The criteria were changed by someone else since this page was opened. "
-                "Reload the page and make your changes again."
-            ),
-            code="stale",
-        )
-    for row in rows:
-        _check_criterion_row(row)
-    before = [_criterion_state(c) for c in existing.values()]
-    Criterion.objects.filter(call=call, key__in=removed).delete()
-    taken = set(kept)
-    saved = []
-    for order, row in enumerate(rows):
-        criterion = existing.get(row.get("key")) or Criterion(
-            call=call, key=criterion_key(row["name_en"], taken)
-        )
-        taken.add(criterion.key)
-        for field in ("name_zh", "name_en", "weight", "threshold"):
-            setattr(criterion, field, row[field])
-        criterion.order = order
-        criterion.full_clean()
-        criterion.save()
-        saved.append(criterion)
-    after = [_criterion_state(c) for c in saved]
-    if after != before:
-        record(
-            actor=actor,
-            action="call.criteria_updated",
-            call=call,
-            before={"criteria": before},
-            after={"criteria": after},
-        )
-    return saved

@@ -445,6 +445,7 @@ def _panel_people():
 @pytest.fixture
 def open_panel(reference):
     from grants.models import Discipline
+    from reviews import panels as reviews_panels
     from reviews import workflow as reviews_workflow
     from tests.reviews.factories import (
         full_review,
@@ -455,7 +456,7 @@ def open_panel(reference):
 
     call, proposals = make_review_call(n_proposals=2)
     chair, members = _panel_people()
-    panel = reviews_workflow.panel_create(
+    panel = reviews_panels.panel_create(
         call=call,
         area=Discipline.objects.get(code="F"),
         name="F panel",

@@ -204,8 +204,8 @@ def funding_commit(*, call, actor, cuts=None):
         raise WorkflowError(
             _("Funding is committed while the call is in its panel stage."), code="state"
         )
-    simulation = simulate_call(call, cuts)
-    outcome = simulation.outcome
+    simulated = simulate_call(call, cuts)
+    outcome = simulated.outcome
     funding_round = FundingRound.objects.create(
         call=call,
         committed_by=actor,
@@ -214,7 +214,7 @@ def funding_commit(*, call, actor, cuts=None):
         final_at=None if call.provincial_confirmation_required else timezone.now(),
     )
     balancing_left = dict(outcome.balancing_in)
-    ranks = {place.pk: position for position, place in enumerate(simulation.rows, 1)}
+    ranks = {place.pk: position for position, place in enumerate(simulated.rows, 1)}
     # The ranking's rows leave the snapshots out; the funded ones' are needed for the schedule.
     funded = Proposal.objects.in_bulk([award.proposal for award in outcome.funded])
     for award in outcome.funded:

@@ -14,10 +14,10 @@ from grants.funding.decisions import requested_by_province
 from grants.models import CallStatus
 from grants.models.decisions import Decision, Outcome
 from grants.proposals.proposal_workflow import consortium_emails
+from reviews.criteria import criteria_for, plain_criteria
 from reviews.models import Review
 from reviews.ranking import stored_score
 from reviews.scoring import aggregate, review_values
-from reviews.workflow import criteria_for, plain_criteria
 
 
 @transaction.atomic

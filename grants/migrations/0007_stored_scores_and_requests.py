@@ -39,7 +39,7 @@ def backfill(apps, schema_editor):
 
 
 def _criteria(Criterion, call_id, scoring):
-    # reviews.workflow.criteria_for gives a call without criteria the fund's defaults, which
+    # reviews.criteria.criteria_for gives a call without criteria the fund's defaults, which
     # are reviews.scoring's.
     rows = Criterion.objects.filter(call_id=call_id).order_by("order", "pk")
     return tuple(scoring.Criterion(c.key, c.weight, c.threshold) for c in rows) or (

@@ -3,7 +3,7 @@
 from grants.calls import call_workflow
 from grants.models import Role, Screening
 from grants.proposals import proposal_workflow
-from reviews import workflow
+from reviews import panels, workflow
 from reviews.models import Assignment, ReviewerProfile
 from tests.factories import make_call, make_proposal, make_user
 
@@ -99,7 +99,7 @@ def make_panel_call(scores=("4.5", "4", "3.5"), contributions=None, **call_field
             )
             workflow.review_save(assignment=item, reviewer=reviewer, data=data, submit=True)
     chair = make_user(institution="清华大学", roles=[Role.PANEL_CHAIR])
-    panel = workflow.panel_create(
+    panel = panels.panel_create(
         call=call,
         area=Discipline.objects.get(code="F"),
         name="F",
@@ -107,6 +107,6 @@ def make_panel_call(scores=("4.5", "4", "3.5"), contributions=None, **call_field
         members=reviewers,
         actor=officer,
     )
-    workflow.panel_lock(panel=panel, actor=chair, order=computed_order(panel), reasons={})
+    panels.panel_lock(panel=panel, actor=chair, order=computed_order(panel), reasons={})
     call = call_workflow.call_start_panel(call=call, actor=officer)
     return call, proposals, officer

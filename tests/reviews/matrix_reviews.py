@@ -1,7 +1,7 @@
 """Permission-matrix rows for reviewing and panels (see tests/test_permission_matrix.py)."""
 
 from grants.models import Discipline, Proposal, Role, Screening
-from reviews import pool, workflow
+from reviews import panels, pool, workflow
 from reviews.models import AssignmentRun, ConflictKind
 from tests.matrix_roles import PROFILE, SIGNED_OUT
 from tests.reviews.factories import make_reviewer
@@ -54,7 +54,7 @@ def extend_scenario(users, values):
     )
     members = [make_reviewer(institution=place) for place in ["北京大学", "中山大学", "四川大学"]]
     users["panel_member"] = members[0]
-    panel = workflow.panel_create(
+    panel = panels.panel_create(
         call=call,
         area=Discipline.objects.get(code="F"),
         name="F",

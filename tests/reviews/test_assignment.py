@@ -6,20 +6,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reviews.assignment import (
+from reviews.affinity import DISCIPLINE_WEIGHT, KEYWORD_WEIGHT, SAME_PARENT, affinity
+from reviews.assignment import candidates_from_matrix, run_benchmark, solve
+from reviews.assignment_data import (
     CAPACITY,
-    DISCIPLINE_WEIGHT,
-    KEYWORD_WEIGHT,
-    SAME_PARENT,
     TOO_FEW_ELIGIBLE,
     Candidate,
     Pair,
     Proposal,
     Reviewer,
-    affinity,
-    candidates_from_matrix,
-    run_benchmark,
-    solve,
 )
 
 BENCHMARKS = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "assignment"
@@ -285,8 +280,8 @@ def test_fair_mode_raises_the_weakest_proposal():
 
 
 def test_fair_mode_on_a_large_call_solves_its_core_and_says_so(monkeypatch):
-    monkeypatch.setattr("reviews.assignment.FAIR_FULL_MODEL", 0)
-    monkeypatch.setattr("reviews.assignment.FAIR_CORE", 2)
+    monkeypatch.setattr("reviews.fair_assignment.FAIR_FULL_MODEL", 0)
+    monkeypatch.setattr("reviews.fair_assignment.FAIR_CORE", 2)
     cands = table([[1.0, 0.4, 0.0, 0.0], [0.3, 0.0, 0.0, 0.0]])
     fair = solve(proposals(2), reviewers(*[None] * 4, max_load=1), cands, k=1, fair=True)
     assert (fair.total, fair.weakest) == pytest.approx((0.7, 0.3))

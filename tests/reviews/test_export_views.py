@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from grants.models import Discipline, Role
-from reviews import exports, workflow
+from reviews import exports, panels
 from reviews.models import ExportJob
 from tests.factories import make_call, make_proposal, make_user
 from tests.reviews.factories import make_review_call, make_reviewer
@@ -24,7 +24,7 @@ def panel_world(reference):
     """An F panel with two proposals, and everyone who might ask for its book."""
     call, proposals = make_review_call(n_proposals=2)
     officer = make_user(roles=[Role.FUND_OFFICER])
-    panel = workflow.panel_create(
+    panel = panels.panel_create(
         call=call,
         area=Discipline.objects.get(code="F"),
         name="F",

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from grants.models import Discipline, Role
-from reviews import exports, jobs, workflow
+from reviews import exports, jobs, panels
 from reviews.models import WORKER_LOST, AssignmentRun, ExportJob
 from tests.factories import make_user
 from tests.reviews.factories import make_review_call, make_reviewer
@@ -29,7 +29,7 @@ def panel_world(reference):
     """An F panel, its fund officer and its chair."""
     call, _proposals = make_review_call(n_proposals=2)
     officer = make_user(roles=[Role.FUND_OFFICER])
-    panel = workflow.panel_create(
+    panel = panels.panel_create(
         call=call,
         area=Discipline.objects.get(code="F"),
         name="F",

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from grants.models import Discipline, Role
-from reviews import workflow
+from reviews import panels, workflow
 from reviews.forms import SCORE_CHOICES
 from reviews.models import Panel, PanelEntry
 from tests.factories import make_user
@@ -52,7 +52,7 @@ def panel_post(call, members, chair, **overrides):
 @pytest.fixture
 def panel(panel_call):
     call, _proposals, members, chair, officer = panel_call
-    return workflow.panel_create(
+    return panels.panel_create(
         call=call,
         area=Discipline.objects.get(code="F"),
         name="F",

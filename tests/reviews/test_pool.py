@@ -8,7 +8,7 @@ from django.utils import timezone
 from grants.accounts.registration import user_totp_set
 from grants.core.errors import WorkflowError
 from grants.models import AuditEntry, Institution, Role, RoleGrant, User
-from reviews import pool
+from reviews import pool, pool_import
 from reviews.models import AssignmentStatus, ExpertInvitation, ReviewerProfile
 from tests.factories import TOTP_SECRET, make_call, make_proposal, make_user
 from tests.reviews.factories import eligible, make_assignment, make_reviewer
@@ -238,14 +238,14 @@ GOOD = 'li@example.org,李审稿,武汉大学,F06; F0601 E01,"视觉, 学习",4'
     ],
 )
 def test_import_names_each_bad_row_and_why(reference, line, reason):
-    rows, problems = pool.import_read(csv_bytes(line))
+    rows, problems = pool_import.import_read(csv_bytes(line))
     assert rows == []
     assert [(p.line, len(p.reasons)) for p in problems] == [(2, 1)]
     assert reason in problems[0].reasons[0]
 
 
 def test_import_flags_a_repeated_address_with_the_first_line(reference):
-    rows, problems = pool.import_read(
+    rows, problems = pool_import.import_read(
         csv_bytes(GOOD, GOOD.replace("li@example.org", "LI@Example.org"))
     )
     assert len(rows) == 1
@@ -255,14 +255,14 @@ def test_import_flags_a_repeated_address_with_the_first_line(reference):
 
 
 def test_import_reads_codes_separated_by_spaces_or_semicolons(reference):
-    (row,), problems = pool.import_read(csv_bytes(GOOD))
+    (row,), problems = pool_import.import_read(csv_bytes(GOOD))
     assert problems == []
     assert [d.code for d in row.disciplines] == ["F06", "F0601", "E01"]
     assert (row.email, row.keywords, row.max_reviews) == ("li@example.org", "视觉, 学习", 4)
 
 
 def test_import_reads_a_file_with_a_byte_order_mark(reference):
-    (row,), problems = pool.import_read(csv_bytes(GOOD, bom=True))
+    (row,), problems = pool_import.import_read(csv_bytes(GOOD, bom=True))
     assert problems == [] and row.email == "li@example.org"
 
 
@@ -276,8 +276,8 @@ def test_import_reads_a_file_with_a_byte_order_mark(reference):
     ],
 )
 def test_import_refuses_an_unreadable_file(reference, data, message):
-    with pytest.raises(pool.ImportFileError) as refused:
-        pool.import_read(data)
+    with pytest.raises(pool_import.ImportFileError) as refused:
+        pool_import.import_read(data)
     assert message in refused.value.message
 
 
@@ -325,9 +325,9 @@ def test_import_creates_verified_reviewers_without_a_password(client, officer):
 
 
 def test_welcome_email_link_lets_the_reviewer_choose_a_password(client, officer):
-    (row,), _ = pool.import_read(csv_bytes(GOOD))
+    (row,), _ = pool_import.import_read(csv_bytes(GOOD))
     mail.outbox.clear()
-    pool.reviewers_import(rows=[row], actor=officer)
+    pool_import.reviewers_import(rows=[row], actor=officer)
     link = re.search(r"http://[^/\s]+(/accounts/password/reset/key/\S+/)", mail.outbox[0].body)
     response = client.get(link.group(1))
     assert response.status_code == 302  # allauth moves the key into the session
@@ -340,12 +340,12 @@ def test_welcome_email_link_lets_the_reviewer_choose_a_password(client, officer)
 
 
 def test_reimport_updates_instead_of_duplicating(officer):
-    (row,), _ = pool.import_read(csv_bytes(GOOD))
-    pool.reviewers_import(rows=[row], actor=officer)
+    (row,), _ = pool_import.import_read(csv_bytes(GOOD))
+    pool_import.reviewers_import(rows=[row], actor=officer)
     mail.outbox.clear()
     changed = GOOD.replace("李审稿", "李新名").replace("武汉大学", "北京大学").replace(",4", ",7")
-    (row,), _ = pool.import_read(csv_bytes(changed))
-    result = pool.reviewers_import(rows=[row], actor=officer)
+    (row,), _ = pool_import.import_read(csv_bytes(changed))
+    result = pool_import.reviewers_import(rows=[row], actor=officer)
     assert (result.created, result.updated) == ([], ["li@example.org"])
     li = User.objects.get(email="li@example.org")
     assert (li.name, li.institution.name_zh) == ("李新名", "北京大学")
@@ -355,11 +355,13 @@ def test_reimport_updates_instead_of_duplicating(officer):
 
 
 def test_reimport_keeps_the_profile_of_someone_who_has_signed_in(officer):
-    (row,), _ = pool.import_read(csv_bytes(GOOD))
-    pool.reviewers_import(rows=[row], actor=officer)
+    (row,), _ = pool_import.import_read(csv_bytes(GOOD))
+    pool_import.reviewers_import(rows=[row], actor=officer)
     User.objects.filter(email="li@example.org").update(last_login=timezone.now())
-    (row,), _ = pool.import_read(csv_bytes(GOOD.replace("李审稿", "别的名字").replace(",4", ",2")))
-    pool.reviewers_import(rows=[row], actor=officer)
+    (row,), _ = pool_import.import_read(
+        csv_bytes(GOOD.replace("李审稿", "别的名字").replace(",4", ",2"))
+    )
+    pool_import.reviewers_import(rows=[row], actor=officer)
     li = User.objects.get(email="li@example.org")
     assert li.name == "李审稿" and li.reviewer_profile.max_reviews_per_call == 2
 
@@ -367,8 +369,8 @@ def test_reimport_keeps_the_profile_of_someone_who_has_signed_in(officer):
 def test_import_adds_an_existing_researcher_to_the_pool(officer):
     researcher = make_user("Li@Example.org", institution="南京大学", name="李已有")
     mail.outbox.clear()
-    (row,), _ = pool.import_read(csv_bytes(GOOD))
-    pool.reviewers_import(rows=[row], actor=officer)
+    (row,), _ = pool_import.import_read(csv_bytes(GOOD))
+    pool_import.reviewers_import(rows=[row], actor=officer)
     assert User.objects.filter(email__iexact="li@example.org").count() == 1
     researcher.refresh_from_db()
     assert is_reviewer(researcher) and researcher.has_usable_password()

@@ -10,7 +10,7 @@ from django.utils import timezone
 from grants.core.errors import WorkflowError
 from grants.funding import decisions
 from grants.models import AuditEntry, Call, Proposal, Role
-from reviews import workflow
+from reviews import panels, workflow
 from reviews.models import Assignment, AssignmentStatus, ConflictKind, DeclaredConflict, Review
 from tests.factories import make_user
 from tests.reviews.factories import (
@@ -256,7 +256,7 @@ def test_a_reopened_review_closes_when_the_panel_locks(past_deadline):
     workflow.assignment_reopen(assignment=accepted, actor=officer, reason="补交")
     chair = make_user(institution="清华大学", roles=[Role.PANEL_CHAIR])
     members = [make_reviewer(institution=place) for place in ("南京大学", "中山大学", "四川大学")]
-    panel = workflow.panel_create(
+    panel = panels.panel_create(
         call=call,
         area=Discipline.objects.get(code="F"),
         name="F",
@@ -266,7 +266,7 @@ def test_a_reopened_review_closes_when_the_panel_locks(past_deadline):
     )
     from reviews.ranking import computed_order
 
-    workflow.panel_lock(panel=panel, actor=chair, order=computed_order(panel), reasons={})
+    panels.panel_lock(panel=panel, actor=chair, order=computed_order(panel), reasons={})
     with pytest.raises(WorkflowError, match="panel has locked its ranking"):
         workflow.review_save(
             assignment=accepted, reviewer=reviewer, data=full_review(), submit=True

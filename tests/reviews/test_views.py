@@ -1,7 +1,7 @@
 import pytest
 
 from grants.models import Proposal, Role
-from reviews import views, workflow
+from reviews import office_views, workflow
 from reviews.models import AssignmentRun, AssignmentStatus, Review
 from tests.factories import make_user
 from tests.reviews.factories import make_assignment, make_review_call, make_reviewer
@@ -132,7 +132,7 @@ def listed(response):
 def test_assignment_page_lists_published_proposals_a_page_at_a_time(client, published, monkeypatch):
 
     call, (first, second, _third), _reviewers, officer = published
-    monkeypatch.setattr(views, "ASSIGNMENT_PAGE_SIZE", 1)
+    monkeypatch.setattr(office_views, "ASSIGNMENT_PAGE_SIZE", 1)
     client.force_login(officer)
     page_one = client.get(assignment_url(call))
     assert listed(page_one) == [first.reference]
@@ -239,7 +239,7 @@ def test_the_preview_is_paginated_by_proposal(client, published, monkeypatch):
         progress=100,
         result={"pairs": pairs, "shortfalls": [], "total": 4.5, "weakest": 1.5, "complete": True},
     )
-    monkeypatch.setattr(views, "ASSIGNMENT_PAGE_SIZE", 2)
+    monkeypatch.setattr(office_views, "ASSIGNMENT_PAGE_SIZE", 2)
     client.force_login(officer)
     first_page = client.get(assignment_url(call))
     second_page = client.get(assignment_url(call, "preview_page=2"))

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from grants.core.errors import WorkflowError
 from grants.models import Role
-from reviews import workflow
+from reviews import panels, workflow
 from reviews.models import AssignmentRun, AssignmentStatus, DeclaredConflict, Review
 from tests.factories import make_user
 from tests.reviews.factories import full_review, make_assignment, make_review_call, make_reviewer
@@ -190,7 +190,7 @@ def test_adding_a_conflicted_reviewer_by_hand_is_refused_with_the_reason(
     ],
 )
 def test_panel_composition(provinces, ok):
-    problems = workflow.panel_composition_problems(provinces, 3, Decimal("0.40"))
+    problems = panels.panel_composition_problems(provinces, 3, Decimal("0.40"))
     assert (problems == []) is ok
 
 
@@ -200,7 +200,7 @@ def test_chair_locks_the_ranking_and_a_move_needs_a_reason(call_in_review):
     members = [make_reviewer(institution=place) for place in ["北京大学", "武汉大学", "中山大学"]]
     from grants.models import Discipline
 
-    panel = workflow.panel_create(
+    panel = panels.panel_create(
         call=call,
         area=Discipline.objects.get(code="F"),
         name="F panel",
@@ -224,18 +224,18 @@ def test_chair_locks_the_ranking_and_a_move_needs_a_reason(call_in_review):
         submit=True,
     )
     with pytest.raises(WorkflowError, match="Write why"):
-        workflow.panel_lock(panel=panel, actor=chair, order=[low.pk, high.pk], reasons={})
+        panels.panel_lock(panel=panel, actor=chair, order=[low.pk, high.pk], reasons={})
     with pytest.raises(WorkflowError, match="Only the panel's chair"):
-        workflow.panel_lock(panel=panel, actor=members[0], order=[high.pk, low.pk], reasons={})
+        panels.panel_lock(panel=panel, actor=members[0], order=[high.pk, low.pk], reasons={})
     with pytest.raises(WorkflowError, match="within 1000 characters"):
-        workflow.panel_lock(
+        panels.panel_lock(
             panel=panel,
             actor=chair,
             order=[low.pk, high.pk],
             reasons={low.pk: "长" * 1001, high.pk: "让位"},
         )
     assert panel.entries.filter(position__isnull=False).count() == 0
-    workflow.panel_lock(
+    panels.panel_lock(
         panel=panel,
         actor=chair,
         order=[low.pk, high.pk],
@@ -245,7 +245,7 @@ def test_chair_locks_the_ranking_and_a_move_needs_a_reason(call_in_review):
     assert panel.locked_at
     assert [e.proposal_id for e in panel.entries.order_by("position")] == [low.pk, high.pk]
     with pytest.raises(WorkflowError, match="locked"):
-        workflow.panel_consensus(entry=panel.entries.first(), actor=chair, score="4", comment="")
+        panels.panel_consensus(entry=panel.entries.first(), actor=chair, score="4", comment="")
 
 
 def test_the_admin_cannot_create_or_change_assignments(admin_client, call_in_review):

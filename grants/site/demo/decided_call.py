@@ -12,7 +12,7 @@ from grants.models import Call, Contribution, Discipline, User
 from grants.proposals import proposal_workflow
 from grants.site.demo.common import deadline, officer
 from grants.site.demo.review_call import assign_and_review, panel_members, submit_past_proposal
-from reviews import workflow as review_workflow
+from reviews import panels as review_panels
 from reviews.ranking import computed_order
 
 DECIDED_CALL = "2025-materials"
@@ -100,7 +100,7 @@ def seed_decided_call():
     call = call_workflow.call_start_review(call=call, actor=office)
     assign_and_review(call, proposals, office, review_all=True, when=now - timedelta(days=260))
     chair = User.objects.get(email="chair@example.org")
-    panel = review_workflow.panel_create(
+    panel = review_panels.panel_create(
         call=call,
         area=Discipline.objects.get(code="E"),
         name="工程与材料会评组 E",
@@ -109,7 +109,7 @@ def seed_decided_call():
         actor=office,
     )
 
-    review_workflow.panel_lock(panel=panel, actor=chair, order=computed_order(panel), reasons={})
+    review_panels.panel_lock(panel=panel, actor=chair, order=computed_order(panel), reasons={})
     call = call_workflow.call_start_panel(call=call, actor=office)
     decisions.funding_commit(call=call, actor=office)
     for province_code in DECIDED_CONTRIBUTIONS:

@@ -14,6 +14,7 @@ from grants.models import Call, Contribution, Discipline, MemberStatus, Role, Us
 from grants.proposals import consortium_workflow, proposal_workflow
 from grants.site.demo.common import deadline, fill_budget, fill_proposal, institution, officer
 from grants.site.demo.people import SURNAMES, password_hash
+from reviews import panels as review_panels
 from reviews import workflow as review_workflow
 from reviews.models import AssignmentRun
 from reviews.tasks import solve_assignment
@@ -112,7 +113,7 @@ def seed_review_call():
     assign_and_review(call, proposals, office)
     chair = User.objects.get(email="chair@example.org")
     members = panel_members(call)
-    review_workflow.panel_create(
+    review_panels.panel_create(
         call=call,
         area=Discipline.objects.get(code="F"),
         name="信息科学会评组 F",

@@ -6,9 +6,10 @@ from decimal import Decimal
 
 from grants.models import AuditEntry, Proposal, ProposalStatus, Screening
 from grants.site.scale_seed.common import K, seeded_criteria
-from reviews import assignment, scoring
+from reviews import affinity as reviews_affinity
+from reviews import scoring
+from reviews.criteria import DEFAULT_CRITERIA
 from reviews.models import Assignment, AssignmentRun, AssignmentStatus, Review
-from reviews.workflow import DEFAULT_CRITERIA
 
 
 class AssignmentsStage:
@@ -125,7 +126,7 @@ class AssignmentsStage:
         keywords = facts["keywords"]
         for index in found:
             reviewer = self.reviewers[index]
-            affinity, why = assignment.affinity(
+            affinity, why = reviews_affinity.affinity(
                 codes, keywords, reviewer["codes"], reviewer["keywords"]
             )
             scored.append((affinity, -index, index, why))

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from grants.models import AuditEntry, Call, CallStatus, Contribution
 from grants.site.scale_seed.common import K, money
+from reviews.criteria import DEFAULT_CRITERIA
 from reviews.models import Criterion
-from reviews.workflow import DEFAULT_CRITERIA
 
 OPEN_SHARE, DECIDED_SHARE = 0.05, 0.05
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from grants.models import AuditEntry
 from grants.site.demo.people import password_hash
 from reviews import scoring
-from reviews.workflow import DEFAULT_CRITERIA
+from reviews.criteria import DEFAULT_CRITERIA
 
 PREFIX = "scale."
 K = 3  # reviewers per proposal

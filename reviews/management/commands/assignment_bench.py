@@ -2,7 +2,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reviews.assignment import FAIR_TIME_LIMIT, run_benchmark
+from reviews.assignment import run_benchmark
+from reviews.fair_assignment import FAIR_TIME_LIMIT
 
 
 class Command(BaseCommand):

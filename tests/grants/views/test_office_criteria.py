@@ -7,7 +7,7 @@ import pytest
 
 from grants.core.errors import WorkflowError
 from grants.models import AuditEntry, Role
-from reviews import workflow as reviews_workflow
+from reviews import criteria as reviews_criteria
 from reviews.models import Criterion
 from tests.factories import make_call, make_user
 
@@ -42,7 +42,7 @@ def default_rows():
             "ORDER": str(position),
         }
         for position, (key, name_zh, name_en, weight) in enumerate(
-            reviews_workflow.DEFAULT_CRITERIA, 1
+            reviews_criteria.DEFAULT_CRITERIA, 1
         )
     ]
 
@@ -164,7 +164,7 @@ def test_a_new_criterion_never_takes_an_existing_key(office, draft):
     ],
 )
 def test_criterion_keys_come_from_the_english_name(name, taken, key):
-    assert reviews_workflow.criterion_key(name, taken) == key
+    assert reviews_criteria.criterion_key(name, taken) == key
 
 
 def test_errors_show_beside_their_fields_and_nothing_typed_is_lost(office, draft):
@@ -257,10 +257,10 @@ def test_criteria_cannot_change_after_opening(office, reference):
 
 def test_the_workflow_refuses_after_opening_whoever_calls_it(officer, reference):
     call = make_call("open-call")
-    reviews_workflow.criteria_for(call)
+    reviews_criteria.criteria_for(call)
     row = {"key": "excellence", "name_zh": "科学", "name_en": "Science"}
     with pytest.raises(WorkflowError, match="can no longer change"):
-        reviews_workflow.criteria_save(
+        reviews_criteria.criteria_save(
             call=call,
             actor=officer,
             rows=[{**row, "weight": Decimal(1), "threshold": Decimal(3)}],
@@ -277,10 +277,10 @@ def test_the_workflow_refuses_after_opening_whoever_calls_it(officer, reference)
     ],
 )
 def test_the_workflow_checks_weights_and_thresholds(officer, draft, weight, threshold, message):
-    reviews_workflow.criteria_for(draft)
+    reviews_criteria.criteria_for(draft)
     row = {"key": "excellence", "name_zh": "科学", "name_en": "Science"}
     with pytest.raises(WorkflowError, match=message):
-        reviews_workflow.criteria_save(
+        reviews_criteria.criteria_save(
             call=draft,
             actor=officer,
             rows=[{**row, "weight": weight, "threshold": threshold}],

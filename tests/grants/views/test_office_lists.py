@@ -14,6 +14,7 @@ from grants.funding import decisions
 from grants.models import BudgetCategory, Discipline, Institution, Proposal, Role, Screening
 from grants.models.decisions import Decision, FundingRound, Outcome
 from grants.proposals import consortium_workflow, proposal_workflow
+from reviews import panels as reviews_panels
 from reviews import workflow as reviews_workflow
 from reviews.ranking import computed_order
 from tests.factories import make_call, make_proposal, make_user
@@ -268,7 +269,7 @@ def decided(reference):
                 submit=True,
             )
     chair = make_user(institution="清华大学", roles=[Role.PANEL_CHAIR])
-    panel = reviews_workflow.panel_create(
+    panel = reviews_panels.panel_create(
         call=call,
         area=Discipline.objects.get(code="F"),
         name="F",
@@ -276,7 +277,7 @@ def decided(reference):
         members=reviewers,
         actor=officer,
     )
-    reviews_workflow.panel_lock(panel=panel, actor=chair, order=computed_order(panel), reasons={})
+    reviews_panels.panel_lock(panel=panel, actor=chair, order=computed_order(panel), reasons={})
     call = call_workflow.call_start_panel(call=call, actor=officer)
     decisions.funding_commit(call=call, actor=officer)
     return call, proposals
