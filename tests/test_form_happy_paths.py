@@ -39,7 +39,7 @@ from grants.models import (
 from grants.models.decisions import Payment, ProvincialConfirmation
 from grants.proposals import consortium_workflow
 from tests.factories import make_call, make_proposal, make_user
-from tests.grants.views.test_budget_views import grid
+from tests.grants.proposals.test_budget_views import grid
 
 # Django's admin is generated from the models and tested by Django: its forms are not ours.
 FOREIGN_PREFIXES = {
@@ -62,18 +62,18 @@ def happy_path(*url_names):
 ELSEWHERE = {
     "assignment_reopen": "tests/reviews/test_review_closing.py::test_the_office_reopens_a_review_after_a_confirmation_with_its_reason",
     "export_retry": "tests/reviews/test_jobs.py::test_retrying_a_failed_export_builds_it_again_on_the_same_row",
-    "proposal_discard": "tests/grants/views/test_drafts.py::test_discarding_removes_the_draft_from_every_page",
-    "profile": "tests/grants/views/test_profile.py::test_profile_saves_and_returns_to_where_the_user_was_going",
-    "proposal_edit": "tests/grants/views/test_proposal_edit.py::test_draft_saves_any_subset_of_fields",
-    "proposal_submit": "tests/grants/views/test_proposal_edit.py::test_submit_from_the_page",
-    "member_invite": "tests/grants/views/test_consortium_views.py::test_a_good_invitation_is_sent_and_the_lead_returns_to_the_page",
-    "budget_member": "tests/grants/views/test_budget_views.py::test_partner_edits_only_their_own_part",
-    "office_call_create": "tests/grants/views/test_office_calls.py::test_create_saves_every_rule_contributions_and_areas_as_a_draft",
-    "office_call_edit": "tests/grants/views/test_office_calls.py::test_editing_a_draft_changes_rules_and_records_what_changed",
-    "office_call_transition": "tests/grants/views/test_office_calls.py::test_a_draft_can_be_opened_from_its_page",
-    "office_call_criteria": "tests/grants/views/test_office_criteria.py::test_editing_a_drafts_criteria_saves_them_in_order_and_records_the_change",
-    "office_screen": "tests/grants/views/test_office_screening.py::test_mark_eligible",
-    "office_return": "tests/grants/views/test_office_screening.py::test_return_for_correction_while_open",
+    "proposal_discard": "tests/grants/proposals/test_draft_views.py::test_discarding_removes_the_draft_from_every_page",
+    "profile": "tests/grants/accounts/test_profile.py::test_profile_saves_and_returns_to_where_the_user_was_going",
+    "proposal_edit": "tests/grants/proposals/test_proposal_edit.py::test_draft_saves_any_subset_of_fields",
+    "proposal_submit": "tests/grants/proposals/test_proposal_edit.py::test_submit_from_the_page",
+    "member_invite": "tests/grants/proposals/test_consortium_views.py::test_a_good_invitation_is_sent_and_the_lead_returns_to_the_page",
+    "budget_member": "tests/grants/proposals/test_budget_views.py::test_partner_edits_only_their_own_part",
+    "office_call_create": "tests/grants/calls/test_office_calls.py::test_create_saves_every_rule_contributions_and_areas_as_a_draft",
+    "office_call_edit": "tests/grants/calls/test_office_calls.py::test_editing_a_draft_changes_rules_and_records_what_changed",
+    "office_call_transition": "tests/grants/calls/test_office_calls.py::test_a_draft_can_be_opened_from_its_page",
+    "office_call_criteria": "tests/reviews/test_criteria_views.py::test_editing_a_drafts_criteria_saves_them_in_order_and_records_the_change",
+    "office_screen": "tests/grants/office/test_office_screening.py::test_mark_eligible",
+    "office_return": "tests/grants/office/test_office_screening.py::test_return_for_correction_while_open",
     "review_accept": "tests/reviews/test_views.py::test_content_is_hidden_until_the_reviewer_accepts_with_a_declaration",
     "review_form": "tests/reviews/test_views.py::test_submitting_keeps_na_out_and_stores_scores",
     "assignment_add": "tests/reviews/test_views.py::test_an_added_reviewer_is_invited_and_the_filters_stay",
@@ -87,10 +87,10 @@ ELSEWHERE = {
     "funding_commit": "tests/trust/test_reauthentication.py::test_commit_asks_for_the_password_then_commits",
     "assignment_publish": "tests/trust/test_reauthentication.py::test_publish_asks_for_the_password_then_invites_the_reviewers",
     "assignment_run": "tests/e2e/test_office.py::test_an_officer_runs_the_assignment_publishes_it_and_commits_funding",
-    "account_signup": "tests/grants/views/test_accounts.py::test_signup_needs_email_verification_before_login",
-    "account_login": "tests/grants/views/test_accounts.py::test_verified_user_signs_in_with_email",
-    "account_confirm_email": "tests/grants/views/test_accounts.py::test_signup_needs_email_verification_before_login",
-    "account_reset_password": "tests/grants/views/test_accounts.py::test_password_reset_sends_a_link",
+    "account_signup": "tests/grants/accounts/test_accounts.py::test_signup_needs_email_verification_before_login",
+    "account_login": "tests/grants/accounts/test_accounts.py::test_verified_user_signs_in_with_email",
+    "account_confirm_email": "tests/grants/accounts/test_accounts.py::test_signup_needs_email_verification_before_login",
+    "account_reset_password": "tests/grants/accounts/test_accounts.py::test_password_reset_sends_a_link",
 }
 
 _ALLAUTH = (

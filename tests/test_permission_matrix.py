@@ -18,8 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from grants.models import Role
 from grants.proposals import consortium_workflow
 from tests.factories import make_call, make_proposal, make_user
-from tests.grants.views.matrix_office import OFFICE_ROWS
-from tests.grants.views.matrix_office import extend_scenario as extend_office_scenario
+from tests.grants.office.matrix_office import OFFICE_ROWS
+from tests.grants.office.matrix_office import extend_scenario as extend_office_scenario
 from tests.matrix_roles import LOGIN, OUTSIDERS, POST_SIGNED_OUT, PROFILE, SIGNED_OUT
 from tests.reviews.matrix_exports import extend_scenario as extend_export_scenario
 from tests.reviews.matrix_reviews import CONFLICTED_OWN_ROWS, REVIEW_ROWS
@@ -165,7 +165,7 @@ MATRIX = {
             "lead": 302,
         },
     ),
-    # The confirmation page; the discard itself is tested in tests/grants/views/test_drafts.py.
+    # The confirmation page; the discard itself is tested in tests/grants/proposals/test_draft_views.py.
     "proposal_discard": (
         "get",
         "/proposals/{draft}/discard/",

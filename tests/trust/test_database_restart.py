@@ -18,7 +18,7 @@ from grants.proposals import proposal_workflow
 from grants.proposals.views import proposals as views
 from portal.faults import unavailable
 from tests.factories import make_call, make_proposal, make_user
-from tests.grants.views.test_proposal_edit import form_data
+from tests.grants.proposals.test_proposal_edit import form_data
 
 pytestmark = [
     pytest.mark.postgres,

@@ -15,7 +15,7 @@ from grants.core.validators import display_text
 from grants.models import BudgetLine, Call, Contribution, Role, TeamMember
 from grants.proposals import consortium_workflow
 from tests.factories import make_call, make_proposal, make_user
-from tests.grants.views.test_office_calls import call_data
+from tests.grants.calls.test_office_calls import call_data
 
 EXAMPLES = settings(
     max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

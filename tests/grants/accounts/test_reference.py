@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from grants.models import Discipline, Institution, Province
 
-REFERENCE = Path(__file__).resolve().parents[2] / "fixtures" / "reference"
+REFERENCE = Path(__file__).resolve().parents[3] / "fixtures" / "reference"
 
 
 def write(tmp_path, name, text):

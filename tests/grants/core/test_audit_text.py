@@ -9,7 +9,7 @@ from django.utils import translation
 from grants.calls.call_workflow import CALL_AUDIT_ACTIONS
 from grants.core.audit_text import ACTION_LABELS, action_label, change_text, describe
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def written_actions():

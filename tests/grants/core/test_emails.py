@@ -12,7 +12,7 @@ from grants.core import emails
 from grants.proposals import consortium_workflow
 from tests.factories import make_call, make_proposal, make_user
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 PORTAL_NAME_EN = "Yangtze River Delta Joint Fund for Basic Research"
 PORTAL_NAME_ZH = "长三角基础研究联合基金"
 

@@ -451,7 +451,7 @@ def test_provincial_officer_never_sees_other_provinces_even_by_filtering(client,
         assert references(client.get(f"/office/calls/c1/proposals/?{query}"), proposals) == []
     page = client.get("/office/calls/c1/proposals/")
     assert proposals["shanghai"].title_zh not in page.text
-    # Each row opens the officer's read-only page (tests/grants/views/test_office_proposal_read.py).
+    # Each row opens the officer's read-only page (tests/grants/office/test_office_proposal_read.py).
     assert f'href="/office/proposals/{proposals["battery"].pk}/"' in page.text
 
 

@@ -4,7 +4,7 @@ from tests.matrix_roles import POST_SIGNED_OUT, SIGNED_OUT
 
 FUND_OFFICE_ONLY = {**SIGNED_OUT, "*": 403, "fund_officer": 200}
 # Provincial officers share the proposal list and its export, limited to their province
-# (tests/grants/views/test_office_lists.py checks what each of them sees).
+# (tests/grants/office/test_office_lists.py checks what each of them sees).
 OFFICERS = {
     **SIGNED_OUT,
     "*": 403,
@@ -58,7 +58,7 @@ OFFICE_ROWS = {
     "ledger": ("get", "/ledger/", OFFICERS),
     "ledger_csv": ("get", "/ledger/ledger.csv", OFFICERS),
     "ledger_pdf": ("get", "/ledger/ledger.pdf", OFFICERS),
-    # Letters exist once the call is decided (tests/grants/test_decisions.py); before, for all: 404.
+    # Letters exist once the call is decided (tests/grants/funding/test_decisions.py); before, for all: 404.
     "decision_letter": ("get", "/proposals/{submitted}/letter/", {**SIGNED_OUT, "*": 404}),
     "evaluation_summary": ("get", "/proposals/{submitted}/evaluation/", {**SIGNED_OUT, "*": 404}),
 }

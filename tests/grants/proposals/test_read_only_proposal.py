@@ -11,8 +11,8 @@ import pytest
 from grants.models import BudgetLine, ConsortiumMember, Invitation, Role
 from grants.proposals import consortium_workflow, proposal_workflow
 from tests.factories import make_call, make_proposal, make_user
-from tests.grants.views.test_budget_views import grid
-from tests.grants.views.test_proposal_edit import form_data
+from tests.grants.proposals.test_budget_views import grid
+from tests.grants.proposals.test_proposal_edit import form_data
 
 CONTROL = re.compile(r"<(input|textarea|select|button)\b[^>]*>", re.S)
 FORM = re.compile(r"<form\b[^>]*>", re.S)

@@ -8,7 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 from grants.core import limits
 from grants.models import Call, Proposal
 from tests.factories import make_call, make_proposal, make_user
-from tests.grants.views.test_proposal_edit import form_data
+from tests.grants.proposals.test_proposal_edit import form_data
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from grants.funding import decisions, outcomes
 from grants.models import Call, Proposal
 from portal.settings import object_storage_from_env
 from tests.factories import make_call, make_proposal, make_user
-from tests.grants.views.test_proposal_edit import form_data, pdf_bytes
+from tests.grants.proposals.test_proposal_edit import form_data, pdf_bytes
 from tests.reviews.factories import make_panel_call
 from tests.trust.test_headers import ROOT, production_environment
 

@@ -411,7 +411,7 @@ def draft_page(client, reference, settings, tmp_path):
 
 
 def post_narrative(client, proposal, content, name="narrative.pdf"):
-    from tests.grants.views.test_proposal_edit import form_data
+    from tests.grants.proposals.test_proposal_edit import form_data
 
     typed = form_data(proposal, title_zh="我输入的题目", section_basis="我写的研究基础 <b>&</b>")
     return client.post(
@@ -495,7 +495,7 @@ def test_a_hostile_file_name_is_stored_under_a_random_name_and_shown_escaped(cli
 
 def test_the_stored_pdf_is_linked_through_its_download_page_and_can_be_cleared(client, draft_page):
     from grants.models import Proposal
-    from tests.grants.views.test_proposal_edit import form_data
+    from tests.grants.proposals.test_proposal_edit import form_data
 
     proposal, tmp_path = draft_page
     assert post_narrative(client, proposal, pdf_bytes(), name="计划书.pdf").status_code == 302

@@ -29,7 +29,7 @@ pytestmark = [
     pytest.mark.skipif(not shutil.which("pg_dump"), reason="pg_dump is not installed"),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 NARRATIVE = b"%PDF-1.7 the narrative"
 
 

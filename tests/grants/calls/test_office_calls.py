@@ -423,7 +423,7 @@ def test_buttons_walk_a_call_from_open_to_its_panel(office, officer, reference):
     proposal_workflow.proposal_screen_eligible(proposal=proposal, actor=officer)
     assert press("start_review") == CallStatus.IN_REVIEW
     assert press("start_panel") == CallStatus.IN_PANEL
-    # Deciding needs committed, confirmed funding (tests/grants/test_decisions.py goes on from here).
+    # Deciding needs committed, confirmed funding (tests/grants/funding/test_decisions.py goes on from here).
     assert press("decide") == CallStatus.IN_PANEL
     page = office.get("/office/calls/walk/")
     actions = list(
