@@ -53,4 +53,4 @@ def call_criteria(request, code):
         "editable": call.status == CallStatus.DRAFT,
         "refusal": refusal,
     }
-    return render(request, "grants/office/call_criteria.html", context)
+    return render(request, "reviews/office/criteria.html", context)

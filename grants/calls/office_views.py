@@ -38,7 +38,7 @@ def call_list(request):
     calls = Call.objects.annotate(
         proposal_count=Count("proposals", filter=~Q(proposals__status__in=UNSUBMITTED))
     ).order_by("-opens_at", "code")
-    return render(request, "grants/office/call_list.html", {"calls": calls})
+    return render(request, "grants/calls/office/list.html", {"calls": calls})
 
 
 @login_required_keeping_post
@@ -58,7 +58,7 @@ def call_create(request):
         else:
             messages.success(request, _("The call is saved as a draft."))
             return redirect("office_call", code=call.code)
-    return render(request, "grants/office/call_form.html", {"form": form, "call": None})
+    return render(request, "grants/calls/office/form.html", {"form": form, "call": None})
 
 
 @login_required_keeping_post
@@ -85,7 +85,7 @@ def call_edit(request, code):
         else:
             messages.success(request, _("The call is saved."))
             return redirect("office_call", code=call.code)
-    return render(request, "grants/office/call_form.html", {"form": form, "call": call})
+    return render(request, "grants/calls/office/form.html", {"form": form, "call": call})
 
 
 def _deadline_extension(request, call):
@@ -109,7 +109,7 @@ def _deadline_extension(request, call):
                     _("The deadline is extended; the lead PIs of the drafts have been e-mailed."),
                 )
                 return redirect("office_call", code=call.code)
-    return render(request, "grants/office/call_extend.html", {"call": call, "form": form})
+    return render(request, "grants/calls/office/extend.html", {"call": call, "form": form})
 
 
 @login_required
@@ -148,7 +148,7 @@ def call_detail(request, code):
             ]
         ),
     }
-    return render(request, "grants/office/call_detail.html", context)
+    return render(request, "grants/calls/office/detail.html", context)
 
 
 @require_POST

@@ -34,7 +34,7 @@ def audit_log(request):
     ]
     return render(
         request,
-        "grants/office/audit_log.html",
+        "grants/site/audit_log.html",
         {"filter": filters, "page": page, "rows": rows, "query": query.urlencode()},
     )
 

@@ -39,7 +39,7 @@ class Section:
     title: str
     items: list = field(default_factory=list)
     empty: str = ""
-    template: str = "grants/dashboard/section.html"
+    template: str = "grants/site/dashboard_section.html"
 
 
 def public_summary():

@@ -7,7 +7,7 @@ from grants.site import dashboards
 
 
 def home(request):
-    return render(request, "grants/home.html", dashboards.public_summary())
+    return render(request, "grants/site/home.html", dashboards.public_summary())
 
 
 @login_required
@@ -16,4 +16,4 @@ def dashboard(request):
         "affiliation": dashboards.affiliation(request.user),
         "sections": dashboards.sections_for(request.user),
     }
-    return render(request, "grants/dashboard.html", context)
+    return render(request, "grants/site/dashboard.html", context)

@@ -129,7 +129,7 @@ def invitation(request, token):
         here = reverse("invitation", args=[token])
         return render(
             request,
-            "grants/invitations/anonymous.html",
+            "grants/proposals/invitations/anonymous.html",
             {
                 "invitation": found if found and found.usable() else None,
                 "login_url": f"{reverse('account_login')}?{urlencode({'next': here})}",
@@ -159,7 +159,7 @@ def invitation(request, token):
                 request, _("You have declined the invitation. The lead PI has been told.")
             )
             return redirect("dashboard")
-    return render(request, "grants/invitations/answer.html", {"invitation": found, "token": token})
+    return render(request, "grants/proposals/invitations/answer.html", {"invitation": found, "token": token})
 
 
 @login_required
@@ -185,4 +185,4 @@ def institution_request(request):
             _("Thank you. The fund office will add the institution and tell you by e-mail."),
         )
         return redirect(safe_next(request) or "dashboard")
-    return render(request, "grants/institution_request.html", {"form": form})
+    return render(request, "grants/accounts/institution_request.html", {"form": form})
