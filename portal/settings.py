@@ -73,7 +73,7 @@ def object_storage_from_env():
             "access_key": env("AWS_ACCESS_KEY_ID") or None,
             "secret_key": env("AWS_SECRET_ACCESS_KEY") or None,
             "default_acl": "private",
-            # Names are random (grants/uploads.py), so a clash means a restore, which must keep
+            # Names are random (grants/core/uploads.py), so a clash means a restore, which must keep
             # the name the database refers to.
             "file_overwrite": True,
             # A download is buffered while it is passed on: above 2 MB in a temporary file
@@ -202,7 +202,7 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "YRD Joint Fund"
 # Browsers treat http://127.0.0.1 as secure, the WebAuthn library does not.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
-# TOTP secrets and recovery seeds are encrypted in the database (grants/mfa.py), with a key
+# TOTP secrets and recovery seeds are encrypted in the database (grants/accounts/mfa.py), with a key
 # derived from MFA_ENCRYPTION_KEY, or from SECRET_KEY when that is unset.
 MFA_ADAPTER = "grants.accounts.mfa.EncryptingMFAAdapter"
 MFA_ENCRYPTION_KEY = env("MFA_ENCRYPTION_KEY")

@@ -22,7 +22,7 @@ def reference(db):
 @pytest.fixture
 def admin_user(admin_user):
     """pytest-django's superuser, with the authenticator app the admin requires of anyone who
-    may open it (grants/middleware.py)."""
+    may open it (grants/accounts/middleware.py)."""
     from grants.accounts.registration import user_totp_set
     from tests.factories import TOTP_SECRET
 

@@ -1,4 +1,4 @@
-"""Encrypt the second-factor secrets stored before grants/mfa.py encrypted them.
+"""Encrypt the second-factor secrets stored before grants/accounts/mfa.py encrypted them.
 
 Authenticator apps' TOTP secrets and recovery codes' seeds were kept in plain text; the adapter
 still reads those, but a copy of an older database would keep giving codes away until each

@@ -1,4 +1,4 @@
-"""The admin's sign-in page and who it sends where (grants/middleware.py)."""
+"""The admin's sign-in page and who it sends where (grants/accounts/middleware.py)."""
 
 import pytest
 

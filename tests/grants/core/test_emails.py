@@ -1,4 +1,4 @@
-"""Links in the portal's mails and the fund's name in allauth's (grants/emails.py)."""
+"""Links in the portal's mails and the fund's name in allauth's (grants/core/emails.py)."""
 
 import os
 import subprocess

@@ -1,4 +1,4 @@
-"""The portal's file input (grants/widgets.py)."""
+"""The portal's file input (grants/core/widgets.py)."""
 
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile

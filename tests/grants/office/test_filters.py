@@ -1,4 +1,4 @@
-"""The filters' own widgets (grants/filters.py)."""
+"""The filters' own widgets (grants/proposals/filters.py)."""
 
 import pytest
 from django.utils import translation
