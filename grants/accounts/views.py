@@ -18,7 +18,9 @@ def profile(request):
         form.save()
         messages.success(request, _("Your profile is saved."))
         return redirect(safe_next(request) or "dashboard")
-    return render(request, "grants/accounts/profile.html", {"form": form, "next": safe_next(request)})
+    return render(
+        request, "grants/accounts/profile.html", {"form": form, "next": safe_next(request)}
+    )
 
 
 @require_POST

@@ -159,7 +159,9 @@ def invitation(request, token):
                 request, _("You have declined the invitation. The lead PI has been told.")
             )
             return redirect("dashboard")
-    return render(request, "grants/proposals/invitations/answer.html", {"invitation": found, "token": token})
+    return render(
+        request, "grants/proposals/invitations/answer.html", {"invitation": found, "token": token}
+    )
 
 
 @login_required
