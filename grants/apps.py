@@ -20,3 +20,8 @@ class GrantsConfig(AppConfig):
         from grants.funding import outcomes
 
         call_workflow.register_call_action("decide", outcomes.call_decide)
+
+        # Funding decides a call; the funded projects, a part above it, open then.
+        from grants.projects import project_workflow
+
+        outcomes.register_decided_hook(project_workflow.projects_open)

@@ -5,6 +5,7 @@ from grants.calls import office_views as office_calls
 from grants.calls import views as calls
 from grants.funding import views as funding
 from grants.office import views as office
+from grants.projects import views as projects
 from grants.proposals.views import budgets, consortium, drafts, proposals
 from grants.site import audit_views as audit
 from grants.site import views as site
@@ -72,6 +73,8 @@ urlpatterns = [
         "office/calls/<slug:code>/funding/confirm/", funding.funding_confirm, name="funding_confirm"
     ),
     path("office/calls/<slug:code>/payments/", funding.payments_record, name="payments_record"),
+    path("projects/", projects.project_list, name="project_list"),
+    path("projects/<int:pk>/", projects.project_detail, name="project_detail"),
     path("ledger/", funding.ledger_page, name="ledger"),
     path("ledger/ledger.csv", funding.ledger_csv, name="ledger_csv"),
     path("ledger/ledger.pdf", funding.ledger_pdf, name="ledger_pdf"),

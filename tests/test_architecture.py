@@ -32,6 +32,7 @@ LAYERS = {
     "grants.funding": 5,
     "grants.models.decisions": 5,
     "grants.projects": 6,
+    "grants.models.projects": 6,
     "grants.site": 7,
     "grants.office": 7,
     # The wiring: what Django loads by name, and so may import every part.
@@ -194,6 +195,8 @@ PURE = {
     "grants.proposals.eligibility",
     "grants.proposals.eligibility_data",
     "grants.funding.simulation",
+    "grants.projects.award_budget",
+    "grants.projects.project_dates",
     "reviews.affinity",
     "reviews.assignment",
     "reviews.assignment_data",

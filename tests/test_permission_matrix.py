@@ -20,6 +20,8 @@ from grants.proposals import consortium_workflow
 from tests.factories import make_call, make_proposal, make_user
 from tests.grants.office.matrix_office import OFFICE_ROWS
 from tests.grants.office.matrix_office import extend_scenario as extend_office_scenario
+from tests.grants.projects.matrix_projects import PROJECT_ROWS
+from tests.grants.projects.matrix_projects import extend_scenario as extend_project_scenario
 from tests.matrix_roles import LOGIN, OUTSIDERS, POST_SIGNED_OUT, PROFILE, SIGNED_OUT
 from tests.reviews.matrix_exports import extend_scenario as extend_export_scenario
 from tests.reviews.matrix_reviews import CONFLICTED_OWN_ROWS, REVIEW_ROWS
@@ -263,7 +265,13 @@ MATRIX = {
 MATRIX.update(OFFICE_ROWS)
 MATRIX.update(REVIEW_ROWS)
 MATRIX.update(CONFLICTED_OWN_ROWS)
-SCENARIO_EXTENSIONS = [extend_office_scenario, extend_review_scenario, extend_export_scenario]
+MATRIX.update(PROJECT_ROWS)
+SCENARIO_EXTENSIONS = [
+    extend_office_scenario,
+    extend_review_scenario,
+    extend_export_scenario,
+    extend_project_scenario,
+]
 
 
 def test_every_page_is_in_the_matrix():

@@ -195,6 +195,39 @@ def sees_reviewers(user) -> bool:
     return is_fund_officer(user)
 
 
+# ---- funded projects ------------------------------------------------------------------------
+
+
+def projects_for(user):
+    """The funded projects ``user`` may read: the fund office's all; a provincial officer's
+    those their province pays a share of; a consortium's its own (the lead and the PIs of its
+    accepted members)."""
+    from django.db.models import Q
+
+    from grants.models import MemberStatus, Project
+
+    if not user.is_authenticated:
+        return Project.objects.none()
+    if is_fund_officer(user):
+        return Project.objects.all()
+    visible = Q(proposal__lead=user) | Q(
+        proposal__members__pi=user, proposal__members__status=MemberStatus.ACCEPTED
+    )
+    province = officer_province_code(user)
+    if province:
+        visible |= Q(decision__shares__province_id=province)
+    return Project.objects.filter(pk__in=Project.objects.filter(visible).values("pk"))
+
+
+def get_project(user, pk):
+    """The project, or 404 for anyone who may not read it."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        projects_for(user).select_related("proposal__call", "proposal__lead", "decision"), pk=pk
+    )
+
+
 # ---- two-factor sign-in ---------------------------------------------------------------------
 
 # The roles that see unpublished proposals, reviewers' identities or the fund's money.

@@ -52,3 +52,11 @@ REVIEW_JUSTIFICATION = 3000
 # panel's record beside the ranking.
 PANEL_CONSENSUS_COMMENT = 2000
 PANEL_REORDER_REASON = 1000
+
+# ---- funded projects --------------------------------------------------------------------------
+
+# What a milestone delivers and how the office will know it is done: a paragraph.
+MILESTONE_DESCRIPTION = 1000
+# One section of an annual or final report (progress, collaboration, transfer), printed with
+# the report for the office and the final report's experts: about 5 pages each.
+REPORT_TEXT = 5000

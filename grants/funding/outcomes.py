@@ -19,6 +19,16 @@ from reviews.models import Review
 from reviews.ranking import stored_score
 from reviews.scoring import aggregate, review_values
 
+# What else happens when a call is decided, registered by the parts above funding (the funded
+# projects open: grants/apps.py). Each runs inside the decision's transaction.
+_decided_hooks = []
+
+
+def register_decided_hook(hook):
+    """Call ``hook(call, actor)`` whenever a call is decided, after its letters are queued."""
+    if hook not in _decided_hooks:
+        _decided_hooks.append(hook)
+
 
 @transaction.atomic
 def call_decide(*, call, actor):
@@ -37,6 +47,8 @@ def call_decide(*, call, actor):
 
     call = call_workflow.call_advance(call=call, actor=actor, action="decide", check=funding_final)
     letters_send(call)
+    for hook in _decided_hooks:
+        hook(call, actor)
     return call
 
 

@@ -120,16 +120,27 @@ class Payment(models.Model):
     share = models.ForeignKey(AwardShare, on_delete=models.PROTECT, related_name="payments")
     year = models.PositiveSmallIntegerField()
     amount = models.DecimalField(max_digits=14, decimal_places=2)
-    paid_at = models.DateTimeField(null=True, blank=True)
+    # What the province has paid of it so far: the sum of its disbursements, kept here so the
+    # database itself refuses paying more than the instalment (grants.projects.payments).
+    paid = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    paid_at = models.DateTimeField(null=True, blank=True)  # when it was paid in full
 
     class Meta:
         ordering = ["share_id", "year"]
         constraints = [
-            models.UniqueConstraint(fields=["share", "year"], name="one_payment_per_year")
+            models.UniqueConstraint(fields=["share", "year"], name="one_payment_per_year"),
+            models.CheckConstraint(
+                condition=models.Q(paid__gte=0, paid__lte=models.F("amount")),
+                name="payment_not_overpaid",
+            ),
         ]
 
     def __str__(self):
         return f"{self.share} · {self.year}: {self.amount}"
+
+    @property
+    def outstanding(self):
+        return self.amount - self.paid
 
 
 class ProvincialConfirmation(models.Model):
