@@ -90,8 +90,17 @@ def seed_decided_call():
     for code, amount in DECIDED_CONTRIBUTIONS.items():
         Contribution.objects.create(call=call, province_id=code, amount=Decimal(amount))
     call = call_workflow.call_open(call=call, actor=office)
+    # The demo's lead PI (Fudan) led the sodium-ion proposal, which is funded: their project
+    # is the one the post-award pages show first.
+    demo_lead = User.objects.get(email="lead@example.org")
     proposals = [
-        submit_past_proposal(call, 20 + number, row, now - timedelta(days=320))
+        submit_past_proposal(
+            call,
+            20 + number,
+            row,
+            now - timedelta(days=320),
+            lead=demo_lead if row[3] == demo_lead.institution.name_zh else None,
+        )
         for number, row in enumerate(DECIDED_PROPOSALS, 1)
     ]
     call = call_workflow.call_close(call=call, actor=office, now=now)

@@ -124,9 +124,11 @@ def seed_review_call():
     return call
 
 
-def submit_past_proposal(call, number, row, when):
+def submit_past_proposal(call, number, row, when, lead=None):
+    """A proposal submitted at ``when`` by a new lead at the row's institution (or ``lead``)
+    with a new partner."""
     code, title_zh, title_en, lead_at, partner_at, keywords = row
-    lead = user_register_verified(
+    lead = lead or user_register_verified(
         email=f"f{number:02d}.lead@example.org",
         password_hash=password_hash(),
         name=f"{SURNAMES[number]}教授",
