@@ -35,6 +35,8 @@ LAYERS = {
     "grants.models.projects": 6,
     "grants.site": 7,
     "grants.office": 7,
+    "grants.overlaps": 7,
+    "grants.models.overlaps": 7,
     # The wiring: what Django loads by name, and so may import every part.
     "grants.urls": 8,
     "grants.admin": 8,

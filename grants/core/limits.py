@@ -60,3 +60,11 @@ MILESTONE_DESCRIPTION = 1000
 # One section of an annual or final report (progress, collaboration, transfer), printed with
 # the report for the office and the final report's experts: about 5 pages each.
 REPORT_TEXT = 5000
+
+# ---- other funders' records -------------------------------------------------------------------
+
+# Other funders' abstracts arrive as they wrote them; NSFC's run to about 800 characters, a
+# ministry's to a page or two.
+EXTERNAL_ABSTRACT = 6000
+# Why the shared instrument the catalogue lists cannot serve the project: a paragraph.
+SHARED_INSTRUMENT_REASON = 1000

@@ -8,6 +8,14 @@ from grants.models.decisions import (
     Payment,
     ProvincialConfirmation,
 )
+from grants.models.overlaps import (
+    ExternalRecord,
+    FlagStatus,
+    OverlapFlag,
+    OverlapKind,
+    OverlapRun,
+    SharedInstrument,
+)
 from grants.models.people import Role, RoleGrant, User
 from grants.models.projects import (
     ACTIVE_STATES,
@@ -52,6 +60,12 @@ from grants.models.proposals import (
 from grants.models.reference import Discipline, Institution, Province
 
 __all__ = [
+    "ExternalRecord",
+    "FlagStatus",
+    "OverlapFlag",
+    "OverlapKind",
+    "OverlapRun",
+    "SharedInstrument",
     "ACTIVE_STATES",
     "AwardCategory",
     "ChangeKind",

@@ -75,6 +75,13 @@ class Call(models.Model):
     allow_unfunded_partners = models.BooleanField(
         _("partners outside the four provinces may take part unfunded"), default=False
     )
+    # Equipment lines above this name their instrument, matched against the shared catalogue.
+    instrument_threshold = models.DecimalField(
+        _("equipment line naming its instrument from (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        default=500000,
+    )
     max_led_per_pi = models.PositiveSmallIntegerField(_("proposals a PI may lead"), default=1)
     max_participations_per_pi = models.PositiveSmallIntegerField(
         _("proposals a PI may take part in"), default=2

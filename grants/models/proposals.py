@@ -346,6 +346,12 @@ class BudgetLine(models.Model):
     category = models.CharField(max_length=12, choices=BudgetCategory.choices)
     year = models.PositiveSmallIntegerField()
     amount = models.DecimalField(max_digits=14, decimal_places=2)
+    # An equipment line above the call's instrument threshold names what it buys, and, when the
+    # shared large-instrument catalogue lists a likely match, why that one cannot serve.
+    instrument = models.CharField(_("instrument to buy"), max_length=200, blank=True)
+    shared_instrument_reason = bounded_text(
+        _("why the shared instrument cannot serve"), limits.SHARED_INSTRUMENT_REASON
+    )
 
     class Meta:
         ordering = ["member_id", "year", "category"]
