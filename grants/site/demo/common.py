@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from grants.models import BudgetCategory, Discipline, Institution, OtherFunding, User
 from grants.proposals import consortium_workflow, proposal_workflow
+from grants.site.demo.abstracts import TEXTS
 
 
 def institution(name_zh):
@@ -27,7 +28,7 @@ def deadline(days_from_now):
 def fill_proposal(
     proposal, lead, title_zh, title_en, code, now=None, keywords="长三角, 协同创新, 基础研究"
 ):
-    text = "本项目聚焦长三角区域协同创新中的关键科学问题，" * 6
+    texts = TEXTS[title_en]
     cleaned = {
         "version": proposal.version,
         "title_zh": title_zh,
@@ -35,14 +36,13 @@ def fill_proposal(
         "primary_code": Discipline.objects.get(code=code),
         "secondary_code": None,
         "keywords": keywords,
-        "abstract_zh": text[:300],
-        "abstract_en": "The project addresses key scientific questions of collaborative innovation "
-        "across the Yangtze River Delta.",
+        "abstract_zh": texts.abstract_zh,
+        "abstract_en": texts.abstract_en,
         "duration_months": 48,
         "industry_problem": "服务长三角先进制造业的共性技术瓶颈。",
         "partner_enterprise": "",
-        "section_rationale": text * 5,
-        "section_basis": text * 3,
+        "section_rationale": texts.rationale,
+        "section_basis": texts.basis,
         "section_other": "无。",
         "other_funding": OtherFunding.NONE,
         "other_funding_details": "",
