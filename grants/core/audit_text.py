@@ -46,6 +46,8 @@ ACTION_LABELS = {
     "panel.created": gettext_lazy("Panel created"),
     "panel.locked": gettext_lazy("Panel ranking locked"),
     "payments.recorded": gettext_lazy("Payments recorded"),
+    "project.opened": gettext_lazy("Project opened on the award"),
+    "project.started": gettext_lazy("Project started"),
     "proposal.created": gettext_lazy("Proposal started"),
     "proposal.discarded": gettext_lazy("Draft discarded"),
     "proposal.returned": gettext_lazy("Proposal returned to the applicants"),
