@@ -23,7 +23,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reviews import affinity, assignment, assignment_data, fair_assignment  # noqa: E402
+from reviews import (  # noqa: E402
+    affinity,
+    assignment,
+    assignment_data,
+    fair_assignment,
+    randomized_assignment,
+)
 
 MIDL = (
     Path(__file__).resolve().parent.parent.parent / "shared/benchmarks/assignment/midl-scores.npy"
@@ -61,11 +67,13 @@ def main() -> None:
         rows.append(_run(name, "plain, min load 1", busy, k=5))
         if n_proposals <= 2_000:
             rows.append(_run(name, "fair", data, k=5, fair=True, limit=args.fair_time_limit))
+            rows.append(_run(name, "randomized", data, k=5, cap=args.randomized))
     if MIDL.exists():
         midl = _midl()
         name = "MIDL 118 x 177, k=3, load<=4"
         rows.append(_run(name, "plain", midl, k=3, spread=False))
         rows.append(_run(name, "fair", midl, k=3, fair=True, spread=False))
+        rows.append(_run(name, "randomized", midl, k=3, spread=False, cap=args.randomized))
     _print_table(rows)
 
 
@@ -74,6 +82,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--large", action="store_true", help="also 10,000 x 20,000")
     parser.add_argument("--fair-time-limit", type=float, default=60.0)
+    parser.add_argument("--randomized", default="0.5", help="the randomized mode's probability cap")
     return parser.parse_args()
 
 
@@ -187,18 +196,32 @@ def _run(
     fair: bool = False,
     spread: bool = True,
     limit: float = fair_assignment.FAIR_TIME_LIMIT,
+    cap: str | None = None,
 ) -> list[str]:
     started = time.perf_counter()
-    with assignment.native_stdout_to_stderr():
-        result = assignment.solve(
+    if cap:
+        drawn = randomized_assignment.solve_randomized(
             data.proposals,
             data.reviewers,
             data.candidates,
             k,
-            fair=fair,
+            cap=cap,
+            seed=1,
             spread_provinces=spread,
-            time_limit=limit,
         )
+        result = drawn.result
+        mode = f"randomized q={cap} (expected {drawn.expected_total:.2f}, max p {drawn.max_probability:.2f})"
+    else:
+        with assignment.native_stdout_to_stderr():
+            result = assignment.solve(
+                data.proposals,
+                data.reviewers,
+                data.candidates,
+                k,
+                fair=fair,
+                spread_provinces=spread,
+                time_limit=limit,
+            )
     solve_seconds = time.perf_counter() - started
     return [
         name,

@@ -37,6 +37,7 @@ import sys
 import time
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -90,14 +91,16 @@ def solve(
     return _result(inst, chosen, spread_provinces, exact)
 
 
-def _tier_weights(inst: Instance) -> tuple[int, int]:
+def _tier_weights(inst: Instance, unit: int = 1) -> tuple[int, int]:
     """Bonus per min-load unit and penalty per spread exception, each dominating lower levels.
 
     A simple residual cycle holds at most 2 * slots + 1 candidate arcs, so it changes the
     scaled affinity by less than ``bonus``; it crosses the sink once, so it changes the filled
-    min-load units by at most one, and ``penalty`` = 2 * bonus outweighs both together.
+    min-load units by at most one, and ``penalty`` = 2 * bonus outweighs both together. With
+    capacities in ``unit`` parts of a review (the randomized mode) there are ``unit`` times as
+    many slots.
     """
-    slots = inst.k * len(inst.proposals)
+    slots = inst.k * len(inst.proposals) * unit
     biggest = int(np.abs(inst.cost).max()) if len(inst.cost) else 0
     bonus = (2 * slots + 1) * biggest + 1
     return bonus, 2 * bonus
@@ -105,30 +108,68 @@ def _tier_weights(inst: Instance) -> tuple[int, int]:
 
 def _max_flow_min_cost(inst: Instance) -> np.ndarray:
     """Which candidates the lexicographically best flow uses, as a boolean array."""
+    network = flow_network(inst)
+    return network.flows[network.pairs].astype(bool)
+
+
+@dataclass(frozen=True)
+class Network:
+    """The solved flow network: every arc's tail, head and flow, in parts of one review."""
+
+    tails: np.ndarray
+    heads: np.ndarray
+    flows: np.ndarray
+    pairs: slice  # the candidate arcs, in the instance's candidate order
+    source: int
+    sink: int
+
+
+def flow_network(inst: Instance, *, unit: int = 1, pair_capacity: int = 1) -> Network:
+    """The lexicographically best flow (module docstring) with every capacity counted in
+    ``unit`` parts of a review and each candidate arc capped at ``pair_capacity`` parts: the
+    plain mode's is 1 of 1; the randomized mode's caps a pair's probability at
+    pair_capacity / unit (reviews.randomized_assignment)."""
     n_p, n_r = len(inst.proposals), len(inst.reviewers)
     n_groups = int(inst.group.max()) + 1 if len(inst.group) else 0
-    bonus, penalty = _tier_weights(inst)
+    bonus, penalty = _tier_weights(inst, unit)
     if max(bonus, penalty) * (2 + n_p + n_r + n_groups + 1) >= _COST_LIMIT:
         raise ValueError("affinities too large for exact integer costs: scale them to [0, 1]")
     flow = min_cost_flow.SimpleMinCostFlow()
     source, sink, first_reviewer = 0, 1, 2 + n_p
     group_node = _group_nodes(inst, first_reviewer + n_r)
-    _add_arcs(flow, np.zeros(n_p), 2 + np.arange(n_p), inst.k, 0)
+    added = []
+
+    def add(tails, heads, capacity, cost):
+        tails = np.asarray(tails, dtype=np.int64)
+        heads = np.broadcast_to(np.asarray(heads, dtype=np.int64), tails.shape)
+        added.append((_add_arcs(flow, tails, heads, capacity, cost), tails, heads))
+        return len(added) - 1
+
+    add(np.zeros(n_p), 2 + np.arange(n_p), inst.k * unit, 0)
     for capacity, cost in ((inst.k - 1, 0), (1, penalty)):
-        _add_arcs(flow, 2 + group_node[0], group_node[1], capacity, cost)
+        add(2 + group_node[0], group_node[1], capacity * unit, cost)
     tails = 2 + inst.prop
     grouped = inst.group >= 0
     tails[grouped] = group_node[1][inst.group[grouped]]
-    arcs = _add_arcs(flow, tails, first_reviewer + inst.rev, 1, -inst.cost)
+    pair_batch = add(tails, first_reviewer + inst.rev, pair_capacity, -inst.cost)
     reviewer_nodes = first_reviewer + np.arange(n_r)
-    _add_arcs(flow, reviewer_nodes, np.full(n_r, sink), inst.min_load, -bonus)
-    _add_arcs(flow, reviewer_nodes, np.full(n_r, sink), inst.max_load - inst.min_load, 0)
-    flow.set_node_supply(source, inst.k * n_p)
-    flow.set_node_supply(sink, -inst.k * n_p)
+    add(reviewer_nodes, sink, inst.min_load * unit, -bonus)
+    add(reviewer_nodes, sink, (inst.max_load - inst.min_load) * unit, 0)
+    flow.set_node_supply(source, inst.k * n_p * unit)
+    flow.set_node_supply(sink, -inst.k * n_p * unit)
     status = flow.solve_max_flow_with_min_cost()
     if status != flow.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed: {status}")
-    return flow.flows(arcs).astype(bool) if len(arcs) else np.zeros(0, dtype=bool)
+    arcs = np.concatenate([batch[0] for batch in added]).astype(np.int64)
+    start = sum(len(batch[0]) for batch in added[:pair_batch])
+    return Network(
+        tails=np.concatenate([batch[1] for batch in added]),
+        heads=np.concatenate([batch[2] for batch in added]),
+        flows=flow.flows(arcs) if len(arcs) else np.zeros(0, dtype=np.int64),
+        pairs=slice(start, start + len(added[pair_batch][0])),
+        source=source,
+        sink=sink,
+    )
 
 
 def _group_nodes(inst: Instance, first_node: int) -> tuple[np.ndarray, np.ndarray]:

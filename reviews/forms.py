@@ -195,6 +195,49 @@ class ConsensusForm(forms.Form):
     )
 
 
+class RunForm(forms.Form):
+    """How the officer wants the assignment computed."""
+
+    PLAIN, FAIR, RANDOMIZED = "plain", "fair", "randomized"
+    mode = forms.ChoiceField(
+        label=_("Mode"),
+        choices=[
+            (PLAIN, _("Best total affinity")),
+            (FAIR, _("Fairness mode: first raise the weakest proposal, then the total")),
+            (
+                RANDOMIZED,
+                _(
+                    "Randomized against collusion: no reviewer has more than a set chance of any one proposal"
+                ),
+            ),
+        ],
+        initial=PLAIN,
+        required=False,  # sent without one, the plain mode
+        widget=forms.RadioSelect,
+    )
+    cap = forms.DecimalField(
+        label=_("Largest chance of any reviewer for any one proposal"),
+        min_value=Decimal("0.05"),
+        max_value=Decimal("1"),
+        max_digits=3,
+        decimal_places=2,
+        initial=Decimal("0.50"),
+        required=False,
+        help_text=_(
+            "From 0.05 to 1. At 0.5 a reviewer who wants a friend's proposal gets it at most "
+            "half the time, so arranging a review costs a bidder their certainty; the page then "
+            "shows how much expected affinity the cap costs against the best assignment."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["mode"] = cleaned.get("mode") or self.PLAIN
+        if cleaned["mode"] == self.RANDOMIZED and cleaned.get("cap") is None:
+            self.add_error("cap", _("Give the largest chance, from 0.05 to 1."))
+        return cleaned
+
+
 class PairForm(forms.Form):
     proposal = forms.IntegerField(label=_("Proposal"), widget=forms.Select)
     reviewer = forms.IntegerField(label=_("Reviewer"), widget=forms.Select)

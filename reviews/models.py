@@ -189,6 +189,13 @@ class AssignmentRun(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     fair = models.BooleanField(_("fairness mode"), default=False)
+    # Randomized against collusion (reviews.randomized_assignment): no pair above this
+    # probability; the seed is drawn when the run starts and audited, so the draw can be
+    # derived again from the same data.
+    probability_cap = models.DecimalField(
+        _("probability cap"), max_digits=3, decimal_places=2, null=True, blank=True
+    )
+    seed = models.BigIntegerField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.CharField(max_length=300, blank=True)

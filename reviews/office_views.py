@@ -19,7 +19,7 @@ from grants.accounts.permissions import get_office_call, role_required
 from grants.core.errors import WorkflowError
 from grants.models import Proposal, Province, Role, User
 from reviews import jobs, pool, windows, workflow
-from reviews.forms import ReopenForm
+from reviews.forms import ReopenForm, RunForm
 from reviews.models import Assignment, AssignmentRun, AssignmentStatus
 from reviews.permissions import get_office_assignment
 
@@ -32,7 +32,7 @@ ACTIVE_ASSIGNMENT = (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
 
 @login_required
 @role_required(Role.FUND_OFFICER)
-def assignment_page(request, code):
+def assignment_page(request, code, run_form=None):
     call = get_office_call(request.user, code)
     # A published run's result holds every pair of the call: read it only for a preview.
     run = call.assignment_runs.select_related("created_by").defer("result").first()
@@ -60,6 +60,7 @@ def assignment_page(request, code):
         },
         "status_counts": status_counts,
         "has_published": bool(status_counts),
+        "run_form": run_form or RunForm(),
         "search": search,
         "reviewer_choices": pool.reviewers(search)[:REVIEWER_CHOICES] if search else [],
         "chosen_proposal": _int_or_none(request.GET.get("proposal")),
@@ -229,7 +230,16 @@ def _reviews_by_province(pairs):
 @role_required(Role.FUND_OFFICER)
 def assignment_run(request, code):
     call = get_office_call(request.user, code)
-    workflow.run_start(call=call, actor=request.user, fair=request.POST.get("fair") == "1")
+    form = RunForm(request.POST)
+    if not form.is_valid():
+        return assignment_page(request, code, run_form=form)
+    mode = form.cleaned_data["mode"]
+    workflow.run_start(
+        call=call,
+        actor=request.user,
+        fair=mode == RunForm.FAIR,
+        probability_cap=form.cleaned_data["cap"] if mode == RunForm.RANDOMIZED else None,
+    )
     messages.success(
         request,
         _(

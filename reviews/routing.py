@@ -4,7 +4,7 @@ reviews.conflicts and reviews.assignment take, and write the result back."""
 from collections import Counter, defaultdict
 
 from grants.models import MemberStatus, Proposal, ProposalStatus, Role, Screening, User
-from reviews import affinity, assignment, assignment_data, conflicts
+from reviews import affinity, assignment, assignment_data, conflicts, randomized_assignment
 from reviews.models import DeclaredConflict
 
 TOP_CANDIDATES = 150
@@ -152,13 +152,33 @@ def build_instance(call, progress=lambda percent, message: None):
     return plain_proposals, plain_reviewers, candidates
 
 
-def solve_call(call, *, fair=False, progress=lambda percent, message: None):
+def solve_call(
+    call, *, fair=False, probability_cap=None, seed=None, progress=lambda percent, message: None
+):
     plain_proposals, plain_reviewers, candidates = build_instance(call, progress)
     progress(75, "solving")
-    result = assignment.solve(
-        plain_proposals, plain_reviewers, candidates, call.reviewers_per_proposal, fair=fair
-    )
+    k = call.reviewers_per_proposal
+    randomized = None
+    if probability_cap is not None:
+        drawn = randomized_assignment.solve_randomized(
+            plain_proposals, plain_reviewers, candidates, k, cap=probability_cap, seed=seed
+        )
+        result = drawn.result
+        optimum = assignment.solve(plain_proposals, plain_reviewers, candidates, k)
+        randomized = {
+            "cap": drawn.cap,
+            "seed": seed,
+            "expected_total": round(drawn.expected_total, 4),
+            "optimum_total": round(optimum.total, 4),
+            "max_probability": round(drawn.max_probability, 4),
+            "marginals": [
+                [m.proposal, m.reviewer, round(m.probability, 4)] for m in drawn.marginals
+            ],
+        }
+    else:
+        result = assignment.solve(plain_proposals, plain_reviewers, candidates, k, fair=fair)
     return {
+        **({"randomized": randomized} if randomized else {}),
         "pairs": [
             {
                 "proposal": p.proposal,

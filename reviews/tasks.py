@@ -25,7 +25,13 @@ def solve_assignment(run_id):
     )
     try:
         with heartbeat(AssignmentRun, run_id):
-            result = routing.solve_call(run.call, fair=run.fair, progress=_progress(run_id))
+            result = routing.solve_call(
+                run.call,
+                fair=run.fair,
+                probability_cap=run.probability_cap,
+                seed=run.seed,
+                progress=_progress(run_id),
+            )
     except Exception as error:  # the officer must learn that it failed, whatever the cause
         AssignmentRun.objects.filter(pk=run_id).update(
             status=AssignmentRun.Status.FAILED, message=str(error)[:300]

@@ -1,5 +1,6 @@
 """The one place where assignments and reviews change state (panels change in reviews.panels)."""
 
+import secrets
 from decimal import Decimal
 
 from django.db import transaction
@@ -82,11 +83,20 @@ def _chinese():
 
 
 @transaction.atomic
-def run_start(*, call, actor, fair=False):
-    run = AssignmentRun.objects.create(call=call, created_by=actor, fair=fair)
-    record(
-        actor=actor, action="assignment.run_started", call=call, after={"run": run.pk, "fair": fair}
+def run_start(*, call, actor, fair=False, probability_cap=None):
+    """Queue a solver run. A randomized run (``probability_cap``) draws its seed now, so the
+    audit log holds it before anyone sees the result and the draw cannot be rerun silently."""
+    seed = None
+    if probability_cap is not None:
+        probability_cap = Decimal(probability_cap).quantize(Decimal("0.01"))
+        seed = secrets.randbelow(2**31)
+    run = AssignmentRun.objects.create(
+        call=call, created_by=actor, fair=fair, probability_cap=probability_cap, seed=seed
     )
+    after = {"run": run.pk, "fair": fair}
+    if probability_cap is not None:
+        after.update(probability_cap=str(probability_cap), seed=seed)
+    record(actor=actor, action="assignment.run_started", call=call, after=after)
     transaction.on_commit(lambda: enqueue(SOLVE_ASSIGNMENT, run.pk))
     return run
 

@@ -188,7 +188,7 @@ def test_a_lost_run_is_shown_failed_with_a_retry_that_runs_it_again(client, call
     assert run.status == AssignmentRun.Status.FAILED and run.message == WORKER_LOST
     assert "stopped before it finished" in page and "Retry" in page
 
-    response = client.post(f"/office/calls/{call.code}/assignment/run/", {"fair": "1"})
+    response = client.post(f"/office/calls/{call.code}/assignment/run/", {"mode": "fair"})
 
     assert response.status_code == 302
     retried = call.assignment_runs.first()

@@ -1,6 +1,8 @@
+from decimal import Decimal
+
 import pytest
 
-from grants.models import Proposal, Role
+from grants.models import AuditEntry, Proposal, Role
 from reviews import office_views, workflow
 from reviews.models import AssignmentRun, AssignmentStatus, Review
 from tests.factories import make_user
@@ -273,11 +275,46 @@ def test_declining_without_a_reason_is_refused_and_the_invitation_stays(client, 
 def test_the_office_starts_an_assignment_run_from_its_page(client, published):
     call, _proposals, _reviewers, officer = published
     client.force_login(officer)
-    response = client.post(f"/office/calls/{call.code}/assignment/run/", {"fair": "1"})
+    response = client.post(f"/office/calls/{call.code}/assignment/run/", {"mode": "fair"})
     assert response["Location"] == assignment_url(call)
     run = AssignmentRun.objects.get(call=call)
     assert run.fair and run.created_by == officer
     assert run.status == AssignmentRun.Status.DONE  # tasks run at once in the tests
+
+
+def test_the_office_runs_a_randomized_assignment_with_its_seed_audited(client, published):
+    call, _proposals, _reviewers, officer = published
+    client.force_login(officer)
+    response = client.post(
+        f"/office/calls/{call.code}/assignment/run/", {"mode": "randomized", "cap": "0.5"}
+    )
+    assert response["Location"] == assignment_url(call)
+    run = AssignmentRun.objects.get(call=call)
+    assert run.probability_cap == Decimal("0.50") and run.seed is not None
+    started = AuditEntry.objects.get(action="assignment.run_started")
+    assert started.after["seed"] == run.seed and started.after["probability_cap"] == "0.50"
+    randomized = run.result["randomized"]
+    assert randomized["seed"] == run.seed and randomized["max_probability"] <= 0.5
+    assert randomized["expected_total"] <= randomized["optimum_total"] + 1e-6
+    assert {(m[0], m[1]) for m in randomized["marginals"]} >= {
+        (p["proposal"], p["reviewer"]) for p in run.result["pairs"]
+    }
+    page = client.get(assignment_url(call)).text
+    assert f"seed {run.seed}" in page and "what the protection costs" in page
+
+
+@pytest.mark.parametrize(
+    "cap, message", [("", "Give the largest chance"), ("2", "less than or equal to 1")]
+)
+def test_a_randomized_run_needs_a_cap_between_the_bounds(client, published, cap, message):
+    call, _proposals, _reviewers, officer = published
+    client.force_login(officer)
+    response = client.post(
+        f"/office/calls/{call.code}/assignment/run/", {"mode": "randomized", "cap": cap}
+    )
+    assert response.status_code == 200 and message in response.text
+    assert 'value="randomized" checked' in response.text.replace(' id="id_mode_2"', "")
+    assert not AssignmentRun.objects.filter(call=call).exists()
 
 
 @pytest.fixture
