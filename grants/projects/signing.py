@@ -13,6 +13,7 @@ from grants.core.audit import record
 from grants.core.emails import send_on_commit
 from grants.core.errors import WorkflowError
 from grants.models import Project, ProjectStatus, Signature
+from grants.models.reference import in_reader_language
 from grants.projects import project_workflow, signing_rules
 from grants.projects.signing_rules import MEMBER, PROVINCE, Party
 from grants.projects.task_book import current_task_book, required_parties, signatory_emails
@@ -57,13 +58,23 @@ def _member(contents, key):
     return next((m for m in contents["members"] if str(m["id"]) == key), None)
 
 
-def party_label(contents, party):
-    """The party's name in the task book: its institution or its province, in both languages."""
+def party_names(contents, party):
+    """The party's name in the task book, (Chinese, English): its institution or its province."""
     if party.kind == MEMBER:
         member = _member(contents, party.key) or {}
-        return f"{member.get('institution_zh', '')} {member.get('institution_en', '')}".strip()
+        return member.get("institution_zh", ""), member.get("institution_en", "")
     province = next((p for p in contents["provinces"] if p["code"] == party.key), {})
-    return f"{province.get('name_zh', '')} {province.get('name_en', '')}".strip()
+    return province.get("name_zh", ""), province.get("name_en", "")
+
+
+def party_label(contents, party):
+    """The party's name in the reader's language, for the pages."""
+    return in_reader_language(*party_names(contents, party))
+
+
+def party_label_bilingual(contents, party):
+    """The party's name in both languages, for the PDF."""
+    return " ".join(name for name in party_names(contents, party) if name)
 
 
 @transaction.atomic
@@ -111,7 +122,8 @@ def task_book_sign(*, project, actor, party):
 @dataclass
 class PartyRow:
     party: Party
-    label: str
+    label: str  # in the reader's language
+    bilingual: str  # both languages, for the PDF
     signature: Signature | None
     may_sign_now: bool  # the reader signs for it, and its turn has come
     waiting_for_members: bool = False
@@ -132,6 +144,7 @@ def signing_rows(task_book, user):
             PartyRow(
                 party=party,
                 label=party_label(contents, party),
+                bilingual=party_label_bilingual(contents, party),
                 signature=signatures.get(party),
                 may_sign_now=open_for_signing and party in mine and problem is None,
                 waiting_for_members=party.kind == PROVINCE and problem == "members_first",

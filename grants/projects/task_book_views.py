@@ -232,7 +232,7 @@ def signature_lines(book):
     rows = signing.signing_rows(book, None)
     return tuple(
         task_book_pdf.SignatureLine(
-            party=row.label,
+            party=row.bilingual,
             kind=row.party.kind,
             signed_by=row.signature.signed_by.name or row.signature.signed_by.email
             if row.signature

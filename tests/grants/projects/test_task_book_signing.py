@@ -73,7 +73,7 @@ def test_every_party_signs_and_the_last_signature_starts_the_project(client, ref
 
     client.force_login(partner.pi)
     page = client.get(f"/projects/{project.pk}/task-book/").content.decode()
-    assert "I have read the task book version 1 and accept it for 浙江大学" in page
+    assert "I have read the task book version 1 and accept it for Zhejiang University" in page
     assert sign(client, project, f"member:{partner.pk}").status_code == 302
     # Nobody signs for a party that is not theirs.
     assert sign(client, project, f"member:{lead.pk}").status_code == 302
@@ -88,6 +88,7 @@ def test_every_party_signs_and_the_last_signature_starts_the_project(client, ref
 
     page = client.get(f"/projects/{project.pk}/").content.decode()
     assert 'data-party="province:310000" data-signed="yes"' in page
+    assert page.count('id="task-book"') == 1
     assert 'data-party="province:330000" data-signed="no"' in page
 
     client.force_login(zhejiang)
@@ -163,4 +164,4 @@ def test_the_dashboard_lists_the_task_books_waiting_for_the_user(client, referen
     assert 'data-role="signatures"' not in client.get("/dashboard/").content.decode()
     task_book_signing_by(project, lead)
     page = client.get("/dashboard/").content.decode()
-    assert 'data-role="signatures"' in page and "浙江" in page
+    assert 'data-role="signatures"' in page and "sign for Zhejiang" in page
