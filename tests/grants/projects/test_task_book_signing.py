@@ -2,11 +2,12 @@ from decimal import Decimal
 
 import pytest
 
-from grants.models import AuditEntry, ProjectStatus, Report, Signature
+from grants.models import AuditEntry, Project, ProjectStatus, Report, Signature
 from grants.projects import task_book
 from tests.factories import make_user
-from tests.grants.projects.factories import provincial_officer
+from tests.grants.projects.factories import decided_call, provincial_officer
 from tests.grants.projects.task_book_factories import (
+    add_milestone,
     drafted_project,
     issued_project,
     lead_and_partner,
@@ -165,3 +166,26 @@ def test_the_dashboard_lists_the_task_books_waiting_for_the_user(client, referen
     task_book_signing_by(project, lead)
     page = client.get("/dashboard/").content.decode()
     assert 'data-role="signatures"' in page and "sign for Zhejiang" in page
+
+
+def test_the_dashboards_signatures_cost_the_same_for_one_project_or_two(client, reference):
+    from tests.test_query_counts import page_queries
+
+    _, proposals, _ = decided_call()
+    projects = [Project.objects.get(proposal=p) for p in proposals[:2]]
+    for project in projects:
+        add_milestone(project)
+        task_book.task_book_issue(project=project, actor=project.proposal.lead)
+    zhejiang = provincial_officer("330000")
+
+    def members_sign(project):
+        for member in lead_and_partner(project):
+            task_book_signing_by(project, member)
+
+    members_sign(projects[0])
+    one, response = page_queries(client, zhejiang, "/dashboard/")
+    assert response.content.decode().count("/task-book/") == 1
+    members_sign(projects[1])
+    two, response = page_queries(client, zhejiang, "/dashboard/")
+    assert response.content.decode().count("/task-book/") == 2
+    assert len(two.captured_queries) == len(one.captured_queries)
