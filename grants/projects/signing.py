@@ -201,3 +201,31 @@ def task_book_context(user, project):
         "leads_project": project.proposal.lead_id == user.pk,
         "signs_now": any(row.may_sign_now for row in rows),
     }
+
+
+def signature_lines(contents, book):
+    """The task book PDF's signatures page: every party of ``contents``, with who signed for it
+    and when if ``book`` (None for a draft) has its signature."""
+    from django.utils import timezone
+
+    from grants.projects.task_book_pdf import SignatureLine
+
+    signatures = (
+        {_party_of(s): s for s in book.signatures.select_related("signed_by")} if book else {}
+    )
+    lines = []
+    for party in required_parties(contents):
+        signature = signatures.get(party)
+        lines.append(
+            SignatureLine(
+                party=party_label_bilingual(contents, party),
+                kind=party.kind,
+                signed_by=(signature.signed_by.name or signature.signed_by.email)
+                if signature
+                else "",
+                signed_at=f"{timezone.localtime(signature.signed_at):%Y-%m-%d %H:%M}"
+                if signature
+                else "",
+            )
+        )
+    return tuple(lines)

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -214,32 +213,14 @@ def task_book_sign(request, pk):
 def task_book_download(request, pk):
     project = get_project(request.user, pk)
     book = task_book.current_task_book(project)
-    if book is None:
-        contents, lines, draft = task_book.task_book_contents(project), (), True
-    else:
-        contents, draft = book.contents, False
-        lines = signature_lines(book)
-    data = task_book_pdf.build_task_book_pdf(contents, lines, draft)
+    draft = book is None
+    contents = task_book.task_book_contents(project) if draft else book.contents
+    data = task_book_pdf.build_task_book_pdf(
+        contents, signing.signature_lines(contents, book), draft
+    )
     response = HttpResponse(data, content_type="application/pdf")
     name = f"{project.proposal.reference or project.pk}-task-book-v{contents['version']}"
     if draft:
         name += "-draft"
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
-
-
-def signature_lines(book):
-    rows = signing.signing_rows(book, None)
-    return tuple(
-        task_book_pdf.SignatureLine(
-            party=row.bilingual,
-            kind=row.party.kind,
-            signed_by=row.signature.signed_by.name or row.signature.signed_by.email
-            if row.signature
-            else "",
-            signed_at=f"{timezone.localtime(row.signature.signed_at):%Y-%m-%d %H:%M}"
-            if row.signature
-            else "",
-        )
-        for row in rows
-    )

@@ -142,6 +142,18 @@ def test_the_task_book_pdf_for_every_reader(client, reference):
     issued = client.get(f"/projects/{project.pk}/task-book.pdf")
     assert issued.status_code == 200 and issued.content.startswith(b"%PDF")
     assert "draft" not in issued["Content-Disposition"]
+    text = pdf_text(issued.content)
+    assert "项目任务书 Task book" in text and "Prototype sensor array" in text
+    assert lead.pi.name in text and "未签署 Not signed yet" in text  # the partner has not signed
+    assert "浙江省 Zhejiang" in text
+
+
+def pdf_text(content):
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
 def task_book_signing_by(project, member):
@@ -189,3 +201,20 @@ def test_the_dashboards_signatures_cost_the_same_for_one_project_or_two(client, 
     two, response = page_queries(client, zhejiang, "/dashboard/")
     assert response.content.decode().count("/task-book/") == 2
     assert len(two.captured_queries) == len(one.captured_queries)
+
+
+@pytest.mark.parametrize(
+    "title, description",
+    [
+        ("<b>Bold & broken</b>", "a < b\x00 and \x1b control"),
+        ("长" * 200, "很长的说明。" * 400),
+        ("Lone surrogate \ud800 pasted", ""),
+    ],
+)
+def test_the_pdf_prints_whatever_the_lead_typed(reference, title, description):
+    from grants.projects.task_book_pdf import build_task_book_pdf
+
+    project, _ = drafted_project()
+    contents = task_book.task_book_contents(project)
+    contents["milestones"][0].update(title=title, description=description)
+    assert build_task_book_pdf(contents, (), draft=True).startswith(b"%PDF")
