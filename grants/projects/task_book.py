@@ -147,11 +147,12 @@ def milestone_save(*, project, actor, values, milestone=None):
     if errors:
         field, message = next(iter(errors.items()))
         raise WorkflowError(message, code=field)
-    before = _milestone_values(milestone) if milestone else None
     if milestone is None:
-        milestone = Milestone(project=project)
-    elif milestone.project_id != project.pk:
-        raise WorkflowError(_("This milestone belongs to another project."), code="project")
+        milestone, before = Milestone(project=project), None
+    else:
+        # Read afresh: a bound form has already written what was typed on the object it got.
+        milestone = _own_milestone(project, milestone)
+        before = _milestone_values(milestone)
     for name, value in values.items():
         setattr(milestone, name, value)
     milestone.save()
@@ -168,13 +169,19 @@ def milestone_save(*, project, actor, values, milestone=None):
 @transaction.atomic
 def milestone_delete(*, project, actor, milestone):
     project = _drafting(project)
-    if milestone.project_id != project.pk:
-        raise WorkflowError(_("This milestone belongs to another project."), code="project")
+    milestone = _own_milestone(project, milestone)
     before = _milestone_values(milestone)
     milestone.delete()
     record(
         actor=actor, action="project.milestone_deleted", proposal=project.proposal, before=before
     )
+
+
+def _own_milestone(project, milestone):
+    found = Milestone.objects.filter(pk=milestone.pk, project=project).first()
+    if found is None:
+        raise WorkflowError(_("This milestone belongs to another project."), code="project")
+    return found
 
 
 def _milestone_values(milestone):

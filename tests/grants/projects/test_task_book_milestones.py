@@ -87,6 +87,9 @@ def test_the_lead_edits_and_deletes_a_milestone(client, project):
     assert response.status_code == 302
     milestone.refresh_from_db()
     assert (milestone.title, milestone.due_month) == ("Calibrated array", 6)
+    entry = AuditEntry.objects.get(action="project.milestone_changed")
+    assert entry.before["title"] == "Prototype sensor array"
+    assert entry.after["title"] == "Calibrated array"
     response = client.post(url, milestone_data(project, due_month="40"))
     assert (
         response.status_code == 200
