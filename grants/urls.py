@@ -5,6 +5,7 @@ from grants.calls import office_views as office_calls
 from grants.calls import views as calls
 from grants.funding import views as funding
 from grants.office import views as office
+from grants.projects import task_book_views as task_book
 from grants.projects import views as projects
 from grants.proposals.views import budgets, consortium, drafts, proposals
 from grants.site import audit_views as audit
@@ -75,6 +76,22 @@ urlpatterns = [
     path("office/calls/<slug:code>/payments/", funding.payments_record, name="payments_record"),
     path("projects/", projects.project_list, name="project_list"),
     path("projects/<int:pk>/", projects.project_detail, name="project_detail"),
+    path("projects/<int:pk>/milestones/", task_book.project_milestones, name="project_milestones"),
+    path("projects/<int:pk>/milestones/add/", task_book.milestone_add, name="milestone_add"),
+    path(
+        "projects/<int:pk>/milestones/<int:milestone_pk>/",
+        task_book.milestone_edit,
+        name="milestone_edit",
+    ),
+    path(
+        "projects/<int:pk>/milestones/<int:milestone_pk>/delete/",
+        task_book.milestone_delete,
+        name="milestone_delete",
+    ),
+    path("projects/<int:pk>/task-book/", task_book.task_book_page, name="task_book"),
+    path("projects/<int:pk>/task-book/issue/", task_book.task_book_issue, name="task_book_issue"),
+    path("projects/<int:pk>/task-book/sign/", task_book.task_book_sign, name="task_book_sign"),
+    path("projects/<int:pk>/task-book.pdf", task_book.task_book_download, name="task_book_pdf"),
     path("ledger/", funding.ledger_page, name="ledger"),
     path("ledger/ledger.csv", funding.ledger_csv, name="ledger_csv"),
     path("ledger/ledger.pdf", funding.ledger_pdf, name="ledger_pdf"),

@@ -199,6 +199,7 @@ PURE = {
     "grants.funding.simulation",
     "grants.projects.award_budget",
     "grants.projects.project_dates",
+    "grants.projects.signing_rules",
     "reviews.affinity",
     "reviews.assignment",
     "reviews.assignment_data",

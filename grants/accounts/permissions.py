@@ -228,6 +228,12 @@ def get_project(user, pk):
     )
 
 
+def require_project_lead(user, project):
+    """Only the lead PI drafts the task book and issues it (403 otherwise)."""
+    if project.proposal.lead_id != user.pk:
+        raise PermissionDenied
+
+
 # ---- two-factor sign-in ---------------------------------------------------------------------
 
 # The roles that see unpublished proposals, reviewers' identities or the fund's money.

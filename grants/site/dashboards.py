@@ -67,7 +67,31 @@ def sections_for(user):
         (Role.REVIEWER, reviewer_section),
         (APPLICANT, applicant_section),
     ]
-    return [build(user) for role, build in builders if role in roles]
+    sections = [build(user) for role, build in builders if role in roles]
+    signing = signatures_section(user)
+    return [signing, *sections] if signing else sections
+
+
+def signatures_section(user):
+    """The task books waiting for the user's signature (a consortium PI's acceptance or a
+    provincial officer's countersignature), or None when none is."""
+    from grants.projects.signing import awaiting_signature
+
+    waiting = awaiting_signature(user)
+    if not waiting:
+        return None
+    return Section(
+        role="signatures",
+        title=_("Task books to sign"),
+        items=[
+            Item(
+                label=project.proposal.reference or project.proposal.title,
+                url=reverse("task_book", args=[project.pk]),
+                note=_("sign for %(parties)s") % {"parties": "; ".join(labels)},
+            )
+            for project, labels in waiting
+        ],
+    )
 
 
 def own_proposals(user):

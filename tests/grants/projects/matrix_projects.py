@@ -8,7 +8,7 @@ from grants.funding.decisions import requested_by_province
 from grants.models import Proposal
 from grants.models.decisions import AwardShare, Decision, FundingRound, Outcome
 from grants.projects import project_workflow
-from tests.matrix_roles import OUTSIDERS, SIGNED_OUT
+from tests.matrix_roles import OUTSIDERS, POST_SIGNED_OUT, SIGNED_OUT
 
 
 def awarded_project(proposal, actor):
@@ -34,6 +34,24 @@ def awarded_project(proposal, actor):
 def extend_scenario(users, values):
     proposal = Proposal.objects.get(pk=values["submitted"])
     values["project"] = awarded_project(proposal, users["fund_officer"]).pk
+    for extend in SCENARIO_EXTENSIONS:
+        extend(users, values)
+
+
+def extend_task_book_scenario(users, values):
+    """A milestone on the scenario's project, for the milestone pages."""
+    from grants.models import Milestone, Project
+
+    project = Project.objects.get(pk=values["project"])
+    values["milestone"] = Milestone.objects.create(
+        project=project,
+        title="Prototype",
+        due_month=6,
+        member=project.proposal.members.get(is_lead=True),
+    ).pk
+
+
+SCENARIO_EXTENSIONS = [extend_task_book_scenario]
 
 
 CONSORTIUM_AND_PAYERS = {
@@ -45,7 +63,40 @@ CONSORTIUM_AND_PAYERS = {
     "lead": 200,
 }
 
+READERS = ("officer_same_province", "fund_officer", "partner", "lead")
+LEAD_ONLY = {
+    **CONSORTIUM_AND_PAYERS,
+    **POST_SIGNED_OUT,
+    "officer_same_province": 403,
+    "fund_officer": 403,
+    "partner": 403,
+    "lead": 200,
+}
+
 PROJECT_ROWS = {
     "project_list": ("get", "/projects/", {"*": 200, **SIGNED_OUT}),
     "project_detail": ("get", "/projects/{project}/", CONSORTIUM_AND_PAYERS),
+    "project_milestones": ("get", "/projects/{project}/milestones/", CONSORTIUM_AND_PAYERS),
+    # Only the lead drafts; the empty form comes back with its errors.
+    "milestone_add": ("post", "/projects/{project}/milestones/add/", LEAD_ONLY),
+    "milestone_edit": ("get", "/projects/{project}/milestones/{milestone}/", LEAD_ONLY),
+    "milestone_delete": (
+        "post",
+        "/projects/{project}/milestones/{milestone}/delete/",
+        {**LEAD_ONLY, "lead": 302},
+    ),
+    "task_book": ("get", "/projects/{project}/task-book/", CONSORTIUM_AND_PAYERS),
+    "task_book_pdf": ("get", "/projects/{project}/task-book.pdf", CONSORTIUM_AND_PAYERS),
+    # The scenario's project has a milestone: the lead issues its task book.
+    "task_book_issue": (
+        "post",
+        "/projects/{project}/task-book/issue/",
+        {**LEAD_ONLY, "lead": 302},
+    ),
+    # Still drafted: every reader is sent back to the task book, told it is not out for signature.
+    "task_book_sign": (
+        "post",
+        "/projects/{project}/task-book/sign/",
+        {**CONSORTIUM_AND_PAYERS, **POST_SIGNED_OUT, **{r: 302 for r in READERS}},
+    ),
 }
