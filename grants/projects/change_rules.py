@@ -175,3 +175,13 @@ def partner_consent(old_province: str, new_province: str) -> list[str]:
     """The provinces that must consent to a partner's institution being replaced: none when the
     new one is in the same province, both otherwise (the partner's money changes province)."""
     return [] if old_province == new_province else sorted({old_province, new_province})
+
+
+def refunds_owed(paid: Mapping[str, Decimal], kept: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """An early end's refund per paying province: what it paid less what the project may keep,
+    never below zero. Provinces that paid nothing owe nothing back and are left out."""
+    return {
+        code: max(amount - (kept.get(code) or ZERO), ZERO)
+        for code, amount in sorted(paid.items())
+        if amount > 0
+    }

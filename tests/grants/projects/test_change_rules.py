@@ -172,3 +172,16 @@ def test_extended_end(start, duration, months, end):
 )
 def test_partner_consent(old, new, consent):
     assert rules.partner_consent(old, new) == consent
+
+
+@pytest.mark.parametrize(
+    ("paid", "kept", "owed"),
+    [
+        ({"310000": D("100"), "330000": D("50")}, {}, {"310000": D("100"), "330000": D("50")}),
+        ({"310000": D("100")}, {"310000": D("30")}, {"310000": D("70")}),
+        ({"310000": D("100")}, {"310000": D("130")}, {"310000": D("0")}),
+        ({"310000": D("0"), "330000": D("5")}, {"330000": None}, {"330000": D("5")}),
+    ],
+)
+def test_refunds_owed(paid, kept, owed):
+    assert rules.refunds_owed(paid, kept) == owed
