@@ -56,6 +56,13 @@ class MoveForm(forms.Form):
         self.fields["member"].choices = [(m.pk, names[m.pk]) for m in members]
         self.fields["year"].choices = [(y, YEAR % {"year": y}) for y in years]
 
+    def has_changed(self):
+        # A row left blank still posts its selects' first choices: only a source or an amount
+        # makes it a move.
+        return any(
+            str(self.data.get(self.add_prefix(name), "")).strip() for name in ("source", "amount")
+        )
+
     def move(self):
         data = self.cleaned_data
         return change_rules.Move(

@@ -22,13 +22,17 @@ from grants.projects import change_forms, changes, early_end
 @dataclass
 class ChangeRow:
     change: object
-    waiting_for: list  # provinces whose consent is still missing
+    waiting_for: list  # the names of the provinces whose consent is still missing
 
 
 def change_rows(project, limit=None):
     rows = project.changes.select_related("requested_by").prefetch_related("consents")
     rows = rows[:limit] if limit else rows
-    return [ChangeRow(change, changes.consents_missing(change)) for change in rows]
+    names = {p.code: p.name for p in Province.objects.all()}
+    return [
+        ChangeRow(change, [names.get(c, c) for c in changes.consents_missing(change)])
+        for change in rows
+    ]
 
 
 def change_summary(change):
@@ -91,7 +95,7 @@ def change_summary(change):
     elif change.kind == ChangeKind.EXTENSION:
         lines.append(_("Extension by %(months)s months.") % {"months": details["months"]})
     consent = details.get("consent_from", [])
-    names = dict(Province.objects.filter(code__in=consent).values_list("code", "name"))
+    names = {p.code: p.name for p in Province.objects.filter(code__in=consent)}
     if consent:
         lines.append(
             _("Needs the consent of: %(provinces)s")

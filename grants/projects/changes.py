@@ -251,7 +251,7 @@ def change_request(*, project, actor, kind, details, reason):
 
 
 def consents_missing(change):
-    given = set(change.consents.values_list("province_id", flat=True))
+    given = {consent.province_id for consent in change.consents.all()}
     return [code for code in change.details.get("consent_from", []) if code not in given]
 
 

@@ -34,6 +34,23 @@ def awarded_project(proposal, actor):
 def extend_scenario(users, values):
     proposal = Proposal.objects.get(pk=values["submitted"])
     values["project"] = awarded_project(proposal, users["fund_officer"]).pk
+    extend_change_scenario(users, values)
+
+
+def extend_change_scenario(users, values):
+    """A pending extension Shanghai must consent to, and a refund Shanghai is owed."""
+    from grants.models import ChangeKind, ChangeRequest, Refund
+
+    values["change"] = ChangeRequest.objects.create(
+        project_id=values["project"],
+        kind=ChangeKind.EXTENSION,
+        details={"months": 6, "consent_from": ["310000"], "affected": ["310000"]},
+        reason="The field trial was delayed.",
+        requested_by=users["lead"],
+    ).pk
+    values["refund"] = Refund.objects.create(
+        project_id=values["project"], province_id="310000", amount=1000
+    ).pk
 
 
 CONSORTIUM_AND_PAYERS = {
@@ -45,7 +62,40 @@ CONSORTIUM_AND_PAYERS = {
     "lead": 200,
 }
 
+OFFICE_ONLY = {**CONSORTIUM_AND_PAYERS, "officer_same_province": 403, "partner": 403, "lead": 403}
+
 PROJECT_ROWS = {
     "project_list": ("get", "/projects/", {"*": 200, **SIGNED_OUT}),
     "project_detail": ("get", "/projects/{project}/", CONSORTIUM_AND_PAYERS),
+    "change_list": ("get", "/projects/{project}/changes/", CONSORTIUM_AND_PAYERS),
+    "change_new": (
+        "get",
+        "/projects/{project}/changes/new/extension/",
+        {
+            **CONSORTIUM_AND_PAYERS,
+            "officer_same_province": 403,
+            "fund_officer": 403,
+            "partner": 403,
+        },
+    ),
+    "change_detail": (
+        "get",
+        "/projects/{project}/changes/{change}/",
+        CONSORTIUM_AND_PAYERS,
+    ),
+    "change_decide": (
+        "get",
+        "/projects/{project}/changes/{change}/decide/",
+        {**CONSORTIUM_AND_PAYERS, "officer_same_province": 403, "partner": 403, "lead": 403},
+    ),
+    "change_consent": (
+        "get",
+        "/projects/{project}/changes/{change}/consent/",
+        {**CONSORTIUM_AND_PAYERS, "fund_officer": 403, "partner": 403, "lead": 403},
+    ),
+    "project_suspend": ("get", "/projects/{project}/suspend/", OFFICE_ONLY),
+    # The scenario's project has not started: the office's attempt is refused with a message.
+    "project_resume": ("post", "/projects/{project}/resume/", {**OFFICE_ONLY, "fund_officer": 302}),
+    "project_terminate": ("get", "/projects/{project}/terminate/", OFFICE_ONLY),
+    "refund_repaid": ("get", "/projects/{project}/refunds/{refund}/repaid/", OFFICE_ONLY),
 }

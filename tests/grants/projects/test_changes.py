@@ -6,7 +6,6 @@ from decimal import Decimal as D
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from grants.core.errors import WorkflowError
 from grants.models import (
@@ -18,24 +17,13 @@ from grants.models import (
     ReportKind,
     TaskBook,
 )
-from grants.projects import changes, project_workflow
+from grants.projects import changes
 from grants.projects.change_rules import Move
 from tests.factories import make_user
-from tests.grants.projects.factories import decided_call, first_project, provincial_officer
+from tests.grants.projects.change_factories import running_project
+from tests.grants.projects.factories import provincial_officer
 
 pytestmark = pytest.mark.django_db
-
-
-def running_project(on=None):
-    """The first funded project, started: its lead (Fudan, Shanghai) and partner (Zhejiang)."""
-    _, proposals, officer = decided_call()
-    project = first_project(proposals)
-    project.status = ProjectStatus.SIGNING
-    project.save()
-    project = project_workflow.project_start(project, on=on or timezone.localdate())
-    lead = project.proposal.members.get(is_lead=True)
-    partner = project.proposal.members.get(is_lead=False)
-    return project, lead, partner, officer
 
 
 def cell(member, category="operations", year=1):
