@@ -65,7 +65,7 @@ def change_summary(change):
             )
         if details.get("office_alone"):
             lines.append(
-                _("Within one member and 10 % of each category: the office decides alone.")
+                _("Within one member and a tenth of each category: the office decides alone.")
             )
     elif change.kind in (ChangeKind.PI, ChangeKind.PARTNER):
         member = ConsortiumMember.objects.select_related("institution", "pi").get(
