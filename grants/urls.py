@@ -98,6 +98,11 @@ urlpatterns = [
         project_changes.change_consent,
         name="change_consent",
     ),
+    path(
+        "projects/<int:pk>/changes/<int:change_pk>/withdraw/",
+        project_changes.change_withdraw,
+        name="change_withdraw",
+    ),
     path("projects/<int:pk>/suspend/", project_end.project_suspend, name="project_suspend"),
     path("projects/<int:pk>/resume/", project_end.project_resume, name="project_resume"),
     path("projects/<int:pk>/terminate/", project_end.project_terminate, name="project_terminate"),

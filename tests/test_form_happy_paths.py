@@ -93,6 +93,7 @@ ELSEWHERE = {
     "account_reset_password": "tests/grants/accounts/test_accounts.py::test_password_reset_sends_a_link",
     "change_new": "tests/grants/projects/test_change_pages.py::test_the_lead_asks_for_a_reallocation_on_the_project_page",
     "change_decide": "tests/grants/projects/test_change_pages.py::test_the_provinces_consent_then_the_office_decides",
+    "change_withdraw": "tests/grants/projects/test_change_pages.py::test_the_lead_withdraws_a_pending_change",
     "change_consent": "tests/grants/projects/test_change_pages.py::test_the_provinces_consent_then_the_office_decides",
     "project_suspend": "tests/grants/projects/test_change_pages.py::test_the_office_suspends_and_terminates_from_the_project_page",
     "project_resume": "tests/grants/projects/test_change_pages.py::test_the_office_suspends_and_terminates_from_the_project_page",

@@ -49,7 +49,7 @@ class MoveForm(forms.Form):
             (
                 cell_key(cell),
                 f"{names.get(cell[0], cell[0])} · {labels.get(cell[1], cell[1])} · "
-                f"{YEAR % {'year': cell[2]}} ({amount})",
+                f"{YEAR % {'year': cell[2]}} ({format_yuan(amount)})",
             )
             for cell, amount in cells.items()
         ]

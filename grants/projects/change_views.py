@@ -141,6 +141,7 @@ def _detail_context(request, project, change, **extra):
         "summary": change_presenters.change_summary(change),
         "may_decide": is_fund_officer(request.user),
         "may_consent": officer_province_code(request.user) in changes.consents_missing(change),
+        "may_withdraw": changes.lead_pi(project) == request.user,
         **extra,
     }
 
@@ -205,3 +206,18 @@ def change_consent(request, pk, change_pk):
         "grants/projects/changes/consent.html",
         _detail_context(request, project, change, form=form),
     )
+
+
+@login_required
+def change_withdraw(request, pk, change_pk):
+    project, change = _change(request, pk, change_pk)
+    if changes.lead_pi(project) != request.user:
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            changes.change_withdraw(change=change, actor=request.user)
+        except WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The request is withdrawn."))
+    return redirect("change_detail", pk=project.pk, change_pk=change.pk)

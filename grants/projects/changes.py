@@ -315,6 +315,16 @@ def change_decide(*, change, actor, approve, note=""):
     return change
 
 
+@transaction.atomic
+def change_withdraw(*, change, actor):
+    """The lead takes back a change not decided yet."""
+    change = _locked_pending(change)
+    if lead_pi(change.project) != actor:
+        raise WorkflowError(_("Only the lead PI can withdraw the change."), code="forbidden")
+    _close(change, actor, ChangeStatus.WITHDRAWN, "")
+    return change
+
+
 def _close(change, actor, status, note):
     change.status = status
     change.decided_by = actor

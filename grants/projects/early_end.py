@@ -98,7 +98,9 @@ def project_terminate(*, project, actor, reason, kept=None):
         if instalment.amount > instalment.paid:
             cancelled += instalment.amount - instalment.paid
             instalment.amount = instalment.paid
-            instalment.save(update_fields=["amount"])
+            if instalment.paid and instalment.paid_at is None:
+                instalment.paid_at = timezone.now()  # what is left of it is paid in full
+            instalment.save(update_fields=["amount", "paid_at"])
     project.status = ProjectStatus.TERMINATED
     project.ended_reason = reason
     project.ended_at = timezone.now()

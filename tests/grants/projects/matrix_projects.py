@@ -93,6 +93,12 @@ PROJECT_ROWS = {
         "/projects/{project}/changes/{change}/consent/",
         {**CONSORTIUM_AND_PAYERS, "fund_officer": 403, "partner": 403, "lead": 403},
     ),
+    # The lead's own withdrawal runs last, so every other role meets the pending change.
+    "change_withdraw": (
+        "post",
+        "/projects/{project}/changes/{change}/withdraw/",
+        {**OFFICE_ONLY, "fund_officer": 403, "lead": 302},
+    ),
     "project_suspend": ("get", "/projects/{project}/suspend/", OFFICE_ONLY),
     # The scenario's project has not started: the office's attempt is refused with a message.
     "project_resume": ("post", "/projects/{project}/resume/", {**OFFICE_ONLY, "fund_officer": 302}),

@@ -209,3 +209,19 @@ def test_the_consortium_sees_refunds_but_no_early_end_form(client, reference):
     assert (
         client.post(f"/projects/{project.pk}/suspend/", {"suspend-reason": "x"}).status_code == 403
     )
+
+
+def test_the_lead_withdraws_a_pending_change(client, reference):
+    project, lead, partner, _ = running_project()
+    change = _asked(project, lead, partner)
+    url = f"/projects/{project.pk}/changes/{change.pk}/withdraw/"
+    client.force_login(partner.pi)
+    assert client.post(url).status_code == 403
+    client.force_login(lead.pi)
+    assert "Withdraw the request" in client.get(url.replace("withdraw/", "")).content.decode()
+    assert client.post(url).status_code == 302
+    change.refresh_from_db()
+    assert change.status == ChangeStatus.WITHDRAWN
+    # Another change may be asked now.
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert f"/projects/{project.pk}/changes/new/extension/" in page
