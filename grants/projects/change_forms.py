@@ -37,7 +37,10 @@ class MoveForm(forms.Form):
 
     source = forms.ChoiceField(label=_("From"))
     member = forms.TypedChoiceField(label=_("To member"), coerce=int)
-    category = forms.ChoiceField(label=_("To category"), choices=AwardCategory.choices)
+    category = forms.ChoiceField(
+        label=_("To category"),
+        choices=[c for c in AwardCategory.choices if c[0] not in change_rules.FIXED_CATEGORIES],
+    )
     year = forms.TypedChoiceField(label=_("To year"), coerce=int)
     amount = MoneyField(label=_("Amount (yuan)"))
 
@@ -52,6 +55,7 @@ class MoveForm(forms.Form):
                 f"{YEAR % {'year': cell[2]}} ({format_yuan(amount)})",
             )
             for cell, amount in cells.items()
+            if cell[1] not in change_rules.FIXED_CATEGORIES
         ]
         self.fields["member"].choices = [(m.pk, names[m.pk]) for m in members]
         self.fields["year"].choices = [(y, YEAR % {"year": y}) for y in years]

@@ -11,6 +11,7 @@ The fund's defaults (DOMAIN.md, after the award):
 - a reallocation that changes a province's total needs that province's consent, and province
   totals never change without it; a larger one inside one province needs that province's
   consent too, since it is that province's money that moves;
+- indirect costs follow from the direct costs, so no move takes from or adds to them;
 - an extension is asked once only, for at most 24 months, at least 60 days before the end.
 """
 
@@ -27,6 +28,8 @@ from grants.projects import project_dates
 Cell = tuple
 
 OFFICE_ALONE_SHARE = Decimal("0.10")
+# Indirect costs follow from the direct costs by the fund's tiers: no move takes or adds any.
+FIXED_CATEGORIES = frozenset({"indirect"})
 MAX_EXTENSION_MONTHS = 24
 EXTENSION_NOTICE_DAYS = 60
 
@@ -36,6 +39,7 @@ NOT_POSITIVE = "not_positive"
 UNKNOWN_SOURCE = "unknown_source"
 UNKNOWN_TARGET = "unknown_target"
 SAME_CELL = "same_cell"
+FIXED_CATEGORY = "fixed_category"
 EXCEEDS = "exceeds"
 ALREADY_EXTENDED = "already_extended"
 MONTHS_OUT_OF_RANGE = "months_out_of_range"
@@ -92,6 +96,9 @@ def reallocate(
         member, _, year = move.target
         if move.target not in cells and (member not in province_of or year not in years):
             problems.append(Problem(UNKNOWN_TARGET, index))
+            continue
+        if move.source[1] in FIXED_CATEGORIES or move.target[1] in FIXED_CATEGORIES:
+            problems.append(Problem(FIXED_CATEGORY, index))
             continue
         if move.source == move.target:
             problems.append(Problem(SAME_CELL, index))

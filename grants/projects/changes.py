@@ -81,6 +81,9 @@ def problem_message(problem):
             "Choose a member of the consortium and a year of the project to move to."
         ),
         change_rules.SAME_CELL: _("The amount must move to another line."),
+        change_rules.FIXED_CATEGORY: _(
+            "Indirect costs follow from the direct costs: they cannot be moved."
+        ),
         change_rules.ALREADY_EXTENDED: _("The project has been extended once already."),
         change_rules.MONTHS_OUT_OF_RANGE: _("An extension is of 1 to %(most)s months."),
         change_rules.TOO_LATE: _(

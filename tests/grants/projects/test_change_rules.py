@@ -12,6 +12,7 @@ CELLS = {
     (1, "equipment", 1): D("100000"),
     (1, "operations", 1): D("50000"),
     (1, "operations", 2): D("50000"),
+    (1, "indirect", 1): D("20000"),
     (2, "personnel", 1): D("40000"),
     (3, "operations", 1): D("80000"),
 }
@@ -90,6 +91,8 @@ def test_the_new_cells():
         ([Move((1, "equipment", 1), (9, "personnel", 1), D("5"))], [(rules.UNKNOWN_TARGET, 0)]),
         ([Move((1, "equipment", 1), (1, "personnel", 5), D("5"))], [(rules.UNKNOWN_TARGET, 0)]),
         ([Move((1, "equipment", 1), (1, "equipment", 1), D("5"))], [(rules.SAME_CELL, 0)]),
+        ([Move((1, "indirect", 1), (1, "equipment", 1), D("5"))], [(rules.FIXED_CATEGORY, 0)]),
+        ([Move((1, "equipment", 1), (1, "indirect", 1), D("5"))], [(rules.FIXED_CATEGORY, 0)]),
         (
             [Move((2, "personnel", 1), (1, "equipment", 1), D("40000.01"))],
             [(rules.EXCEEDS, 0)],
