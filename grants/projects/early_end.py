@@ -3,7 +3,8 @@
 Terminating works out, per paying province, the refund owed (grants.projects.change_rules
 .refunds_owed: what the province paid less what the office lets the project keep) and cancels
 what was still unpaid: each instalment is brought down to what was paid of it, so the schedule
-and the ledger show no more outstanding money. The instalment rows themselves stay.
+and the ledger show no more outstanding money. The instalment rows themselves stay. A change
+still waiting for its decision is refused with the termination's reason.
 """
 
 from collections import defaultdict
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from grants.core.audit import record
 from grants.core.errors import WorkflowError
 from grants.core.money import ZERO
-from grants.models import Payment, Project, ProjectStatus, Refund
+from grants.models import ChangeStatus, Payment, Project, ProjectStatus, Refund
 from grants.projects import change_rules
 
 
@@ -101,6 +102,13 @@ def project_terminate(*, project, actor, reason, kept=None):
             if instalment.paid and instalment.paid_at is None:
                 instalment.paid_at = timezone.now()  # what is left of it is paid in full
             instalment.save(update_fields=["amount", "paid_at"])
+    # A change still waiting can no longer apply to a project that has ended.
+    open_changes = project.changes.filter(status=ChangeStatus.PENDING).update(
+        status=ChangeStatus.REFUSED,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        decision_note=reason,
+    )
     project.status = ProjectStatus.TERMINATED
     project.ended_reason = reason
     project.ended_at = timezone.now()
@@ -112,6 +120,7 @@ def project_terminate(*, project, actor, reason, kept=None):
         after={
             "refunds": {code: str(amount) for code, amount in owed.items()},
             "cancelled": str(cancelled),
+            "changes_refused": open_changes,
         },
         note=reason,
     )

@@ -65,6 +65,9 @@ def test_a_small_move_within_one_member_the_office_decides_alone(reference):
     } in book.contents["budget"]
     assert AuditEntry.objects.filter(action="project.change_approved").exists()
     assert len(mail.outbox) == 2  # the request and the decision
+    number = project.proposal.reference
+    assert number in mail.outbox[0].subject and number in mail.outbox[1].body
+    assert f"/projects/{project.pk}/changes/{change.pk}/" in mail.outbox[1].body
 
 
 def test_a_move_between_provinces_waits_for_both_and_any_refusal_refuses(reference):

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from grants.core.errors import WorkflowError
-from grants.models import AuditEntry, Payment, ProjectStatus, Refund
-from grants.projects import early_end
+from grants.models import AuditEntry, ChangeKind, ChangeStatus, Payment, ProjectStatus, Refund
+from grants.projects import changes, early_end
 from tests.grants.projects.change_factories import running_project
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +94,17 @@ def test_nothing_paid_nothing_owed(reference):
     project, _, _, officer = running_project()
     assert early_end.project_terminate(project=project, actor=officer, reason="Stopped.") == []
     assert all(p.amount == 0 for p in instalments(project))
+
+
+def test_termination_refuses_a_change_still_waiting(reference):
+    project, lead, _, officer = running_project()
+    change = changes.change_request(
+        project=project,
+        actor=lead.pi,
+        kind=ChangeKind.EXTENSION,
+        details={"months": 6},
+        reason="Late.",
+    )
+    early_end.project_terminate(project=project, actor=officer, reason="Stopped.")
+    change.refresh_from_db()
+    assert (change.status, change.decision_note) == (ChangeStatus.REFUSED, "Stopped.")
