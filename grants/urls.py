@@ -5,6 +5,8 @@ from grants.calls import office_views as office_calls
 from grants.calls import views as calls
 from grants.funding import views as funding
 from grants.office import views as office
+from grants.projects import change_views as project_changes
+from grants.projects import early_end_views as project_end
 from grants.projects import task_book_views as task_book
 from grants.projects import views as projects
 from grants.proposals.views import budgets, consortium, drafts, proposals
@@ -92,6 +94,40 @@ urlpatterns = [
     path("projects/<int:pk>/task-book/issue/", task_book.task_book_issue, name="task_book_issue"),
     path("projects/<int:pk>/task-book/sign/", task_book.task_book_sign, name="task_book_sign"),
     path("projects/<int:pk>/task-book.pdf", task_book.task_book_download, name="task_book_pdf"),
+    path("projects/<int:pk>/changes/", project_changes.change_list, name="change_list"),
+    path(
+        "projects/<int:pk>/changes/new/<slug:kind>/",
+        project_changes.change_new,
+        name="change_new",
+    ),
+    path(
+        "projects/<int:pk>/changes/<int:change_pk>/",
+        project_changes.change_detail,
+        name="change_detail",
+    ),
+    path(
+        "projects/<int:pk>/changes/<int:change_pk>/decide/",
+        project_changes.change_decide,
+        name="change_decide",
+    ),
+    path(
+        "projects/<int:pk>/changes/<int:change_pk>/consent/",
+        project_changes.change_consent,
+        name="change_consent",
+    ),
+    path(
+        "projects/<int:pk>/changes/<int:change_pk>/withdraw/",
+        project_changes.change_withdraw,
+        name="change_withdraw",
+    ),
+    path("projects/<int:pk>/suspend/", project_end.project_suspend, name="project_suspend"),
+    path("projects/<int:pk>/resume/", project_end.project_resume, name="project_resume"),
+    path("projects/<int:pk>/terminate/", project_end.project_terminate, name="project_terminate"),
+    path(
+        "projects/<int:pk>/refunds/<int:refund_pk>/repaid/",
+        project_end.refund_repaid,
+        name="refund_repaid",
+    ),
     path("ledger/", funding.ledger_page, name="ledger"),
     path("ledger/ledger.csv", funding.ledger_csv, name="ledger_csv"),
     path("ledger/ledger.pdf", funding.ledger_pdf, name="ledger_pdf"),

@@ -198,6 +198,7 @@ PURE = {
     "grants.proposals.eligibility_data",
     "grants.funding.simulation",
     "grants.projects.award_budget",
+    "grants.projects.change_rules",
     "grants.projects.project_dates",
     "grants.projects.signing_rules",
     "reviews.affinity",

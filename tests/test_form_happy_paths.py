@@ -91,6 +91,19 @@ ELSEWHERE = {
     "account_login": "tests/grants/accounts/test_accounts.py::test_verified_user_signs_in_with_email",
     "account_confirm_email": "tests/grants/accounts/test_accounts.py::test_signup_needs_email_verification_before_login",
     "account_reset_password": "tests/grants/accounts/test_accounts.py::test_password_reset_sends_a_link",
+    "change_new": "tests/grants/projects/test_change_pages.py::test_the_lead_asks_for_a_reallocation_on_the_project_page",
+    "change_decide": "tests/grants/projects/test_change_pages.py::test_the_provinces_consent_then_the_office_decides",
+    "change_withdraw": "tests/grants/projects/test_change_pages.py::test_the_lead_withdraws_a_pending_change",
+    "change_consent": "tests/grants/projects/test_change_pages.py::test_the_provinces_consent_then_the_office_decides",
+    "project_suspend": "tests/grants/projects/test_change_pages.py::test_the_office_suspends_and_terminates_from_the_project_page",
+    "project_resume": "tests/grants/projects/test_change_pages.py::test_the_office_suspends_and_terminates_from_the_project_page",
+    "project_terminate": "tests/grants/projects/test_change_pages.py::test_the_office_suspends_and_terminates_from_the_project_page",
+    "refund_repaid": "tests/grants/projects/test_change_pages.py::test_the_office_suspends_and_terminates_from_the_project_page",
+    "milestone_add": "tests/grants/projects/test_task_book_milestones.py::test_the_lead_adds_a_milestone",
+    "milestone_edit": "tests/grants/projects/test_task_book_milestones.py::test_the_lead_edits_and_deletes_a_milestone",
+    "milestone_delete": "tests/grants/projects/test_task_book_milestones.py::test_the_lead_edits_and_deletes_a_milestone",
+    "task_book_issue": "tests/grants/projects/test_task_book_signing.py::test_issuing_freezes_what_is_signed_and_tells_every_party",
+    "task_book_sign": "tests/grants/projects/test_task_book_signing.py::test_every_party_signs_and_the_last_signature_starts_the_project",
 }
 
 _ALLAUTH = (

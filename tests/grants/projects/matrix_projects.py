@@ -50,8 +50,23 @@ def extend_task_book_scenario(users, values):
         member=project.proposal.members.get(is_lead=True),
     ).pk
 
+    extend_change_scenario(users, values)
 
-SCENARIO_EXTENSIONS = [extend_task_book_scenario]
+
+def extend_change_scenario(users, values):
+    """A pending extension Shanghai must consent to, and a refund Shanghai is owed."""
+    from grants.models import ChangeKind, ChangeRequest, Refund
+
+    values["change"] = ChangeRequest.objects.create(
+        project_id=values["project"],
+        kind=ChangeKind.EXTENSION,
+        details={"months": 6, "consent_from": ["310000"], "affected": ["310000"]},
+        reason="The field trial was delayed.",
+        requested_by=users["lead"],
+    ).pk
+    values["refund"] = Refund.objects.create(
+        project_id=values["project"], province_id="310000", amount=1000
+    ).pk
 
 
 CONSORTIUM_AND_PAYERS = {
@@ -72,6 +87,7 @@ LEAD_ONLY = {
     "partner": 403,
     "lead": 200,
 }
+OFFICE_ONLY = {**CONSORTIUM_AND_PAYERS, "officer_same_province": 403, "partner": 403, "lead": 403}
 
 PROJECT_ROWS = {
     "project_list": ("get", "/projects/", {"*": 200, **SIGNED_OUT}),
@@ -99,4 +115,44 @@ PROJECT_ROWS = {
         "/projects/{project}/task-book/sign/",
         {**CONSORTIUM_AND_PAYERS, **POST_SIGNED_OUT, **{r: 302 for r in READERS}},
     ),
+    "change_list": ("get", "/projects/{project}/changes/", CONSORTIUM_AND_PAYERS),
+    "change_new": (
+        "get",
+        "/projects/{project}/changes/new/extension/",
+        {
+            **CONSORTIUM_AND_PAYERS,
+            "officer_same_province": 403,
+            "fund_officer": 403,
+            "partner": 403,
+        },
+    ),
+    "change_detail": (
+        "get",
+        "/projects/{project}/changes/{change}/",
+        CONSORTIUM_AND_PAYERS,
+    ),
+    "change_decide": (
+        "get",
+        "/projects/{project}/changes/{change}/decide/",
+        {**CONSORTIUM_AND_PAYERS, "officer_same_province": 403, "partner": 403, "lead": 403},
+    ),
+    "change_consent": (
+        "get",
+        "/projects/{project}/changes/{change}/consent/",
+        {**CONSORTIUM_AND_PAYERS, "fund_officer": 403, "partner": 403, "lead": 403},
+    ),
+    # The lead's own withdrawal runs last, so every other role meets the pending change.
+    "change_withdraw": (
+        "post",
+        "/projects/{project}/changes/{change}/withdraw/",
+        {**OFFICE_ONLY, "fund_officer": 403, "lead": 302},
+    ),
+    "project_suspend": ("get", "/projects/{project}/suspend/", OFFICE_ONLY),
+    # The scenario's project has not started: the office's attempt is refused with a message.
+    "project_resume": ("post", "/projects/{project}/resume/", {**OFFICE_ONLY, "fund_officer": 302}),
+    "project_terminate": ("get", "/projects/{project}/terminate/", OFFICE_ONLY),
+    "refund_repaid": ("get", "/projects/{project}/refunds/{refund}/repaid/", OFFICE_ONLY),
 }
+
+
+SCENARIO_EXTENSIONS = [extend_task_book_scenario, extend_change_scenario]
