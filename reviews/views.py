@@ -18,14 +18,14 @@ from reviews import windows, workflow
 from reviews.criteria import criteria_for
 from reviews.forms import AcceptForm, ConflictForm, DeclineForm, ReviewForm
 from reviews.models import AssignmentStatus, Review
-from reviews.permissions import assignments_for, get_accepted_assignment, get_assignment
+from reviews.permissions import assignments_listed, get_accepted_assignment, get_assignment
 
 
 @login_required
 @role_required(Role.REVIEWER)
 def reviewer_home(request):
     items = (
-        assignments_for(request.user)
+        assignments_listed(request.user)
         # Declared conflicts leave the list, as the reviewer is told when declaring one.
         .exclude(status__in=[AssignmentStatus.DECLINED, AssignmentStatus.CONFLICT])
         .order_by("status", "proposal__reference")

@@ -382,3 +382,34 @@ def test_audit_log(client, reference):
     many, response = page_queries(client, officer, "/office/audit/?action=call.updated")
     assert len(response.context["rows"]) == ROWS - 1
     assert_same_count(one, many)
+
+
+# ---- what the signed-in pages leave out ------------------------------------------------------------
+
+
+def columns_read(captured):
+    """The SELECT lists of the captured queries, joined."""
+    return " ".join(query["sql"].split(" FROM ")[0] for query in captured)
+
+
+def test_applicant_dashboard_reads_no_decisions_before_a_call_is_decided(client, reference):
+    captured, response = page_queries(client, applicant_with(2, make_call()), "/dashboard/")
+    assert len(dashboard_items(response, "applicant")) == 2 + 2 + 1
+    assert not [q for q in captured if '"grants_decision"' in q["sql"]]
+
+
+@pytest.mark.parametrize("url", ["/reviews/", "/dashboard/"])
+def test_reviewer_lists_leave_the_snapshots_out(client, reviewers_with_rows, url):
+    _, many_reviewer = reviewers_with_rows
+    captured, response = page_queries(client, many_reviewer, url)
+    assert '"grants_proposal"."title_zh"' in columns_read(captured)
+    assert '"grants_proposal"."snapshot"' not in columns_read(captured)
+
+
+def test_chair_dashboard_reads_the_panels_alone(client, reference):
+    chair = make_user(roles=[Role.PANEL_CHAIR])
+    panels_chaired(chair, make_call(), list(Discipline.objects.order_by("code")[:3]))
+    captured, response = page_queries(client, chair, "/dashboard/")
+    assert len(dashboard_items(response, Role.PANEL_CHAIR)) == 3
+    (panels,) = [q["sql"] for q in captured if 'FROM "reviews_panel"' in q["sql"]]
+    assert '"grants_call"' not in panels

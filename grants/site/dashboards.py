@@ -13,6 +13,7 @@ from grants.funding.outcomes import final_decisions
 from grants.models import (
     UNSUBMITTED,
     Call,
+    CallStatus,
     ConsortiumMember,
     Institution,
     Invitation,
@@ -23,6 +24,7 @@ from grants.models import (
     Role,
 )
 from grants.models.decisions import Outcome
+from grants.models.proposals import ProposalQuerySet
 
 
 @dataclass
@@ -95,12 +97,16 @@ def applicant_section(user):
         )
         for invitation in Invitation.objects.filter(
             email__iexact=user.email, used_at=None, revoked_at=None, expires_at__gt=timezone.now()
-        ).select_related("member__proposal")
+        )
+        .select_related("member__proposal")
+        .defer(*(f"member__proposal__{name}" for name in ProposalQuerySet.LIST_DEFERRED))
     ]
     mine = list(own_proposals(user).select_related("call").order_by("-updated_at"))
+    # Only a decided call's proposals have a decision to show: none, no query.
+    in_decided = [p.pk for p in mine if p.call.status == CallStatus.DECIDED]
     decided = {
         decision.proposal_id: decision
-        for decision in final_decisions().filter(proposal__in=[p.pk for p in mine])
+        for decision in (final_decisions().filter(proposal__in=in_decided) if in_decided else [])
     }
     items += [_proposal_item(proposal, decided.get(proposal.pk)) for proposal in mine]
     for call in Call.objects.open_now().order_by("closes_at"):
@@ -147,8 +153,6 @@ def _proposal_item(proposal, decision):
 
 def fund_officer_section(user):
     from django.utils.translation import ngettext
-
-    from grants.models import CallStatus
 
     calls = Call.objects.annotate(
         listed=Count("proposals", filter=~Q(proposals__status__in=UNSUBMITTED))
@@ -234,9 +238,9 @@ def provincial_officer_section(user):
 
 def reviewer_section(user):
     from reviews.models import AssignmentStatus
-    from reviews.permissions import assignments_for
+    from reviews.permissions import assignments_listed
 
-    waiting = assignments_for(user).filter(
+    waiting = assignments_listed(user).filter(
         status__in=[AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED],
         review__submitted_at__isnull=True,
     )
@@ -277,7 +281,7 @@ def panel_chair_section(user):
             url=reverse("panel_page", args=[panel.pk]),
             note=_("ranking locked") if panel.locked_at else _("ranking to agree and lock"),
         )
-        for panel in Panel.objects.filter(chair=user).select_related("call")
+        for panel in Panel.objects.filter(chair=user).only("name", "locked_at")
     ]
     return Section(
         role=Role.PANEL_CHAIR,
