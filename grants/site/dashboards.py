@@ -24,7 +24,6 @@ from grants.models import (
     Role,
 )
 from grants.models.decisions import Outcome
-from grants.models.proposals import ProposalQuerySet
 
 
 @dataclass
@@ -97,9 +96,7 @@ def applicant_section(user):
         )
         for invitation in Invitation.objects.filter(
             email__iexact=user.email, used_at=None, revoked_at=None, expires_at__gt=timezone.now()
-        )
-        .select_related("member__proposal")
-        .defer(*(f"member__proposal__{name}" for name in ProposalQuerySet.LIST_DEFERRED))
+        ).select_related("member__proposal")
     ]
     mine = list(own_proposals(user).select_related("call").order_by("-updated_at"))
     # Only a decided call's proposals have a decision to show: none, no query.
@@ -281,7 +278,7 @@ def panel_chair_section(user):
             url=reverse("panel_page", args=[panel.pk]),
             note=_("ranking locked") if panel.locked_at else _("ranking to agree and lock"),
         )
-        for panel in Panel.objects.filter(chair=user).only("name", "locked_at")
+        for panel in Panel.objects.filter(chair=user)
     ]
     return Section(
         role=Role.PANEL_CHAIR,
