@@ -6,6 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,9 +39,32 @@ def reviewer_home(request):
         )
     )
     closed = {pk for pk, reason in workflow.closed_reasons(list(items)).items() if reason}
-    return render(
-        request, "reviews/home.html", {"items": items, "submitted": submitted, "closed": closed}
-    )
+    rows = [_home_row(item, item.pk in submitted, item.pk in closed) for item in items]
+    context = {"items": items, "submitted": submitted, "closed": closed, "rows": rows}
+    return render(request, "reviews/home.html", context)
+
+
+def _home_row(item, submitted, closed):
+    """One assignment as the reviewer's list shows it, worked out here rather than by
+    template logic per row."""
+    due = item.call.review_deadline
+    url = action = None
+    if item.status == AssignmentStatus.INVITED:
+        url, action = reverse("review_invitation", args=[item.pk]), _("Answer")
+    elif item.status == AssignmentStatus.ACCEPTED:
+        url, action = reverse("review_form", args=[item.pk]), _("Review")
+    return {
+        "reference": item.proposal.reference,
+        "title": item.proposal.title,
+        "discipline": item.proposal.primary_code,
+        "submitted": submitted,
+        "status": "" if submitted else AssignmentStatus(item.status).label,
+        "due": date_format(timezone.localtime(due), "SHORT_DATETIME_FORMAT") if due else "—",
+        "closed": closed,
+        "url": url,
+        "action": _("View") if closed else action,
+        "secondary": closed or item.status == AssignmentStatus.ACCEPTED,
+    }
 
 
 @login_required
