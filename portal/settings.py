@@ -153,6 +153,9 @@ TEMPLATES = [
     },
 ]
 
+# Plain selects written in Python, byte for byte as the templates write them (grants/core/renderers.py).
+FORM_RENDERER = "grants.core.renderers.FormRenderer"
+
 DATABASES = {"default": database_from_url(env("DATABASE_URL", "sqlite:///db.sqlite3"))}
 # A read replica of the primary takes the reports' heavy reads (portal/db_router.py).
 if env("DATABASE_REPLICA_URL"):

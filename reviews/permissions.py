@@ -6,12 +6,23 @@ from django.shortcuts import get_object_or_404
 
 from grants.accounts.permissions import has_role
 from grants.models import Role
+from grants.models.proposals import ProposalQuerySet
 from reviews.models import Assignment, AssignmentStatus, Panel
 
 
 def assignments_for(user):
     return Assignment.objects.filter(reviewer=user).select_related(
         "call", "proposal__call", "proposal__primary_code"
+    )
+
+
+def assignments_listed(user):
+    """assignments_for as the reviewer's lists show them: the call and the proposal's
+    discipline, without the proposal's snapshot and long texts (Proposal.LIST_DEFERRED)."""
+    return (
+        Assignment.objects.filter(reviewer=user)
+        .select_related("call", "proposal__primary_code")
+        .defer(*(f"proposal__{name}" for name in ProposalQuerySet.LIST_DEFERRED))
     )
 
 

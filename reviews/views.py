@@ -6,6 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,14 +21,14 @@ from reviews import windows, workflow
 from reviews.criteria import criteria_for
 from reviews.forms import AcceptForm, ConflictForm, DeclineForm, ReviewForm
 from reviews.models import AssignmentStatus, Review
-from reviews.permissions import assignments_for, get_accepted_assignment, get_assignment
+from reviews.permissions import assignments_listed, get_accepted_assignment, get_assignment
 
 
 @login_required
 @role_required(Role.REVIEWER)
 def reviewer_home(request):
     items = (
-        assignments_for(request.user)
+        assignments_listed(request.user)
         # Declared conflicts leave the list, as the reviewer is told when declaring one.
         .exclude(status__in=[AssignmentStatus.DECLINED, AssignmentStatus.CONFLICT])
         .order_by("status", "proposal__reference")
@@ -36,9 +39,32 @@ def reviewer_home(request):
         )
     )
     closed = {pk for pk, reason in workflow.closed_reasons(list(items)).items() if reason}
-    return render(
-        request, "reviews/home.html", {"items": items, "submitted": submitted, "closed": closed}
-    )
+    rows = [_home_row(item, item.pk in submitted, item.pk in closed) for item in items]
+    context = {"items": items, "submitted": submitted, "closed": closed, "rows": rows}
+    return render(request, "reviews/home.html", context)
+
+
+def _home_row(item, submitted, closed):
+    """One assignment as the reviewer's list shows it, worked out here rather than by
+    template logic per row."""
+    due = item.call.review_deadline
+    url = action = None
+    if item.status == AssignmentStatus.INVITED:
+        url, action = reverse("review_invitation", args=[item.pk]), _("Answer")
+    elif item.status == AssignmentStatus.ACCEPTED:
+        url, action = reverse("review_form", args=[item.pk]), _("Review")
+    return {
+        "reference": item.proposal.reference,
+        "title": item.proposal.title,
+        "discipline": item.proposal.primary_code,
+        "submitted": submitted,
+        "status": "" if submitted else AssignmentStatus(item.status).label,
+        "due": date_format(timezone.localtime(due), "SHORT_DATETIME_FORMAT") if due else "—",
+        "closed": closed,
+        "url": url,
+        "action": _("View") if closed else action,
+        "secondary": closed or item.status == AssignmentStatus.ACCEPTED,
+    }
 
 
 @login_required

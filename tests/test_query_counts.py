@@ -382,3 +382,71 @@ def test_audit_log(client, reference):
     many, response = page_queries(client, officer, "/office/audit/?action=call.updated")
     assert len(response.context["rows"]) == ROWS - 1
     assert_same_count(one, many)
+
+
+# ---- what the signed-in pages leave out ------------------------------------------------------------
+
+
+def columns_read(captured):
+    """The SELECT lists of the captured queries, joined."""
+    return " ".join(query["sql"].split(" FROM ")[0] for query in captured)
+
+
+def test_applicant_dashboard_reads_no_decisions_before_a_call_is_decided(client, reference):
+    captured, response = page_queries(client, applicant_with(2, make_call()), "/dashboard/")
+    assert len(dashboard_items(response, "applicant")) == 2 + 2 + 1
+    assert not [q for q in captured if '"grants_decision"' in q["sql"]]
+
+
+@pytest.mark.parametrize("url", ["/reviews/", "/dashboard/"])
+def test_reviewer_lists_leave_the_snapshots_out(client, reviewers_with_rows, url):
+    _, many_reviewer = reviewers_with_rows
+    captured, response = page_queries(client, many_reviewer, url)
+    assignments = [q for q in captured if 'FROM "reviews_assignment"' in q["sql"]]
+    assert '"grants_proposal"."title_zh"' in columns_read(assignments)
+    assert '"grants_proposal"."snapshot"' not in columns_read(assignments)
+
+
+def test_chair_dashboard_reads_the_panels_alone(client, reference):
+    chair = make_user(roles=[Role.PANEL_CHAIR])
+    panels_chaired(chair, make_call(), list(Discipline.objects.order_by("code")[:3]))
+    captured, response = page_queries(client, chair, "/dashboard/")
+    assert len(dashboard_items(response, Role.PANEL_CHAIR)) == 3
+    (panels,) = [q["sql"] for q in captured if 'FROM "reviews_panel"' in q["sql"]]
+    assert '"grants_call"' not in panels
+
+
+def queries_from(captured, table):
+    return [q["sql"] for q in captured if f'FROM "{table}"' in q["sql"]]
+
+
+def test_proposal_page_reads_its_members_once(client, reference):
+    lead = make_user(institution="复旦大学")
+    proposal = make_proposal(
+        make_call(), lead, partners=[make_user(institution="浙江大学")], submit=True
+    )
+    captured, response = page_queries(client, lead, f"/proposals/{proposal.pk}/")
+    assert len(response.context["members"]) == 2
+    assert len(queries_from(captured, "grants_consortiummember")) == 1
+    # The discipline comes with the proposal; the call is not decided: no decision to read.
+    assert not queries_from(captured, "grants_discipline")
+    assert not [q for q in captured if '"grants_decision"' in q["sql"]]
+
+
+def test_office_proposal_page_reads_the_pis_other_proposals_once(client, reference):
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    call = make_call()
+    lead, partner = make_user(institution="复旦大学"), make_user(institution="浙江大学")
+    proposal = make_proposal(call, lead, partners=[partner], submit=True)
+    make_proposal(call, partner, title_en="A draft of the partner's")
+    captured, _ = page_queries(client, officer, f"/office/proposals/{proposal.pk}/")
+    others = [q for q in queries_from(captured, "grants_consortiummember") if "DISTINCT" in q]
+    assert len(others) == 1
+
+
+def test_call_page_reads_the_provinces_with_the_contributions(client, reference):
+    call = make_call()
+    captured, response = page_queries(client, make_user(), f"/calls/{call.code}/")
+    assert len(response.context["call"].contributions.all()) == 4
+    assert len(queries_from(captured, "grants_contribution")) == 1
+    assert not queries_from(captured, "grants_province")

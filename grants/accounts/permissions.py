@@ -87,7 +87,9 @@ def get_proposal(user, pk):
     """The proposal, or 404 for anyone who may not read it."""
     from django.shortcuts import get_object_or_404
 
-    return get_object_or_404(proposals_for(user).select_related("call", "lead"), pk=pk)
+    return get_object_or_404(
+        proposals_for(user).select_related("call", "lead", "primary_code"), pk=pk
+    )
 
 
 def is_consortium_pi(user, proposal):
@@ -179,7 +181,9 @@ def get_office_proposal(user, pk):
 
     if not roles_of(user) & OFFICE_ROLES:
         raise PermissionDenied
-    return get_object_or_404(office_proposals_for(user).select_related("call", "lead"), pk=pk)
+    return get_object_or_404(
+        office_proposals_for(user).select_related("call", "lead", "primary_code"), pk=pk
+    )
 
 
 def get_proposal_to_screen(user, pk):

@@ -1,7 +1,8 @@
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from grants.calls.filters import CallFilter
-from grants.models import Call, Proposal
+from grants.models import Call, Contribution, Proposal
 
 
 def call_list(request):
@@ -13,7 +14,9 @@ def call_list(request):
 def call_detail(request, code):
     call = get_object_or_404(
         Call.objects.visible_to_applicants().prefetch_related(
-            "discipline_areas", "contributions__province"
+            "discipline_areas",
+            # The provinces with their contributions, in one query for both.
+            Prefetch("contributions", Contribution.objects.select_related("province")),
         ),
         code=code,
     )

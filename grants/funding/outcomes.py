@@ -60,7 +60,10 @@ def final_decisions():
 
 
 def final_decision(proposal):
-    """The proposal's decision once its call is decided; None before."""
+    """The proposal's decision once its call is decided; None before (without a query when
+    the proposal's call is at hand)."""
+    if proposal.call.status != CallStatus.DECIDED:
+        return None
     return final_decisions().filter(proposal=proposal).first()
 
 

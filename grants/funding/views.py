@@ -12,6 +12,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -25,7 +28,7 @@ from grants.accounts.permissions import (
     role_required,
 )
 from grants.core.errors import WorkflowError
-from grants.core.money import AMOUNT_NEGATIVE, AmountError, parse_amount
+from grants.core.money import AMOUNT_NEGATIVE, AmountError, format_yuan, parse_amount
 from grants.funding import decisions, letters, outcomes, payments
 from grants.models import Call, CallStatus, Province, Role
 from grants.models.decisions import AwardShare, Decision, FundingRound, Outcome
@@ -315,6 +318,9 @@ def ledger_page(request):
 
 def _ledger_context(request, provinces, calls, selected, payment_form=None):
     rows = payments.ledger(calls, provinces)
+    schedule = Paginator(_schedule(calls, provinces), SCHEDULE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     funding_round = FundingRound.objects.filter(call=selected).first() if selected else None
     if payment_form is None and funding_round and is_fund_officer(request.user):
         payment_form = PaymentForm(years=payments.payable_years(selected))
@@ -323,9 +329,8 @@ def _ledger_context(request, provinces, calls, selected, payment_form=None):
         "charts": [_chart(row) for row in rows],
         "selected": selected,
         "calls": Call.objects.exclude(status=CallStatus.DRAFT).order_by("-opens_at"),
-        "schedule": Paginator(_schedule(calls, provinces), SCHEDULE_PAGE_SIZE).get_page(
-            request.GET.get("page")
-        ),
+        "schedule": schedule,
+        "schedule_rows": _schedule_rows(schedule),
         "own_province": officer_province_code(request.user),
         "funding_round": funding_round,
         "confirmed": set(selected.confirmations.values_list("province_id", flat=True))
@@ -382,6 +387,28 @@ def _schedule(calls, provinces):
         .prefetch_related("payments")
         .order_by("decision__proposal__reference", "province_id")
     )
+
+
+def _schedule_rows(shares):
+    """The page's award shares as its table shows them, the instalments written here once
+    instead of through a translated template block per payment."""
+    year = _("Y%(year)s")
+    return [
+        {
+            "reference": share.decision.proposal.reference,
+            "province": share.province.name,
+            "committed": format_yuan(share.committed),
+            "instalments": mark_safe(
+                " · ".join(
+                    f"{year % {'year': conditional_escape(localize(payment.year))}}: "
+                    f"{conditional_escape(format_yuan(payment.amount))}"
+                    + (" ✓" if payment.paid_at else "")
+                    for payment in share.payments.all()
+                )
+            ),
+        }
+        for share in shares
+    ]
 
 
 @login_required

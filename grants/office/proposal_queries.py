@@ -2,14 +2,20 @@
 (at once or in the background, reviews.exports) writes it: one filtered query for both."""
 
 import csv
+from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from grants.accounts.permissions import office_proposals_for
 from grants.core.csv_cells import csv_safe
-from grants.models import ConsortiumMember, MemberStatus
+from grants.core.money import format_yuan
+from grants.models import ConsortiumMember, MemberStatus, Proposal
 from grants.office.filters import OfficeProposalFilter
 from reviews.scoring import display_score
 
@@ -44,6 +50,53 @@ def with_results(proposal):
     proposal.outcome = decision.outcome if decision else ""
     proposal.outcome_label = decision.outcome_text if decision else ""
     return proposal
+
+
+SCREENING_BADGES = {"eligible": " badge-ok", "ineligible": " badge-bad"}
+OUTCOME_BADGES = {"funded": " badge-ok", "below_threshold": " badge-bad"}
+
+
+def list_rows(proposals):
+    """The proposals (through with_results) as the page's table shows them: every cell worked
+    out here, so that the template writes values and runs no logic per row. The status and
+    screening labels are looked up once for the page, in the reader's language."""
+    statuses = _labels("status")
+    screenings = _labels("screening")
+    return [
+        {
+            "url": reverse("office_proposal", args=[proposal.pk]),
+            "reference": proposal.reference,
+            "title": proposal.title,
+            "lead": proposal.lead.name,
+            "institutions": mark_safe(
+                "<br>".join(
+                    f"{conditional_escape(member.institution.name)} "
+                    f'<span class="muted">({conditional_escape(member.institution.province.name)})</span>'
+                    for member in proposal.accepted_members
+                )
+            ),
+            "code": proposal.primary_code_id or "—",
+            "status": statuses.get(proposal.status, proposal.status),
+            "screening": screenings.get(proposal.screening, proposal.screening),
+            "screening_badge": SCREENING_BADGES.get(proposal.screening, ""),
+            "submitted": date_format(
+                timezone.localtime(proposal.submitted_at), "SHORT_DATETIME_FORMAT"
+            )
+            if proposal.submitted_at
+            else "",
+            "total": "—" if proposal.total is None else format_yuan(Decimal(proposal.total)),
+            "score": proposal.score_text,
+            "outcome": proposal.outcome,
+            "outcome_label": proposal.outcome_label,
+            "outcome_badge": OUTCOME_BADGES.get(proposal.outcome, ""),
+        }
+        for proposal in proposals
+    ]
+
+
+def _labels(field):
+    """What get_FIELD_display shows for each value of ``field``."""
+    return {value: str(label) for value, label in Proposal._meta.get_field(field).flatchoices}
 
 
 def _csv_row(proposal):

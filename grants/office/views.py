@@ -31,7 +31,12 @@ from grants.calls.office_views import AUDIT_ROWS, audit_rows
 from grants.core.errors import WorkflowError
 from grants.core.view_helpers import login_required_keeping_post
 from grants.models import CallStatus, Decision, Discipline, ProposalStatus, Province, Role
-from grants.office.proposal_queries import filtered_proposals, with_results, write_proposals_csv
+from grants.office.proposal_queries import (
+    filtered_proposals,
+    list_rows,
+    with_results,
+    write_proposals_csv,
+)
 from grants.proposals import proposal_workflow
 from grants.proposals.forms import ReturnForm, ScreeningForm
 from grants.proposals.plain import violations_for
@@ -87,8 +92,7 @@ def proposal_list(request, code):
     filterset = filtered_proposals(request, call)
     proposals = filterset.qs
     page = _list_page(proposals, request.GET.get("page"))
-    for proposal in page:
-        with_results(proposal)
+    rows = list_rows([with_results(proposal) for proposal in page])
     by_province, by_department = _counts(proposals)
     query = request.GET.copy()
     query.pop("page", None)
@@ -96,6 +100,7 @@ def proposal_list(request, code):
         "call": call,
         "filter": filterset,
         "page": page,
+        "rows": rows,
         "by_province": by_province,
         "by_department": by_department,
         "query": query.urlencode(),

@@ -55,24 +55,32 @@ def budget_lines(proposal, members=None) -> tuple[budget.Line, ...]:
     )
 
 
-def pi_load(proposal, members, statuses) -> dict:
+def pi_loads(proposal, members) -> tuple[dict, dict]:
     """For each PI of this proposal: (led, taken part in) among their OTHER proposals in the
-    call that are in one of ``statuses``."""
+    call, those sent to the fund office and the drafts, both read in one query."""
     pis = {member.pi_id for member in members if member.pi_id}
-    load = {}
     others = (
         ConsortiumMember.objects.filter(
             pi_id__in=pis,
             proposal__call_id=proposal.call_id,
-            proposal__status__in=statuses,
+            proposal__status__in=SUBMITTED_STATUSES + DRAFT_STATUSES,
         )
         .exclude(proposal_id=proposal.pk)
         .exclude(status__in=[MemberStatus.REVOKED, MemberStatus.DECLINED])
-        .values_list("pi_id", "proposal_id", "is_lead")
+        .values_list("pi_id", "proposal_id", "is_lead", "proposal__status")
         .distinct()
     )
+    rows = list(others) if pis else []
+    return (
+        _load(row[:3] for row in rows if row[3] in SUBMITTED_STATUSES),
+        _load(row[:3] for row in rows if row[3] in DRAFT_STATUSES),
+    )
+
+
+def _load(rows) -> dict:
+    load = {}
     seen = set()
-    for pi_id, proposal_id, is_lead in others:
+    for pi_id, proposal_id, is_lead in rows:
         led, participations = load.get(pi_id, (0, 0))
         if (pi_id, proposal_id) not in seen:
             participations += 1
@@ -83,6 +91,7 @@ def pi_load(proposal, members, statuses) -> dict:
 
 def proposal_data(proposal, members=None) -> ProposalData:
     members = members if members is not None else members_of(proposal)
+    submitted_load, draft_load = pi_loads(proposal, members)
     return ProposalData(
         title_zh=proposal.title_zh,
         title_en=proposal.title_en,
@@ -108,8 +117,8 @@ def proposal_data(proposal, members=None) -> ProposalData:
             for member in members
         ),
         budget_lines=budget_lines(proposal, members),
-        pi_load=pi_load(proposal, members, SUBMITTED_STATUSES),
-        pi_draft_load=pi_load(proposal, members, DRAFT_STATUSES),
+        pi_load=submitted_load,
+        pi_draft_load=draft_load,
     )
 
 

@@ -13,6 +13,7 @@ from grants.funding.outcomes import final_decisions
 from grants.models import (
     UNSUBMITTED,
     Call,
+    CallStatus,
     ConsortiumMember,
     Institution,
     Invitation,
@@ -122,9 +123,11 @@ def applicant_section(user):
         ).select_related("member__proposal")
     ]
     mine = list(own_proposals(user).select_related("call").order_by("-updated_at"))
+    # Only a decided call's proposals have a decision to show: none, no query.
+    in_decided = [p.pk for p in mine if p.call.status == CallStatus.DECIDED]
     decided = {
         decision.proposal_id: decision
-        for decision in final_decisions().filter(proposal__in=[p.pk for p in mine])
+        for decision in (final_decisions().filter(proposal__in=in_decided) if in_decided else [])
     }
     items += [_proposal_item(proposal, decided.get(proposal.pk)) for proposal in mine]
     for call in Call.objects.open_now().order_by("closes_at"):
@@ -171,8 +174,6 @@ def _proposal_item(proposal, decision):
 
 def fund_officer_section(user):
     from django.utils.translation import ngettext
-
-    from grants.models import CallStatus
 
     calls = Call.objects.annotate(
         listed=Count("proposals", filter=~Q(proposals__status__in=UNSUBMITTED))
@@ -258,9 +259,9 @@ def provincial_officer_section(user):
 
 def reviewer_section(user):
     from reviews.models import AssignmentStatus
-    from reviews.permissions import assignments_for
+    from reviews.permissions import assignments_listed
 
-    waiting = assignments_for(user).filter(
+    waiting = assignments_listed(user).filter(
         status__in=[AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED],
         review__submitted_at__isnull=True,
     )
@@ -301,7 +302,7 @@ def panel_chair_section(user):
             url=reverse("panel_page", args=[panel.pk]),
             note=_("ranking locked") if panel.locked_at else _("ranking to agree and lock"),
         )
-        for panel in Panel.objects.filter(chair=user).select_related("call")
+        for panel in Panel.objects.filter(chair=user)
     ]
     return Section(
         role=Role.PANEL_CHAIR,

@@ -10,7 +10,7 @@ from grants.accounts.permissions import get_proposal, is_consortium_pi, require_
 from grants.core.errors import NotEligible, WorkflowError
 from grants.core.storage import STORAGE_DOWN, StorageUnavailable
 from grants.core.view_helpers import kept_post, login_required_keeping_post
-from grants.models import Discipline, ProposalStatus
+from grants.models import Discipline, MemberStatus, ProposalStatus
 from grants.proposals import proposal_workflow
 from grants.proposals.forms import AvoidedExpertsForm, ProposalForm
 from grants.proposals.plain import violations_for
@@ -23,14 +23,18 @@ def proposal_detail(request, pk):
     if proposal.lead_id == request.user.pk and proposal_workflow.proposal_is_editable(proposal):
         return redirect("proposal_edit", pk=pk)
     in_consortium = is_consortium_pi(request.user, proposal)
+    # Read once: the consortium's table lists every member, the budget those not revoked.
+    members = list(proposal.members.select_related("institution__province", "pi"))
     context = {
         "proposal": proposal,
         "in_consortium": in_consortium,
         "violations": violations_for(proposal, timezone.now())
         if in_consortium and proposal.is_editable_state
         else [],
-        "overview": budget_overview(proposal),
-        "members": proposal.members.select_related("institution__province", "pi"),
+        "overview": budget_overview(
+            proposal, [member for member in members if member.status != MemberStatus.REVOKED]
+        ),
+        "members": members,
     }
     return render(request, "grants/proposals/detail.html", context)
 
