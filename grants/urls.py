@@ -5,6 +5,7 @@ from grants.calls import office_views as office_calls
 from grants.calls import views as calls
 from grants.funding import views as funding
 from grants.office import views as office
+from grants.projects import report_views as project_reports
 from grants.projects import views as projects
 from grants.proposals.views import budgets, consortium, drafts, proposals
 from grants.site import audit_views as audit
@@ -75,6 +76,19 @@ urlpatterns = [
     path("office/calls/<slug:code>/payments/", funding.payments_record, name="payments_record"),
     path("projects/", projects.project_list, name="project_list"),
     path("projects/<int:pk>/", projects.project_detail, name="project_detail"),
+    path("projects/reports/", project_reports.report_list, name="report_list"),
+    path("projects/reports/<int:pk>/", project_reports.report_detail, name="report_detail"),
+    path("projects/reports/<int:pk>/decide/", project_reports.report_decide, name="report_decide"),
+    path(
+        "projects/reports/<int:pk>/attachment/",
+        project_reports.report_attachment,
+        name="report_attachment",
+    ),
+    path(
+        "projects/<int:pk>/certificate/",
+        project_reports.acceptance_certificate,
+        name="acceptance_certificate",
+    ),
     path("ledger/", funding.ledger_page, name="ledger"),
     path("ledger/ledger.csv", funding.ledger_csv, name="ledger_csv"),
     path("ledger/ledger.pdf", funding.ledger_pdf, name="ledger_pdf"),

@@ -228,6 +228,32 @@ def get_project(user, pk):
     )
 
 
+def get_report(user, pk):
+    """A project's report, or 404 for anyone who may not read its project: the fund office,
+    the paying provinces' officers and the consortium read; the lead edits it."""
+    from django.shortcuts import get_object_or_404
+
+    from grants.models import Report
+
+    return get_object_or_404(
+        Report.objects.select_related(
+            "project__proposal__call", "project__proposal__lead", "project__decision"
+        ).filter(project__in=projects_for(user)),
+        pk=pk,
+    )
+
+
+def require_project_lead(user, project):
+    """Only the consortium's lead changes a project's reports (403 for its other readers)."""
+    if project.proposal.lead_id != user.pk:
+        raise PermissionDenied
+
+
+def require_fund_officer(user):
+    if not is_fund_officer(user):
+        raise PermissionDenied
+
+
 # ---- two-factor sign-in ---------------------------------------------------------------------
 
 # The roles that see unpublished proposals, reviewers' identities or the fund's money.

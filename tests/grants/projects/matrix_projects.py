@@ -8,7 +8,7 @@ from grants.funding.decisions import requested_by_province
 from grants.models import Proposal
 from grants.models.decisions import AwardShare, Decision, FundingRound, Outcome
 from grants.projects import project_workflow
-from tests.matrix_roles import OUTSIDERS, SIGNED_OUT
+from tests.matrix_roles import OUTSIDERS, POST_SIGNED_OUT, SIGNED_OUT
 
 
 def awarded_project(proposal, actor):
@@ -34,6 +34,24 @@ def awarded_project(proposal, actor):
 def extend_scenario(users, values):
     proposal = Proposal.objects.get(pk=values["submitted"])
     values["project"] = awarded_project(proposal, users["fund_officer"]).pk
+    extend_with_report(users, values)
+
+
+def extend_with_report(users, values):
+    """The project's first annual report, due (tests/grants/projects/test_reports*.py)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from grants.models import Report, ReportKind
+
+    report = Report.objects.create(
+        project_id=values["project"],
+        kind=ReportKind.ANNUAL,
+        year=1,
+        due_on=timezone.localdate() + timedelta(days=90),
+    )
+    values["report"] = report.pk
 
 
 CONSORTIUM_AND_PAYERS = {
@@ -48,4 +66,21 @@ CONSORTIUM_AND_PAYERS = {
 PROJECT_ROWS = {
     "project_list": ("get", "/projects/", {"*": 200, **SIGNED_OUT}),
     "project_detail": ("get", "/projects/{project}/", CONSORTIUM_AND_PAYERS),
+    "report_list": ("get", "/projects/reports/", {**SIGNED_OUT, "*": 403, "fund_officer": 200}),
+    # The lead gets the form, the other readers the report.
+    "report_detail": ("get", "/projects/reports/{report}/", CONSORTIUM_AND_PAYERS),
+    # Posted empty by the fund office: the page again, the message beside the decision.
+    "report_decide": (
+        "post",
+        "/projects/reports/{report}/decide/",
+        {**POST_SIGNED_OUT, "*": 403, "fund_officer": 200},
+    ),
+    # No attachment uploaded: readers get 404 too.
+    "report_attachment": (
+        "get",
+        "/projects/reports/{report}/attachment/",
+        {**SIGNED_OUT, "*": 404},
+    ),
+    # Only a project that passed final acceptance has a certificate (test_report_decisions.py).
+    "acceptance_certificate": ("get", "/projects/{project}/certificate/", {**SIGNED_OUT, "*": 404}),
 }

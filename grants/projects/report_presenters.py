@@ -1,0 +1,106 @@
+"""What the report pages show, worked out once so the templates only print: the reports on the
+project page, the spending against the awarded budget, the certificate's contents."""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from grants.accounts.permissions import is_fund_officer
+from grants.core.money import ZERO
+from grants.models import AwardCategory, ProjectStatus, ReportKind, ReportStatus, Verdict
+from grants.projects import report_rules
+from grants.projects.acceptance_certificate import CertificateData
+from grants.projects.report_workflow import awarded_for, due_milestones
+
+
+@dataclass
+class MemberSpending:
+    member: object
+    rows: list  # (category label, SpendingRow, spending form or None)
+    awarded: object
+    spent: object
+
+
+def reports_context(user, project):
+    """The project page's reports section."""
+    reports = list(project.reports.all())
+    return {
+        "reports": reports,
+        "certificate": certificate_available(project),
+        "today": timezone.localdate(),
+    }
+
+
+def certificate_available(project):
+    return (
+        project.status == ProjectStatus.COMPLETED
+        and project.reports.filter(
+            kind=ReportKind.FINAL, status=ReportStatus.ACCEPTED, verdict=Verdict.PASSED
+        ).exists()
+    )
+
+
+def spending_table(report, members, spending_forms=None):
+    """Per member: each category's awarded amount for the report's period, what was spent and
+    the difference; with the form of each cell when the lead is editing."""
+    awarded = awarded_for(report)
+    spent = {(s.member_id, s.category): s.amount for s in report.spending.all()}
+    forms = iter(spending_forms.forms) if spending_forms is not None else None
+    table = []
+    categories = [c.value for c in AwardCategory]
+    labels = dict(AwardCategory.choices)
+    for member in members:
+        rows = report_rules.spending_rows(member.pk, categories, awarded, spent)
+        table.append(
+            MemberSpending(
+                member,
+                [(labels[row.category], row, next(forms) if forms else None) for row in rows],
+                sum((row.awarded for row in rows), ZERO),
+                sum((row.spent or ZERO for row in rows), ZERO),
+            )
+        )
+    return table
+
+
+def milestone_rows(report, forms=None):
+    """(milestone, its reported progress or None, its form when the lead is editing)."""
+    progress = {p.milestone_id: p for p in report.milestone_progress.all()}
+    if forms is not None:
+        return [(m, progress.get(m.pk), form) for m, form in forms.milestone_rows()]
+    return [(m, progress.get(m.pk), None) for m in due_milestones(report)]
+
+
+def is_overdue(report, today=None):
+    return report.status in report_rules.EDITABLE and report.due_on < (
+        today or timezone.localdate()
+    )
+
+
+def may_decide(user, report):
+    return is_fund_officer(user) and report.status in report_rules.DECIDABLE
+
+
+def certificate_data(project):
+    snapshot = project.proposal.snapshot
+    members = snapshot["members"]
+    lead = next(m for m in members if m["is_lead"])
+    final = project.reports.get(kind=ReportKind.FINAL)
+    return CertificateData(
+        reference=project.proposal.reference,
+        call_title=f"{snapshot['call']['title_zh']} / {snapshot['call']['title_en']}",
+        title_zh=snapshot["title_zh"],
+        title_en=snapshot["title_en"],
+        lead_pi=lead["pi_name"],
+        lead_institution=f"{lead['institution_zh']} {lead['institution_en']}",
+        members=tuple(
+            (
+                f"{m['institution_zh']} {m['institution_en']}",
+                f"{m['province_zh']} {m['province_en']}",
+                m["pi_name"],
+            )
+            for m in members
+        ),
+        runs=f"{project.starts_on} – {project.ends_on}",
+        total=project.decision.total,
+        accepted_on=timezone.localdate(final.decided_at).isoformat(),
+    )
