@@ -99,17 +99,17 @@ class OutputForm(forms.Form):
     )
     partner = DisplayTextField(label=_("enterprise or partner"), max_length=200, required=False)
     amount = MoneyField(label=_("amount (yuan)"), required=False)
-    members = forms.ModelMultipleChoiceField(
+    members = forms.TypedMultipleChoiceField(
         label=_("members involved"),
-        queryset=None,
+        coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = members
-        self.fields["members"].label_from_instance = lambda m: str(m.institution)
+        # The consortium's members, listed once for every row (not a query per row).
+        self.fields["members"].choices = members
 
     def clean(self):
         cleaned = super().clean()
@@ -160,9 +160,7 @@ class ReportForms:
             prefix="spending",
             initial=[{"amount": spent.get((m.pk, c.value))} for m, c in self.cells],
         )
-        member_choices = report.project.proposal.members.filter(
-            pk__in=[m.pk for m in members]
-        ).select_related("institution")
+        member_choices = [(m.pk, str(m.institution)) for m in members]
         self.output_forms = OutputFormSet(
             data,
             prefix="outputs",
@@ -174,7 +172,7 @@ class ReportForms:
                     "identifier": o.identifier,
                     "partner": o.partner,
                     "amount": o.amount,
-                    "members": list(o.members.all()),
+                    "members": [m.pk for m in o.members.all()],
                 }
                 for o in report.outputs.prefetch_related("members")
             ],

@@ -27,6 +27,7 @@ def reports_context(user, project):
     return {
         "reports": reports,
         "certificate": certificate_available(project),
+        "reports_office": is_fund_officer(user),
         "today": timezone.localdate(),
     }
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from grants.accounts.permissions import (
     get_project,
     get_report,
+    is_fund_officer,
     require_fund_officer,
     require_project_lead,
 )
@@ -63,7 +64,7 @@ def _page(request, report, forms, decision_form):
         "project": project,
         "proposal": project.proposal,
         "forms": forms,
-        "is_lead": project.proposal.lead_id == request.user.pk,
+        "is_officer": is_fund_officer(request.user),
         "milestones": report_presenters.milestone_rows(report, forms),
         "spending": report_presenters.spending_table(
             report, members, forms.spending_forms if forms else None

@@ -65,7 +65,7 @@ class ReportDraft:
     version: int = 0
     states: list = field(default_factory=list)  # (milestone id, state or "", note)
     spending: list = field(default_factory=list)  # (member id, category, amount or None)
-    outputs: list = field(default_factory=list)  # dicts: Output fields and "members"
+    outputs: list = field(default_factory=list)  # dicts: Output fields and "members" (ids)
 
 
 def consortium_emails(project):
@@ -153,7 +153,7 @@ def _save_rows(report, draft):
     )
     report.outputs.all().delete()
     for values in draft.outputs:
-        chosen = [m for m in values.get("members", ()) if m.pk in members]
+        chosen = [pk for pk in values.get("members", ()) if pk in members]
         fields = {k: v for k, v in values.items() if k != "members"}
         output = Output.objects.create(report=report, **fields)
         output.members.set(chosen)
