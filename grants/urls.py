@@ -80,6 +80,16 @@ urlpatterns = [
     path("projects/reports/<int:pk>/", project_reports.report_detail, name="report_detail"),
     path("projects/reports/<int:pk>/decide/", project_reports.report_decide, name="report_decide"),
     path(
+        "projects/reports/<int:pk>/experts/",
+        project_reports.report_expert_assign,
+        name="report_expert_assign",
+    ),
+    path(
+        "projects/reports/<int:pk>/expert-review/",
+        project_reports.report_expert_review,
+        name="report_expert_review",
+    ),
+    path(
         "projects/reports/<int:pk>/attachment/",
         project_reports.report_attachment,
         name="report_attachment",

@@ -46,6 +46,8 @@ ACTION_LABELS = {
     "panel.created": gettext_lazy("Panel created"),
     "panel.locked": gettext_lazy("Panel ranking locked"),
     "payments.recorded": gettext_lazy("Payments recorded"),
+    "project.expert_assigned": gettext_lazy("Final report sent to an expert"),
+    "project.expert_reviewed": gettext_lazy("Expert review of a final report submitted"),
     "project.report_accepted": gettext_lazy("Project report accepted"),
     "project.report_returned": gettext_lazy("Project report returned to the consortium"),
     "project.report_saved": gettext_lazy("Project report saved"),

@@ -258,3 +258,18 @@ class ReportDecisionForm(forms.Form):
             elif verdict == Verdict.DEFERRED and not cleaned.get("new_due_on"):
                 self.add_error("new_due_on", _("Give the new due date of the final report."))
         return cleaned
+
+
+class ExpertAssignForm(forms.Form):
+    """The fund office sends a final report to an expert of the reviewer pool."""
+
+    email = forms.EmailField(label=_("expert's e-mail address"))
+
+
+class ExpertReviewForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label=_("recommendation"), choices=Verdict.choices, widget=forms.RadioSelect
+    )
+    comments = forms.CharField(
+        label=_("comments"), widget=forms.Textarea(attrs={"rows": 8}), max_length=5000
+    )

@@ -10,6 +10,7 @@ from grants.core.money import ZERO
 from grants.models import AwardCategory, ProjectStatus, ReportKind, ReportStatus, Verdict
 from grants.projects import report_rules
 from grants.projects.acceptance_certificate import CertificateData
+from grants.projects.report_forms import ExpertAssignForm, ExpertReviewForm
 from grants.projects.report_workflow import awarded_for, due_milestones
 
 
@@ -69,6 +70,24 @@ def milestone_rows(report, forms=None):
     if forms is not None:
         return [(m, progress.get(m.pk), form) for m, form in forms.milestone_rows()]
     return [(m, progress.get(m.pk), None) for m in due_milestones(report)]
+
+
+def expert_context(user, report):
+    """The experts' part of the report page: the office sees who reviews and what they
+    recommend (the consortium never does); an expert sees their own review and its form."""
+    context = {"expert_reviews": None, "expert_form": None, "my_review": None, "review_form": None}
+    if report.kind != ReportKind.FINAL:
+        return context
+    if is_fund_officer(user):
+        context["expert_reviews"] = list(report.expert_reviews.select_related("reviewer"))
+        if report.status in (ReportStatus.SUBMITTED, ReportStatus.IN_REVIEW):
+            context["expert_form"] = ExpertAssignForm()
+    elif user.is_authenticated:
+        review = report.expert_reviews.filter(reviewer=user).first()
+        context["my_review"] = review
+        if review is not None and review.submitted_at is None:
+            context["review_form"] = ExpertReviewForm()
+    return context
 
 
 def is_overdue(report, today=None):

@@ -21,9 +21,14 @@ from grants.accounts.permissions import (
 from grants.core.errors import WorkflowError
 from grants.core.storage import STORAGE_DOWN, StorageUnavailable
 from grants.models import Call, Report, ReportKind, ReportStatus
-from grants.projects import report_presenters, report_rules, report_workflow
+from grants.projects import final_review, report_presenters, report_rules, report_workflow
 from grants.projects.acceptance_certificate import build_certificate
-from grants.projects.report_forms import ReportDecisionForm, ReportForms
+from grants.projects.report_forms import (
+    ExpertAssignForm,
+    ExpertReviewForm,
+    ReportDecisionForm,
+    ReportForms,
+)
 
 PAGE_SIZE = 50
 
@@ -50,16 +55,14 @@ def report_detail(request, pk):
             saved = _save(request, report, forms)
             if saved:
                 return redirect("report_detail", pk=pk)
-    decision_form = None
-    if report_presenters.may_decide(request.user, report):
-        decision_form = ReportDecisionForm(final=report.kind == ReportKind.FINAL)
-    return _page(request, report, forms, decision_form)
+    return _page(request, report, forms, _decision_form(request, report))
 
 
-def _page(request, report, forms, decision_form):
+def _page(request, report, forms, decision_form, **extra):
     project = report.project
     members = report_workflow.members_of(project)
     context = {
+        **report_presenters.expert_context(request.user, report),
         "report": report,
         "project": project,
         "proposal": project.proposal,
@@ -72,6 +75,7 @@ def _page(request, report, forms, decision_form):
         "outputs": report.outputs.prefetch_related("members__institution"),
         "overdue": report_presenters.is_overdue(report),
         "decision_form": decision_form,
+        **extra,
     }
     return render(request, "grants/projects/reports/detail.html", context)
 
@@ -188,3 +192,54 @@ def acceptance_certificate(request, pk):
     name = f"{project.proposal.reference}-acceptance"
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
+
+
+@require_POST
+@login_required
+def report_expert_assign(request, pk):
+    """The fund office sends a submitted final report to an expert, conflicts refused."""
+    require_fund_officer(request.user)
+    report = get_report(request.user, pk)
+    form = ExpertAssignForm(request.POST)
+    if form.is_valid():
+        try:
+            expert = final_review.find_expert(form.cleaned_data["email"])
+            final_review.expert_assign(report=report, actor=request.user, expert=expert)
+        except WorkflowError as error:
+            form.add_error("email", error.message)
+        else:
+            messages.success(request, _("The expert reviews the final report now."))
+            return redirect("report_detail", pk=pk)
+    report.refresh_from_db()
+    return _page(request, report, None, _decision_form(request, report), expert_form=form)
+
+
+@require_POST
+@login_required
+def report_expert_review(request, pk):
+    """An expert's recommendation on the final report they review."""
+    report = get_report(request.user, pk)
+    review = report.expert_reviews.filter(reviewer=request.user).first()
+    if review is None:
+        raise Http404
+    form = ExpertReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            final_review.expert_review_submit(
+                review=review,
+                actor=request.user,
+                verdict=form.cleaned_data["verdict"],
+                comments=form.cleaned_data["comments"],
+            )
+        except WorkflowError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your review has been submitted."))
+            return redirect("report_detail", pk=pk)
+    return _page(request, report, None, None, review_form=form)
+
+
+def _decision_form(request, report):
+    if report_presenters.may_decide(request.user, report):
+        return ReportDecisionForm(final=report.kind == ReportKind.FINAL)
+    return None

@@ -75,6 +75,18 @@ PROJECT_ROWS = {
         "/projects/reports/{report}/decide/",
         {**POST_SIGNED_OUT, "*": 403, "fund_officer": 200},
     ),
+    # Posted empty by the fund office: the page again, the message beside the address.
+    "report_expert_assign": (
+        "post",
+        "/projects/reports/{report}/experts/",
+        {**POST_SIGNED_OUT, "*": 403, "fund_officer": 200},
+    ),
+    # Only an expert the report was sent to reviews it (test_final_review.py); here nobody.
+    "report_expert_review": (
+        "post",
+        "/projects/reports/{report}/expert-review/",
+        {**POST_SIGNED_OUT, "*": 404},
+    ),
     # No attachment uploaded: readers get 404 too.
     "report_attachment": (
         "get",
