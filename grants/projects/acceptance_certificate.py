@@ -5,7 +5,10 @@ import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
+
 from grants.funding.letters import _letterhead, _signature, _write
+from grants.models import ReportKind
 from grants.proposals.pdf import _amount, _field_table, _heading, _para, _table, _widths
 
 CERTIFICATE = "结题验收证书 Final acceptance certificate"
@@ -63,3 +66,34 @@ def build_certificate(data: CertificateData) -> bytes:
     ]
     _write(buffer, story, data.reference, f"{CERTIFICATE} {data.reference}")
     return buffer.getvalue()
+
+
+def certificate_for(project) -> bytes:
+    """The certificate of ``project``, which passed final acceptance."""
+    return build_certificate(certificate_data(project))
+
+
+def certificate_data(project) -> CertificateData:
+    snapshot = project.proposal.snapshot
+    members = snapshot["members"]
+    lead = next(m for m in members if m["is_lead"])
+    final = project.reports.get(kind=ReportKind.FINAL)
+    return CertificateData(
+        reference=project.proposal.reference,
+        call_title=f"{snapshot['call']['title_zh']} / {snapshot['call']['title_en']}",
+        title_zh=snapshot["title_zh"],
+        title_en=snapshot["title_en"],
+        lead_pi=lead["pi_name"],
+        lead_institution=f"{lead['institution_zh']} {lead['institution_en']}",
+        members=tuple(
+            (
+                f"{m['institution_zh']} {m['institution_en']}",
+                f"{m['province_zh']} {m['province_en']}",
+                m["pi_name"],
+            )
+            for m in members
+        ),
+        runs=f"{project.starts_on} – {project.ends_on}",
+        total=project.decision.total,
+        accepted_on=timezone.localdate(final.decided_at).isoformat(),
+    )

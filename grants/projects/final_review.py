@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grants.accounts.permissions import has_role
+from grants.core import emails
 from grants.core.audit import record
 from grants.core.errors import WorkflowError
 from grants.models import ExpertReview, Report, ReportKind, ReportStatus, Role, User, Verdict
@@ -44,6 +45,9 @@ def expert_assign(*, report, actor, expert):
         report.status = ReportStatus.IN_REVIEW
         report.version += 1
         report.save(update_fields=["status", "version"])
+    emails.send_on_commit(
+        [expert.email], "final_review_request", {"report": report, "project": report.project}
+    )
     record(
         actor=actor,
         action="project.expert_assigned",

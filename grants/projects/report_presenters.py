@@ -1,5 +1,5 @@
 """What the report pages show, worked out once so the templates only print: the reports on the
-project page, the spending against the awarded budget, the certificate's contents."""
+project page, the spending against the awarded budget, whether the certificate is there."""
 
 from dataclasses import dataclass
 
@@ -9,7 +9,6 @@ from grants.accounts.permissions import is_fund_officer
 from grants.core.money import ZERO
 from grants.models import AwardCategory, ProjectStatus, ReportKind, ReportStatus, Verdict
 from grants.projects import report_rules
-from grants.projects.acceptance_certificate import CertificateData
 from grants.projects.report_forms import ExpertAssignForm, ExpertReviewForm
 from grants.projects.report_workflow import awarded_for, due_milestones
 
@@ -98,29 +97,3 @@ def is_overdue(report, today=None):
 
 def may_decide(user, report):
     return is_fund_officer(user) and report.status in report_rules.DECIDABLE
-
-
-def certificate_data(project):
-    snapshot = project.proposal.snapshot
-    members = snapshot["members"]
-    lead = next(m for m in members if m["is_lead"])
-    final = project.reports.get(kind=ReportKind.FINAL)
-    return CertificateData(
-        reference=project.proposal.reference,
-        call_title=f"{snapshot['call']['title_zh']} / {snapshot['call']['title_en']}",
-        title_zh=snapshot["title_zh"],
-        title_en=snapshot["title_en"],
-        lead_pi=lead["pi_name"],
-        lead_institution=f"{lead['institution_zh']} {lead['institution_en']}",
-        members=tuple(
-            (
-                f"{m['institution_zh']} {m['institution_en']}",
-                f"{m['province_zh']} {m['province_en']}",
-                m["pi_name"],
-            )
-            for m in members
-        ),
-        runs=f"{project.starts_on} – {project.ends_on}",
-        total=project.decision.total,
-        accepted_on=timezone.localdate(final.decided_at).isoformat(),
-    )

@@ -22,7 +22,7 @@ from grants.core.errors import WorkflowError
 from grants.core.storage import STORAGE_DOWN, StorageUnavailable
 from grants.models import Call, Report, ReportKind, ReportStatus
 from grants.projects import final_review, report_presenters, report_rules, report_workflow
-from grants.projects.acceptance_certificate import build_certificate
+from grants.projects.acceptance_certificate import certificate_for
 from grants.projects.report_forms import (
     ExpertAssignForm,
     ExpertReviewForm,
@@ -187,7 +187,7 @@ def acceptance_certificate(request, pk):
     project = get_project(request.user, pk)
     if not report_presenters.certificate_available(project):
         raise Http404
-    pdf = build_certificate(report_presenters.certificate_data(project))
+    pdf = certificate_for(project)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"{project.proposal.reference}-acceptance"
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'

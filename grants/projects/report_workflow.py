@@ -30,6 +30,7 @@ from grants.models import (
     Verdict,
 )
 from grants.projects import report_rules
+from grants.projects.acceptance_certificate import certificate_for
 
 PROBLEM_MESSAGES = {
     "milestone_state_missing": _("Give the state of milestone “%(name)s”."),
@@ -253,10 +254,16 @@ def report_accept(*, report, actor, verdict="", new_due_on=None, now=None):
             "due_on": str(report.due_on),
         },
     )
+    attachments = ()
+    if report.verdict == Verdict.PASSED:
+        # The final acceptance certificate goes with the news; the project page keeps it.
+        name = f"{project.proposal.reference}-acceptance.pdf"
+        attachments = ((name, certificate_for(project), "application/pdf"),)
     emails.send_on_commit(
         consortium_emails(project),
         "report_decided",
         {"report": report, "project": project},
+        attachments=attachments,
     )
     return report
 

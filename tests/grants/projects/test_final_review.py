@@ -27,7 +27,7 @@ def submitted_final(client, project, lead):
     return report
 
 
-def test_the_office_sends_the_final_report_to_an_expert_who_recommends(client, project):
+def test_the_office_sends_the_final_report_to_an_expert_who_recommends(client, project, mailoutbox):
     project, lead, _, officer = project
     report = submitted_final(client, project, lead)
     expert = make_user(roles=[Role.REVIEWER], institution="武汉大学")
@@ -37,6 +37,7 @@ def test_the_office_sends_the_final_report_to_an_expert_who_recommends(client, p
     report.refresh_from_db()
     assert report.status == ReportStatus.IN_REVIEW
     assert AuditEntry.objects.filter(action="project.expert_assigned").exists()
+    assert mailoutbox[-1].to == [expert.email] and "Review request" in mailoutbox[-1].subject
     # The expert reads the report, not the project.
     client.force_login(expert)
     page = client.get(f"/projects/reports/{report.pk}/").content.decode()

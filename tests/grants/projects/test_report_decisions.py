@@ -86,7 +86,9 @@ def test_a_due_report_cannot_be_decided(client, project):
     assert report.status == ReportStatus.DUE
 
 
-def test_final_acceptance_passed_completes_the_project_with_a_certificate(client, project):
+def test_final_acceptance_passed_completes_the_project_with_a_certificate(
+    client, project, mailoutbox
+):
     project, lead, _, officer = project
     report = submitted(client, final(project), lead)
     client.force_login(officer)
@@ -97,6 +99,8 @@ def test_final_acceptance_passed_completes_the_project_with_a_certificate(client
     project.refresh_from_db()
     assert report.status == ReportStatus.ACCEPTED and report.verdict == "passed"
     assert project.status == ProjectStatus.COMPLETED and project.ended_at
+    ((name, content, mimetype),) = mailoutbox[-1].attachments
+    assert name.endswith("-acceptance.pdf") and content.startswith(b"%PDF")
     client.force_login(lead)
     assert (
         f"/projects/{project.pk}/certificate/"
