@@ -51,6 +51,7 @@ ACTION_LABELS = {
     "project.report_accepted": gettext_lazy("Project report accepted"),
     "project.report_returned": gettext_lazy("Project report returned to the consortium"),
     "project.report_saved": gettext_lazy("Project report saved"),
+    "project.report_spending_saved": gettext_lazy("A member's spending saved in a project report"),
     "project.report_submitted": gettext_lazy("Project report submitted"),
     "proposal.created": gettext_lazy("Proposal started"),
     "proposal.discarded": gettext_lazy("Draft discarded"),

@@ -218,6 +218,38 @@ class ReportForms:
         )
 
 
+class MemberSpendingForms:
+    """A partner PI's own spending in a report the lead is drafting: the cells of their
+    member(s) only, with the report's version so a lead's later save is not overwritten."""
+
+    def __init__(self, report, *, members, data=None):
+        self.report, self.members = report, members
+        spent = {(s.member_id, s.category): s.amount for s in report.spending.all()}
+        self.cells = [(m, c) for m in members for c in AwardCategory]
+        self.data = data
+        self.spending_forms = SpendingFormSet(
+            data,
+            rows=self.cells,
+            prefix="partner",
+            initial=[{"amount": spent.get((m.pk, c.value))} for m, c in self.cells],
+        )
+
+    def is_valid(self):
+        return self.spending_forms.is_valid()
+
+    def posted_version(self):
+        try:
+            return int(self.data.get("partner-version", ""))
+        except ValueError:
+            return None
+
+    def amounts(self):
+        return [
+            (member.pk, category.value, form.cleaned_data.get("amount"))
+            for (member, category), form in zip(self.cells, self.spending_forms.forms, strict=True)
+        ]
+
+
 class ReportDecisionForm(forms.Form):
     """The fund office's decision on a submitted report."""
 

@@ -41,9 +41,10 @@ def certificate_available(project):
     )
 
 
-def spending_table(report, members, spending_forms=None):
+def spending_table(report, members, spending_forms=None, editing=None):
     """Per member: each category's awarded amount for the report's period, what was spent and
-    the difference; with the form of each cell when the lead is editing."""
+    the difference; with the form of each cell being edited: every member's for the lead, a
+    partner's own (``editing``, the members whose cells ``spending_forms`` holds)."""
     awarded = awarded_for(report)
     spent = {(s.member_id, s.category): s.amount for s in report.spending.all()}
     forms = iter(spending_forms.forms) if spending_forms is not None else None
@@ -52,10 +53,11 @@ def spending_table(report, members, spending_forms=None):
     labels = dict(AwardCategory.choices)
     for member in members:
         rows = report_rules.spending_rows(member.pk, categories, awarded, spent)
+        edits = forms is not None and (editing is None or member.pk in editing)
         table.append(
             MemberSpending(
                 member,
-                [(labels[row.category], row, next(forms) if forms else None) for row in rows],
+                [(labels[row.category], row, next(forms) if edits else None) for row in rows],
                 sum((row.awarded for row in rows), ZERO),
                 sum((row.spent or ZERO for row in rows), ZERO),
             )

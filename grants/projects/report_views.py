@@ -26,6 +26,7 @@ from grants.projects.acceptance_certificate import certificate_for
 from grants.projects.report_forms import (
     ExpertAssignForm,
     ExpertReviewForm,
+    MemberSpendingForms,
     ReportDecisionForm,
     ReportForms,
 )
@@ -39,11 +40,16 @@ def report_detail(request, pk):
     project = report.project
     is_lead = project.proposal.lead_id == request.user.pk
     editable = is_lead and report.status in report_rules.EDITABLE
+    own = _own_members(request.user, report) if not is_lead else []
     if request.method == "POST":
+        if own:
+            return _partner_spending(request, report, own)
         require_project_lead(request.user, project)
         if not editable:
             messages.error(request, _("This report can no longer be changed."))
             return redirect("report_detail", pk=pk)
+    if own:
+        return _page(request, report, None, None, partner=MemberSpendingForms(report, members=own))
     forms = None
     if editable:
         milestones = report_workflow.due_milestones(report)
@@ -69,15 +75,53 @@ def _page(request, report, forms, decision_form, **extra):
         "forms": forms,
         "is_officer": is_fund_officer(request.user),
         "milestones": report_presenters.milestone_rows(report, forms),
-        "spending": report_presenters.spending_table(
-            report, members, forms.spending_forms if forms else None
-        ),
+        "spending": _spending(report, members, forms, extra.get("partner")),
         "outputs": report.outputs.prefetch_related("members__institution"),
         "overdue": report_presenters.is_overdue(report),
         "decision_form": decision_form,
         **extra,
     }
     return render(request, "grants/projects/reports/detail.html", context)
+
+
+def _spending(report, members, forms, partner):
+    if partner is not None:
+        return report_presenters.spending_table(
+            report, members, partner.spending_forms, editing={m.pk for m in partner.members}
+        )
+    return report_presenters.spending_table(
+        report, members, forms.spending_forms if forms else None
+    )
+
+
+def _own_members(user, report):
+    """The members a partner PI answers for, while the report is being drafted."""
+    if report.status not in report_rules.EDITABLE or not user.is_authenticated:
+        return []
+    return [
+        m
+        for m in report_workflow.members_of(report.project)
+        if m.pi_id == user.pk and not m.is_lead
+    ]
+
+
+def _partner_spending(request, report, own):
+    partner = MemberSpendingForms(report, members=own, data=request.POST)
+    if partner.is_valid():
+        try:
+            report_workflow.member_spending_save(
+                report=report,
+                actor=request.user,
+                members=own,
+                amounts=partner.amounts(),
+                version=partner.posted_version(),
+            )
+        except WorkflowError as error:
+            messages.error(request, error.message)
+            return _page(request, report, None, None, partner=partner)
+        messages.success(request, _("Your spending is saved in the report."))
+        return redirect("report_detail", pk=report.pk)
+    return _page(request, report, None, None, partner=partner)
 
 
 def _save(request, report, forms):

@@ -160,6 +160,31 @@ def _save_rows(report, draft):
         output.members.set(chosen)
 
 
+@transaction.atomic
+def member_spending_save(*, report, actor, members, amounts, version):
+    """A partner PI's own member's spending, in a report still being drafted."""
+    report = _locked(report)
+    _require(report, report_rules.EDITABLE, _("This report can no longer be changed."))
+    if version != report.version:
+        raise ReportStale()
+    own = {m.pk for m in members if m.pi_id == actor.pk and not m.is_lead}
+    report.spending.filter(member_id__in=own).delete()
+    Spending.objects.bulk_create(
+        Spending(report=report, member_id=member, category=category, amount=amount)
+        for member, category, amount in amounts
+        if member in own and amount is not None
+    )
+    report.version += 1
+    report.save(update_fields=["version"])
+    record(
+        actor=actor,
+        action="project.report_spending_saved",
+        proposal=report.project.proposal,
+        after={"report": report.pk, "members": sorted(own)},
+    )
+    return report
+
+
 def submission_messages(report):
     """What is still missing before ``report`` can be submitted, as messages to show."""
     milestones = due_milestones(report)

@@ -178,12 +178,14 @@ def test_the_attachment_goes_through_the_pdf_checks(client, project, settings, t
     assert b"".join(download.streaming_content).startswith(b"%PDF")
 
 
-def test_a_partner_reads_the_report_but_does_not_change_it(client, project):
+def test_a_partner_reads_a_submitted_report_but_does_not_change_it(client, project):
     project, _, partner, _ = project
     report = annual(project)
+    report.status = ReportStatus.SUBMITTED
+    report.save(update_fields=["status"])
     client.force_login(partner)
     page = client.get(f"/projects/reports/{report.pk}/").content.decode()
-    assert 'name="report-progress"' not in page
+    assert 'name="report-progress"' not in page and 'name="partner-0-amount"' not in page
     assert client.post(f"/projects/reports/{report.pk}/", form_data(report)).status_code == 403
 
 
@@ -194,3 +196,39 @@ def test_paying_provinces_read_the_report_and_others_do_not(client, project):
     assert client.get(f"/projects/reports/{report.pk}/").status_code == 200
     client.force_login(provincial_officer("340000"))
     assert client.get(f"/projects/reports/{report.pk}/").status_code == 404
+
+
+def test_a_partner_gives_their_own_members_spending_and_nothing_else(client, project):
+    project, lead, partner, _ = project
+    report = annual(project)
+    lead_member, partner_member = members(project)
+    client.force_login(partner)
+    page = client.get(f"/projects/reports/{report.pk}/").content.decode()
+    assert 'name="partner-0-amount"' in page and 'name="partner-4-amount"' not in page
+    data = {
+        "partner-version": report.version,
+        "partner-TOTAL_FORMS": 4,
+        "partner-INITIAL_FORMS": 4,
+        "partner-0-amount": "2,500",
+        "partner-1-amount": "abc",
+    }
+    response = client.post(f"/projects/reports/{report.pk}/", data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Enter an amount in yuan in digits" in page and "abc" in page
+    data["partner-1-amount"] = "0"
+    assert client.post(f"/projects/reports/{report.pk}/", data).status_code == 302
+    report.refresh_from_db()
+    assert {(s.member_id, s.amount) for s in report.spending.all()} == {
+        (partner_member.pk, Decimal("2500.00")),
+        (partner_member.pk, Decimal("0.00")),
+    }
+    # The lead's form opened before the partner saved is stale now: nothing is overwritten.
+    client.force_login(lead)
+    stale = form_data(report)
+    stale["report-version"] = report.version - 1
+    assert (
+        "Someone else saved this report"
+        in client.post(f"/projects/reports/{report.pk}/", stale).content.decode()
+    )
+    assert AuditEntry.objects.filter(action="project.report_spending_saved").exists()
