@@ -232,3 +232,20 @@ def test_a_partner_gives_their_own_members_spending_and_nothing_else(client, pro
         in client.post(f"/projects/reports/{report.pk}/", stale).content.decode()
     )
     assert AuditEntry.objects.filter(action="project.report_spending_saved").exists()
+
+
+def test_hostile_text_is_kept_literally_and_too_long_text_is_refused(client, project):
+    project, lead, partner, _ = project
+    report = annual(project)
+    client.force_login(lead)
+    script = '<script>alert("x")</script> & 量子🧪'
+    client.post(f"/projects/reports/{report.pk}/", form_data(report, progress=script))
+    report.refresh_from_db()
+    assert report.progress == script
+    client.force_login(partner)
+    page = client.get(f"/projects/reports/{report.pk}/").content.decode()
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+    client.force_login(lead)
+    long = form_data(report, progress="长" * 5001)
+    page = client.post(f"/projects/reports/{report.pk}/", long).content.decode()
+    assert "Ensure this value has at most 5000 characters" in page
