@@ -2,6 +2,7 @@
 per member and category, the outputs; and the fund office's decision on it."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from grants.core.forms import DateInput, DisplayTextField, MoneyField
@@ -80,27 +81,29 @@ class FixedFormSet(forms.BaseFormSet):
 
 class MilestoneStateForm(forms.Form):
     state = forms.ChoiceField(
-        label=_("state"),
+        label=capfirst(_("state")),
         choices=[("", _("not given yet")), *MilestoneProgress.State.choices],
         required=False,
     )
-    note = DisplayTextField(label=_("note"), max_length=300, required=False)
+    note = DisplayTextField(label=capfirst(_("note")), max_length=300, required=False)
 
 
 class SpendingForm(forms.Form):
-    amount = MoneyField(label=_("spent (yuan)"), required=False)
+    amount = MoneyField(label=capfirst(_("spent (yuan)")), required=False)
 
 
 class OutputForm(forms.Form):
-    kind = forms.ChoiceField(label=_("kind"), choices=[("", "—"), *OutputKind.choices])
-    title = DisplayTextField(label=_("title or description"), max_length=300)
+    kind = forms.ChoiceField(label=capfirst(_("kind")), choices=[("", "—"), *OutputKind.choices])
+    title = DisplayTextField(label=capfirst(_("title or description")), max_length=300)
     identifier = forms.CharField(
-        label=_("identifier (DOI, patent number, URL)"), max_length=200, required=False
+        label=capfirst(_("identifier (DOI, patent number, URL)")), max_length=200, required=False
     )
-    partner = DisplayTextField(label=_("enterprise or partner"), max_length=200, required=False)
-    amount = MoneyField(label=_("amount (yuan)"), required=False)
+    partner = DisplayTextField(
+        label=capfirst(_("enterprise or partner")), max_length=200, required=False
+    )
+    amount = MoneyField(label=capfirst(_("amount (yuan)")), required=False)
     members = forms.TypedMultipleChoiceField(
-        label=_("members involved"),
+        label=capfirst(_("members involved")),
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -255,18 +258,18 @@ class ReportDecisionForm(forms.Form):
 
     ACCEPT, RETURN = "accept", "return"
     action = forms.ChoiceField(
-        label=_("decision"),
+        label=capfirst(_("decision")),
         choices=[(ACCEPT, _("Accept")), (RETURN, _("Return for revision"))],
         widget=forms.RadioSelect,
     )
     verdict = forms.ChoiceField(
-        label=_("final acceptance"), choices=[("", "—"), *Verdict.choices], required=False
+        label=capfirst(_("final acceptance")), choices=[("", "—"), *Verdict.choices], required=False
     )
     new_due_on = forms.DateField(
-        label=_("new due date (deferred acceptance)"), required=False, widget=DateInput
+        label=capfirst(_("new due date (deferred acceptance)")), required=False, widget=DateInput
     )
     reason = forms.CharField(
-        label=_("reason for returning"),
+        label=capfirst(_("reason for returning")),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         required=False,
@@ -295,13 +298,13 @@ class ReportDecisionForm(forms.Form):
 class ExpertAssignForm(forms.Form):
     """The fund office sends a final report to an expert of the reviewer pool."""
 
-    email = forms.EmailField(label=_("expert's e-mail address"))
+    email = forms.EmailField(label=capfirst(_("expert's e-mail address")))
 
 
 class ExpertReviewForm(forms.Form):
     verdict = forms.ChoiceField(
-        label=_("recommendation"), choices=Verdict.choices, widget=forms.RadioSelect
+        label=capfirst(_("recommendation")), choices=Verdict.choices, widget=forms.RadioSelect
     )
     comments = forms.CharField(
-        label=_("comments"), widget=forms.Textarea(attrs={"rows": 8}), max_length=5000
+        label=capfirst(_("comments")), widget=forms.Textarea(attrs={"rows": 8}), max_length=5000
     )

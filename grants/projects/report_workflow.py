@@ -22,7 +22,6 @@ from grants.models import (
     MilestoneProgress,
     Output,
     Project,
-    ProjectStatus,
     Report,
     ReportKind,
     ReportStatus,
@@ -296,7 +295,9 @@ def report_accept(*, report, actor, verdict="", new_due_on=None, now=None):
 def _final_acceptance(report, project, verdict, new_due_on, now):
     if verdict not in Verdict.values:
         raise WorkflowError(_("Choose the final acceptance verdict."), code="verdict")
-    if verdict == Verdict.DEFERRED and (new_due_on is None or new_due_on <= now.date()):
+    if verdict == Verdict.DEFERRED and (
+        new_due_on is None or new_due_on <= timezone.localdate(now)
+    ):
         raise WorkflowError(
             _("A deferred acceptance needs a new due date after today."), code="due_on"
         )
@@ -305,6 +306,7 @@ def _final_acceptance(report, project, verdict, new_due_on, now):
     if verdict == Verdict.DEFERRED:
         report.due_on, report.reminders_sent = new_due_on, []
     if project.status != project_status:
+        # The final report's decided_at says when; ended_at is the early end's (suspension,
+        # termination), left alone.
         project.status = project_status
-        project.ended_at = now if project_status != ProjectStatus.RUNNING else project.ended_at
-        project.save(update_fields=["status", "ended_at"])
+        project.save(update_fields=["status"])

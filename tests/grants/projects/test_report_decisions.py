@@ -98,7 +98,7 @@ def test_final_acceptance_passed_completes_the_project_with_a_certificate(
     report.refresh_from_db()
     project.refresh_from_db()
     assert report.status == ReportStatus.ACCEPTED and report.verdict == "passed"
-    assert project.status == ProjectStatus.COMPLETED and project.ended_at
+    assert project.status == ProjectStatus.COMPLETED and report.decided_at
     ((name, content, mimetype),) = mailoutbox[-1].attachments
     assert name.endswith("-acceptance.pdf") and content.startswith(b"%PDF")
     client.force_login(lead)
