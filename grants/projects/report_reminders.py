@@ -22,8 +22,15 @@ def reminders_send(today=None) -> int:
         status__in=report_rules.REMINDED,
         project__status__in=ACTIVE_STATES,
         due_on__lte=horizon,
-    ).values_list("pk", flat=True)
-    return sum(_remind(pk, today) for pk in candidates)
+    ).values_list("pk", "due_on", "reminders_sent")
+    # The pass runs every minute: only a report with a reminder due today is locked and read
+    # again (another pass may have sent it meanwhile).
+    due = [
+        pk
+        for pk, due_on, sent in candidates
+        if project_dates.reminder_due(due_on, today, set(sent)) is not None
+    ]
+    return sum(_remind(pk, today) for pk in due)
 
 
 @transaction.atomic
