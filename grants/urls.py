@@ -7,6 +7,7 @@ from grants.funding import views as funding
 from grants.office import views as office
 from grants.projects import change_views as project_changes
 from grants.projects import early_end_views as project_end
+from grants.projects import report_views as project_reports
 from grants.projects import task_book_views as task_book
 from grants.projects import views as projects
 from grants.proposals.views import budgets, consortium, drafts, proposals
@@ -127,6 +128,29 @@ urlpatterns = [
         "projects/<int:pk>/refunds/<int:refund_pk>/repaid/",
         project_end.refund_repaid,
         name="refund_repaid",
+    ),
+    path("projects/reports/", project_reports.report_list, name="report_list"),
+    path("projects/reports/<int:pk>/", project_reports.report_detail, name="report_detail"),
+    path("projects/reports/<int:pk>/decide/", project_reports.report_decide, name="report_decide"),
+    path(
+        "projects/reports/<int:pk>/experts/",
+        project_reports.report_expert_assign,
+        name="report_expert_assign",
+    ),
+    path(
+        "projects/reports/<int:pk>/expert-review/",
+        project_reports.report_expert_review,
+        name="report_expert_review",
+    ),
+    path(
+        "projects/reports/<int:pk>/attachment/",
+        project_reports.report_attachment,
+        name="report_attachment",
+    ),
+    path(
+        "projects/<int:pk>/certificate/",
+        project_reports.acceptance_certificate,
+        name="acceptance_certificate",
     ),
     path("ledger/", funding.ledger_page, name="ledger"),
     path("ledger/ledger.csv", funding.ledger_csv, name="ledger_csv"),

@@ -201,6 +201,7 @@ PURE = {
     "grants.projects.change_rules",
     "grants.projects.project_dates",
     "grants.projects.signing_rules",
+    "grants.projects.report_rules",
     "reviews.affinity",
     "reviews.assignment",
     "reviews.assignment_data",

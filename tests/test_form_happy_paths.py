@@ -60,6 +60,10 @@ def happy_path(*url_names):
 
 # url name -> "tests/path.py::test_name": a happy-path test that already exists elsewhere.
 ELSEWHERE = {
+    "report_expert_assign": "tests/grants/projects/test_final_review.py::test_the_office_sends_the_final_report_to_an_expert_who_recommends",
+    "report_expert_review": "tests/grants/projects/test_final_review.py::test_the_office_sends_the_final_report_to_an_expert_who_recommends",
+    "report_detail": "tests/grants/projects/test_report_form.py::test_the_lead_saves_a_draft_with_milestones_spending_and_outputs",
+    "report_decide": "tests/grants/projects/test_report_decisions.py::test_the_office_returns_a_report_with_a_reason_mailed_to_the_consortium",
     "assignment_reopen": "tests/reviews/test_review_closing.py::test_the_office_reopens_a_review_after_a_confirmation_with_its_reason",
     "export_retry": "tests/reviews/test_jobs.py::test_retrying_a_failed_export_builds_it_again_on_the_same_row",
     "proposal_discard": "tests/grants/proposals/test_draft_views.py::test_discarding_removes_the_draft_from_every_page",

@@ -232,9 +232,35 @@ def get_project(user, pk):
     )
 
 
+def get_report(user, pk):
+    """A project's report, or 404 for anyone who may not read it: the fund office, the paying
+    provinces' officers, the consortium and the experts reviewing it read; the lead edits it."""
+    from django.db.models import Q
+    from django.shortcuts import get_object_or_404
+
+    from grants.models import Report
+
+    readable = Q(project__in=projects_for(user))
+    if user.is_authenticated:
+        # An expert reviewing a final report reads that report, not the rest of the project.
+        readable |= Q(pk__in=Report.objects.filter(expert_reviews__reviewer=user).values("pk"))
+    return get_object_or_404(
+        Report.objects.select_related(
+            "project__proposal__call", "project__proposal__lead", "project__decision"
+        ).filter(readable),
+        pk=pk,
+    )
+
+
 def require_project_lead(user, project):
-    """Only the lead PI drafts the task book and issues it (403 otherwise)."""
+    """Only the lead PI drafts the task book, issues it and writes the reports (403 for the
+    project's other readers)."""
     if project.proposal.lead_id != user.pk:
+        raise PermissionDenied
+
+
+def require_fund_officer(user):
+    if not is_fund_officer(user):
         raise PermissionDenied
 
 

@@ -10,8 +10,10 @@ import logging
 import threading
 
 from django.db import connections
+from django.utils import timezone
 
 from grants.calls import call_workflow
+from grants.projects import report_reminders
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +37,9 @@ def run_once(now=None) -> list[str]:
     ):
         if count:
             lines.append(f"{count} {what} failed: their worker stopped.")
+    reminded = report_reminders.reminders_send(timezone.localdate(now) if now else None)
+    if reminded:
+        lines.append(f"{reminded} report reminders sent.")
     for call, outcome, detail in call_workflow.calls_run_schedule(now=now):
         if outcome == "not_opened":
             lines.append(f"{call.code}: not opened: {detail}")

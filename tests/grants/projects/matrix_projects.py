@@ -50,8 +50,6 @@ def extend_task_book_scenario(users, values):
         member=project.proposal.members.get(is_lead=True),
     ).pk
 
-    extend_change_scenario(users, values)
-
 
 def extend_change_scenario(users, values):
     """A pending extension Shanghai must consent to, and a refund Shanghai is owed."""
@@ -67,6 +65,23 @@ def extend_change_scenario(users, values):
     values["refund"] = Refund.objects.create(
         project_id=values["project"], province_id="310000", amount=1000
     ).pk
+
+
+def extend_with_report(users, values):
+    """The project's first annual report, due (tests/grants/projects/test_reports*.py)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from grants.models import Report, ReportKind
+
+    report = Report.objects.create(
+        project_id=values["project"],
+        kind=ReportKind.ANNUAL,
+        year=1,
+        due_on=timezone.localdate() + timedelta(days=90),
+    )
+    values["report"] = report.pk
 
 
 CONSORTIUM_AND_PAYERS = {
@@ -152,7 +167,36 @@ PROJECT_ROWS = {
     "project_resume": ("post", "/projects/{project}/resume/", {**OFFICE_ONLY, "fund_officer": 302}),
     "project_terminate": ("get", "/projects/{project}/terminate/", OFFICE_ONLY),
     "refund_repaid": ("get", "/projects/{project}/refunds/{refund}/repaid/", OFFICE_ONLY),
+    "report_list": ("get", "/projects/reports/", {**SIGNED_OUT, "*": 403, "fund_officer": 200}),
+    # The lead gets the form, the other readers the report.
+    "report_detail": ("get", "/projects/reports/{report}/", CONSORTIUM_AND_PAYERS),
+    # Posted empty by the fund office: the page again, the message beside the decision.
+    "report_decide": (
+        "post",
+        "/projects/reports/{report}/decide/",
+        {**POST_SIGNED_OUT, "*": 403, "fund_officer": 200},
+    ),
+    # Posted empty by the fund office: the page again, the message beside the address.
+    "report_expert_assign": (
+        "post",
+        "/projects/reports/{report}/experts/",
+        {**POST_SIGNED_OUT, "*": 403, "fund_officer": 200},
+    ),
+    # Only an expert the report was sent to reviews it (test_final_review.py); here nobody.
+    "report_expert_review": (
+        "post",
+        "/projects/reports/{report}/expert-review/",
+        {**POST_SIGNED_OUT, "*": 404},
+    ),
+    # No attachment uploaded: readers get 404 too.
+    "report_attachment": (
+        "get",
+        "/projects/reports/{report}/attachment/",
+        {**SIGNED_OUT, "*": 404},
+    ),
+    # Only a project that passed final acceptance has a certificate (test_report_decisions.py).
+    "acceptance_certificate": ("get", "/projects/{project}/certificate/", {**SIGNED_OUT, "*": 404}),
 }
 
 
-SCENARIO_EXTENSIONS = [extend_task_book_scenario, extend_change_scenario]
+SCENARIO_EXTENSIONS = [extend_task_book_scenario, extend_change_scenario, extend_with_report]
