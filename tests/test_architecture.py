@@ -197,6 +197,7 @@ PURE = {
     "grants.funding.simulation",
     "grants.projects.award_budget",
     "grants.projects.project_dates",
+    "grants.projects.payment_rules",
     "reviews.affinity",
     "reviews.assignment",
     "reviews.assignment_data",

@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from grants.accounts.permissions import get_project, projects_for
 from grants.projects import presenters
+from grants.projects.payment_views import payments_context
 
 PAGE_SIZE = 50
 
@@ -32,5 +33,6 @@ def project_detail(request, pk):
             "proposal": project.proposal,
             "budget": presenters.awarded_budget(project),
             "schedule": presenters.payment_schedule(project),
+            **payments_context(request.user, project),
         },
     )

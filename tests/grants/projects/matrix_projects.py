@@ -8,7 +8,7 @@ from grants.funding.decisions import requested_by_province
 from grants.models import Proposal
 from grants.models.decisions import AwardShare, Decision, FundingRound, Outcome
 from grants.projects import project_workflow
-from tests.matrix_roles import OUTSIDERS, SIGNED_OUT
+from tests.matrix_roles import OUTSIDERS, POST_SIGNED_OUT, SIGNED_OUT
 
 
 def awarded_project(proposal, actor):
@@ -36,6 +36,14 @@ def extend_scenario(users, values):
     values["project"] = awarded_project(proposal, users["fund_officer"]).pk
 
 
+def extend_payments_scenario(users, values):
+    """Shanghai's first-year instalment of the scenario's project (after extend_scenario)."""
+    from grants.models.decisions import Payment
+
+    share = AwardShare.objects.get(decision__project=values["project"], province_id="310000")
+    values["instalment"] = Payment.objects.create(share=share, year=1, amount=share.charged).pk
+
+
 CONSORTIUM_AND_PAYERS = {
     **SIGNED_OUT,
     **OUTSIDERS,
@@ -45,7 +53,25 @@ CONSORTIUM_AND_PAYERS = {
     "lead": 200,
 }
 
+# The payments page: the fund office and the paying provinces' officers (Shanghai pays); the
+# consortium reads the project but not its payments.
+PAYERS = {
+    **SIGNED_OUT,
+    **OUTSIDERS,
+    "officer_same_province": 200,
+    "fund_officer": 200,
+    "partner": 403,
+    "lead": 403,
+}
+
 PROJECT_ROWS = {
     "project_list": ("get", "/projects/", {"*": 200, **SIGNED_OUT}),
     "project_detail": ("get", "/projects/{project}/", CONSORTIUM_AND_PAYERS),
+    "project_payments": ("get", "/projects/{project}/payments/", PAYERS),
+    # Posted empty: the page again, the errors beside the instalment's fields.
+    "instalment_pay": (
+        "post",
+        "/projects/{project}/payments/{instalment}/",
+        {**PAYERS, **POST_SIGNED_OUT},
+    ),
 }
