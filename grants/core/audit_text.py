@@ -46,6 +46,7 @@ ACTION_LABELS = {
     "panel.created": gettext_lazy("Panel created"),
     "panel.locked": gettext_lazy("Panel ranking locked"),
     "payments.recorded": gettext_lazy("Payments recorded"),
+    "project.payment_recorded": gettext_lazy("Payment recorded against an instalment"),
     "proposal.created": gettext_lazy("Proposal started"),
     "proposal.discarded": gettext_lazy("Draft discarded"),
     "proposal.returned": gettext_lazy("Proposal returned to the applicants"),
