@@ -173,13 +173,12 @@ def year_record(*, call, actor, year, voucher, paid_on, province_code=None, toda
             p.pk: rules.batch_voucher(voucher, p.share.decision.proposal.reference)
             for p in payments
         }
-        if (
-            voucher
-            and Disbursement.objects.filter(
-                province_id__in={p.share.province_id for p in payments},
-                voucher__in=vouchers.values(),
-            ).exists()
-        ):
+        wanted = {(p.share.province_id, vouchers[p.pk]) for p in payments}
+        used = Disbursement.objects.filter(
+            province_id__in={province for province, _voucher in wanted},
+            voucher__in=vouchers.values(),
+        ).values_list("province_id", "voucher")
+        if voucher and wanted & set(used):
             codes.append(rules.VOUCHER_USED)
         if codes:
             _refuse(codes)

@@ -276,3 +276,36 @@ def test_an_officer_of_a_province_that_pays_nothing_gets_a_404(client, running):
     assert client.get(page_url(project)).status_code == 404
     client.force_login(make_user(institution="南京大学"))
     assert client.get(page_url(project)).status_code == 404
+
+
+def test_the_ledger_page_csv_and_pdf_show_what_was_paid_and_what_is_outstanding(client, running):
+    import csv
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    call, project, officer = running
+    pay(instalment(project), officer, "1000.50")
+    client.force_login(provincial_officer("310000"))
+    page = client.get(f"/ledger/?call={call.code}")
+    row = page.context["rows"][0]
+    assert row.province.code == "310000" and row.paid == Decimal("1000.50")
+    assert "¥1,000.50" in page.text
+    outstanding = row.committed - Decimal("1000.50")
+    assert f"{outstanding:,.2f}" in page.text
+    assert "(¥1,000.50 paid)" in page.text  # the schedule's part-paid instalment
+    lines = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/ledger/ledger.csv?call={call.code}").content.decode("utf-8-sig")
+            )
+        )
+    )
+    assert lines[0][4:6] == ["paid", "outstanding"]
+    assert lines[1][4:6] == ["1000.50", f"{outstanding:.2f}"]
+    pdf = client.get(f"/ledger/ledger.pdf?call={call.code}")
+    text = re.sub(
+        r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    )
+    assert "待拨付Outstanding" in text and f"¥1,000.50¥{outstanding:,.2f}" in text

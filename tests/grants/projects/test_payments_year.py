@@ -133,3 +133,23 @@ def test_the_workflow_refuses_a_year_without_outstanding_instalments(running, ye
     with pytest.raises(PaymentRefused) as refused:
         pay_year(call, officer, year, voucher="again")
     assert list(refused.value.errors) == ["year"]
+
+
+def test_a_run_voucher_is_unique_per_province_not_across_provinces(running):
+    call, _proposals, officer = running
+    payments.year_record(
+        call=call,
+        actor=officer,
+        year=1,
+        voucher="R-1",
+        paid_on=PAID_ON,
+        province_code="310000",
+        today=PAID_ON,
+    )
+    # Only Zhejiang's instalments are left in year 1: the same run voucher is new to Zhejiang.
+    assert pay_year(call, officer, 1, voucher="R-1") == 2
+    assert set(
+        Disbursement.objects.filter(voucher__startswith="R-1/").values_list(
+            "province_id", flat=True
+        )
+    ) == {"310000", "330000"}
