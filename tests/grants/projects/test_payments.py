@@ -309,3 +309,21 @@ def test_the_ledger_page_csv_and_pdf_show_what_was_paid_and_what_is_outstanding(
         r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     )
     assert "待拨付Outstanding" in text and f"¥1,000.50¥{outstanding:,.2f}" in text
+
+
+def test_the_payments_page_costs_the_same_queries_however_many_payments(client, running):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _call, project, officer = running
+    client.force_login(officer)
+    pay(instalment(project), officer, "1", voucher="Q-1")
+    client.get(page_url(project))
+    with CaptureQueriesContext(connection) as few:
+        client.get(page_url(project))
+    for n, year in enumerate((1, 2, 3, 2, 3), start=2):
+        pay(instalment(project, year=year), officer, "1", voucher=f"Q-{n}")
+        pay(instalment(project, "330000", year), officer, "1", voucher=f"Q-{n}")
+    with CaptureQueriesContext(connection) as many:
+        client.get(page_url(project))
+    assert len(many) == len(few)
