@@ -7,6 +7,7 @@ from grants.funding import views as funding
 from grants.office import views as office
 from grants.projects import change_views as project_changes
 from grants.projects import early_end_views as project_end
+from grants.projects import payment_views as project_payments
 from grants.projects import report_views as project_reports
 from grants.projects import task_book_views as task_book
 from grants.projects import views as projects
@@ -76,7 +77,9 @@ urlpatterns = [
     path(
         "office/calls/<slug:code>/funding/confirm/", funding.funding_confirm, name="funding_confirm"
     ),
-    path("office/calls/<slug:code>/payments/", funding.payments_record, name="payments_record"),
+    path(
+        "office/calls/<slug:code>/payments/", project_payments.year_payments, name="payments_record"
+    ),
     path("projects/", projects.project_list, name="project_list"),
     path("projects/<int:pk>/", projects.project_detail, name="project_detail"),
     path("projects/<int:pk>/milestones/", task_book.project_milestones, name="project_milestones"),
@@ -151,6 +154,12 @@ urlpatterns = [
         "projects/<int:pk>/certificate/",
         project_reports.acceptance_certificate,
         name="acceptance_certificate",
+    ),
+    path("projects/<int:pk>/payments/", project_payments.project_payments, name="project_payments"),
+    path(
+        "projects/<int:pk>/payments/<int:instalment>/",
+        project_payments.instalment_pay,
+        name="instalment_pay",
     ),
     path("ledger/", funding.ledger_page, name="ledger"),
     path("ledger/ledger.csv", funding.ledger_csv, name="ledger_csv"),

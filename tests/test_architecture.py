@@ -202,6 +202,7 @@ PURE = {
     "grants.projects.project_dates",
     "grants.projects.signing_rules",
     "grants.projects.report_rules",
+    "grants.projects.payment_rules",
     "reviews.affinity",
     "reviews.assignment",
     "reviews.assignment_data",

@@ -36,7 +36,7 @@ from grants.models import (
     ProposalStatus,
     Role,
 )
-from grants.models.decisions import Payment, ProvincialConfirmation
+from grants.models.decisions import ProvincialConfirmation
 from grants.proposals import consortium_workflow
 from tests.factories import make_call, make_proposal, make_user
 from tests.grants.proposals.test_budget_views import grid
@@ -64,6 +64,8 @@ ELSEWHERE = {
     "report_expert_review": "tests/grants/projects/test_final_review.py::test_the_office_sends_the_final_report_to_an_expert_who_recommends",
     "report_detail": "tests/grants/projects/test_report_form.py::test_the_lead_saves_a_draft_with_milestones_spending_and_outputs",
     "report_decide": "tests/grants/projects/test_report_decisions.py::test_the_office_returns_a_report_with_a_reason_mailed_to_the_consortium",
+    "payments_record": "tests/grants/projects/test_payments_year.py::test_a_run_pays_what_is_outstanding_and_audits",
+    "instalment_pay": "tests/grants/projects/test_payments.py::test_a_valid_payment_posted_is_recorded_and_shown",
     "assignment_reopen": "tests/reviews/test_review_closing.py::test_the_office_reopens_a_review_after_a_confirmation_with_its_reason",
     "export_retry": "tests/reviews/test_jobs.py::test_retrying_a_failed_export_builds_it_again_on_the_same_row",
     "proposal_discard": "tests/grants/proposals/test_draft_views.py::test_discarding_removes_the_draft_from_every_page",
@@ -432,20 +434,6 @@ def test_a_provincial_officer_confirms_the_provinces_share(client, panel_done):
     response = client.post(f"/office/calls/{call.code}/funding/confirm/", {})
     assert response.status_code == 302
     assert ProvincialConfirmation.objects.filter(call=call, province_id="310000").exists()
-
-
-@happy_path("payments_record")
-def test_the_fund_office_records_a_years_payments(client, panel_done):
-    call, _, officer = panel_done
-    decisions.funding_commit(call=call, actor=officer)
-    client.force_login(officer)
-    response = client.post(f"/office/calls/{call.code}/payments/", {"year": "1"})
-    assert response.status_code == 302
-    assert (
-        Payment.objects.filter(share__decision__round__call=call, year=1)
-        .exclude(paid_at=None)
-        .exists()
-    )
 
 
 # ---- panels ---------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from grants.proposals import consortium_workflow
 from tests.factories import make_call, make_proposal, make_user
 from tests.grants.office.matrix_office import OFFICE_ROWS
 from tests.grants.office.matrix_office import extend_scenario as extend_office_scenario
-from tests.grants.projects.matrix_projects import PROJECT_ROWS
+from tests.grants.projects.matrix_projects import PROJECT_ROWS, extend_payments_scenario
 from tests.grants.projects.matrix_projects import extend_scenario as extend_project_scenario
 from tests.matrix_roles import LOGIN, OUTSIDERS, POST_SIGNED_OUT, PROFILE, SIGNED_OUT
 from tests.reviews.matrix_exports import extend_scenario as extend_export_scenario
@@ -271,6 +271,7 @@ SCENARIO_EXTENSIONS = [
     extend_review_scenario,
     extend_export_scenario,
     extend_project_scenario,
+    extend_payments_scenario,
 ]
 
 

@@ -264,6 +264,26 @@ def require_fund_officer(user):
         raise PermissionDenied
 
 
+def payment_provinces(user, project):
+    """The provinces whose payments on ``project`` the user sees and records: the fund
+    office's every paying province; a provincial officer's their own, if it pays a share."""
+    shares = project.decision.shares.all()
+    if is_fund_officer(user):
+        return set(shares.values_list("province_id", flat=True))
+    own = officer_province_code(user)
+    return {own} if own and shares.filter(province_id=own).exists() else set()
+
+
+def get_project_payments(user, pk):
+    """The project and the provinces whose payments the user may see on it; 404 for anyone
+    who may not read the project, 403 for its readers who pay nothing (the consortium)."""
+    project = get_project(user, pk)
+    provinces = payment_provinces(user, project)
+    if not provinces:
+        raise PermissionDenied
+    return project, provinces
+
+
 # ---- two-factor sign-in ---------------------------------------------------------------------
 
 # The roles that see unpublished proposals, reviewers' identities or the fund's money.

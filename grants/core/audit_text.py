@@ -73,6 +73,7 @@ ACTION_LABELS = {
     "project.report_saved": gettext_lazy("Project report saved"),
     "project.report_spending_saved": gettext_lazy("A member's spending saved in a project report"),
     "project.report_submitted": gettext_lazy("Project report submitted"),
+    "project.payment_recorded": gettext_lazy("Payment recorded against an instalment"),
     "proposal.created": gettext_lazy("Proposal started"),
     "proposal.discarded": gettext_lazy("Draft discarded"),
     "proposal.returned": gettext_lazy("Proposal returned to the applicants"),

@@ -149,6 +149,7 @@ class LedgerRow:
     contributed: Decimal
     committed: Decimal
     paid: Decimal
+    outstanding: Decimal
     remaining: Decimal
     paid_by_year: tuple[YearAmount, ...]
 
@@ -453,9 +454,10 @@ def _ledger_table(rows: tuple[LedgerRow, ...]) -> Table:
         "出资 Contributed",
         "已承诺 Committed",
         "已拨付 Paid",
+        "待拨付 Outstanding",
         "结余 Remaining",
     ]
-    fields = ("contributed", "committed", "paid", "remaining")
+    fields = ("contributed", "committed", "paid", "outstanding", "remaining")
     body = [
         [_para(row.province, "cell"), *(_amount(getattr(row, field)) for field in fields)]
         for row in rows
@@ -464,7 +466,9 @@ def _ledger_table(rows: tuple[LedgerRow, ...]) -> Table:
         "合计 Total",
         *(_amount(_sum(getattr(row, field) for row in rows)) for field in fields),
     ]
-    return _table([header, *body, footer], _widths(0.24, 0.19, 0.19, 0.19, 0.19), total_row=True)
+    return _table(
+        [header, *body, footer], _widths(0.20, 0.16, 0.16, 0.16, 0.16, 0.16), total_row=True
+    )
 
 
 def _optional_amount(amount: Decimal | None) -> Paragraph:

@@ -1,20 +1,16 @@
 """The money after the decision: each province's ledger and the payments year by year.
 
 The awards' shares and their payment schedule are written by grants.funding.decisions when the
-funding is committed; this module reads them into the ledger and records the instalments paid.
+funding is committed; the payments against them are recorded by grants.projects.payments. This
+module reads both into the ledger.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from grants.core.audit import record
-from grants.core.errors import WorkflowError
 from grants.core.money import ZERO
 from grants.models import Contribution, Province
 from grants.models.decisions import AwardShare, Payment
@@ -32,10 +28,16 @@ class LedgerRow:
     def remaining(self):
         return self.contributed - self.committed
 
+    @property
+    def outstanding(self):
+        """Committed to the awards but not paid yet."""
+        return self.committed - self.paid
+
 
 def ledger(calls, provinces):
-    """One row per province over ``calls``: contributed, committed, paid (by year), remaining.
-    Four aggregate queries whatever the number of calls, awards and payments."""
+    """One row per province over ``calls``: contributed, committed, paid (by year, what the
+    provinces recorded against the instalments), outstanding, remaining. Three aggregate
+    queries whatever the number of calls, awards and payments."""
     contributed = dict(
         Contribution.objects.filter(call__in=calls, province__in=provinces)
         .values_list("province_id")
@@ -49,9 +51,9 @@ def ledger(calls, provinces):
         committed[code] = (charged or ZERO) + (balancing or ZERO)
     paid_by_year = defaultdict(dict)
     for code, year, amount in (
-        Payment.objects.filter(share__in=shares, paid_at__isnull=False)
+        Payment.objects.filter(share__in=shares, paid__gt=0)
         .values_list("share__province_id", "year")
-        .annotate(total=Sum("amount"))
+        .annotate(total=Sum("paid"))
     ):
         paid_by_year[code][year] = amount
     return [
@@ -64,39 +66,3 @@ def ledger(calls, provinces):
         )
         for province in provinces
     ]
-
-
-def payable_years(call):
-    """The project years of the call's awards with an instalment still unpaid, in order."""
-    return sorted(
-        set(
-            Payment.objects.filter(
-                share__decision__round__call=call, paid_at__isnull=True
-            ).values_list("year", flat=True)
-        )
-    )
-
-
-@transaction.atomic
-def payments_record(*, call, actor, year, province_code=None):
-    """Mark a project year's instalments as paid (all provinces, or one). A year without an
-    unpaid instalment is refused, so the audit log never records paying nothing."""
-    payments = Payment.objects.select_for_update().filter(
-        share__decision__round__call=call, year=year, paid_at__isnull=True
-    )
-    if province_code:
-        payments = payments.filter(share__province_id=province_code)
-    unpaid = list(payments.values_list("pk", flat=True))  # locked until the commit
-    if not unpaid:
-        raise WorkflowError(
-            _("No award of this call has an unpaid instalment in year %(year)s.") % {"year": year},
-            code="year",
-        )
-    count = Payment.objects.filter(pk__in=unpaid).update(paid_at=timezone.now())
-    record(
-        actor=actor,
-        action="payments.recorded",
-        call=call,
-        after={"year": year, "province": province_code, "count": count},
-    )
-    return count

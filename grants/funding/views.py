@@ -2,7 +2,6 @@ import csv
 from decimal import Decimal
 
 from allauth.account.decorators import reauthentication_required
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,7 +15,6 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from grants.accounts.permissions import (
@@ -240,54 +238,6 @@ def _ledger_url():
     return reverse("ledger")
 
 
-class PaymentForm(forms.Form):
-    """A project year whose instalments the fund office records as paid: only the years the
-    call's awards still have unpaid instalments in are offered."""
-
-    year = forms.TypedChoiceField(
-        label=gettext_lazy("Project year"),
-        coerce=int,
-        error_messages={
-            "required": gettext_lazy("Choose the project year."),
-            "invalid_choice": gettext_lazy(
-                "Choose one of the project years that still have instalments to pay."
-            ),
-        },
-    )
-
-    def __init__(self, *args, years, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", gettext_lazy("Choose a year"))] + [
-            (year, _("Year %(year)s") % {"year": year}) for year in years
-        ]
-
-
-@require_POST
-@login_required
-@role_required(Role.FUND_OFFICER)
-def payments_record(request, code):
-    call = get_office_call(request.user, code)
-    form = PaymentForm(request.POST, years=payments.payable_years(call))
-    if form.is_valid():
-        year = form.cleaned_data["year"]
-        try:
-            count = payments.payments_record(call=call, actor=request.user, year=year)
-        except WorkflowError as error:
-            form.add_error("year", error.message)
-        else:
-            messages.success(
-                request,
-                _("%(count)d instalments of year %(year)d recorded as paid.")
-                % {"count": count, "year": year},
-            )
-            return redirect(f"{_ledger_url()}?call={call.code}#payments")
-    provinces = list(Province.objects.filter(is_funding=True))
-    context = _ledger_context(
-        request, provinces, Call.objects.filter(pk=call.pk), call, payment_form=form
-    )
-    return render(request, "grants/funding/ledger.html", context)
-
-
 # ---- the ledger -----------------------------------------------------------------------------
 
 
@@ -316,14 +266,12 @@ def ledger_page(request):
     )
 
 
-def _ledger_context(request, provinces, calls, selected, payment_form=None):
+def _ledger_context(request, provinces, calls, selected):
     rows = payments.ledger(calls, provinces)
     schedule = Paginator(_schedule(calls, provinces), SCHEDULE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     funding_round = FundingRound.objects.filter(call=selected).first() if selected else None
-    if payment_form is None and funding_round and is_fund_officer(request.user):
-        payment_form = PaymentForm(years=payments.payable_years(selected))
     return {
         "rows": rows,
         "charts": [_chart(row) for row in rows],
@@ -337,7 +285,8 @@ def _ledger_context(request, provinces, calls, selected, payment_form=None):
         if selected
         else set(),
         "totals": _totals(rows),
-        "payment_form": payment_form,
+        # The payment run (grants.projects.payment_views) is the fund office's.
+        "may_record_payments": bool(funding_round) and is_fund_officer(request.user),
     }
 
 
@@ -347,6 +296,7 @@ def _totals(rows):
         "contributed": sum((r.contributed for r in rows), zero),
         "committed": sum((r.committed for r in rows), zero),
         "paid": sum((r.paid for r in rows), zero),
+        "outstanding": sum((r.outstanding for r in rows), zero),
         "remaining": sum((r.remaining for r in rows), zero),
     }
 
@@ -393,6 +343,15 @@ def _schedule_rows(shares):
     """The page's award shares as its table shows them, the instalments written here once
     instead of through a translated template block per payment."""
     year = _("Y%(year)s")
+    part_paid = _("%(paid)s paid")
+
+    def paid_note(payment):
+        if payment.paid_at:
+            return " ✓"
+        if payment.paid:
+            return f" ({conditional_escape(part_paid % {'paid': format_yuan(payment.paid)})})"
+        return ""
+
     return [
         {
             "reference": share.decision.proposal.reference,
@@ -401,8 +360,7 @@ def _schedule_rows(shares):
             "instalments": mark_safe(
                 " · ".join(
                     f"{year % {'year': conditional_escape(localize(payment.year))}}: "
-                    f"{conditional_escape(format_yuan(payment.amount))}"
-                    + (" ✓" if payment.paid_at else "")
+                    f"{conditional_escape(format_yuan(payment.amount))}" + paid_note(payment)
                     for payment in share.payments.all()
                 )
             ),
@@ -422,7 +380,17 @@ def ledger_csv(request):
     )
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow(["province_code", "province", "contributed", "committed", "paid", "remaining"])
+    writer.writerow(
+        [
+            "province_code",
+            "province",
+            "contributed",
+            "committed",
+            "paid",
+            "outstanding",
+            "remaining",
+        ]
+    )
     for row in payments.ledger(calls, provinces):
         writer.writerow(
             [
@@ -431,6 +399,7 @@ def ledger_csv(request):
                 f"{row.contributed:.2f}",
                 f"{row.committed:.2f}",
                 f"{row.paid:.2f}",
+                f"{row.outstanding:.2f}",
                 f"{row.remaining:.2f}",
             ]
         )
@@ -448,6 +417,7 @@ def ledger_pdf(request):
             contributed=row.contributed,
             committed=row.committed,
             paid=row.paid,
+            outstanding=row.outstanding,
             remaining=row.remaining,
             paid_by_year=tuple(
                 letters.YearAmount(year, amount) for year, amount in row.paid_by_year.items()

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from grants.accounts.permissions import get_project, projects_for
 from grants.projects import presenters
 from grants.projects.change_presenters import project_changes_context
+from grants.projects.payment_views import payments_context
 from grants.projects.report_presenters import reports_context
 from grants.projects.signing import task_book_context
 
@@ -38,5 +39,6 @@ def project_detail(request, pk):
             **task_book_context(request.user, project),
             **project_changes_context(request.user, project),
             **reports_context(request.user, project),
+            **payments_context(request.user, project),
         },
     )

@@ -19,5 +19,8 @@ def seed(stdout=None):
     call = seed_review_call()
     write(f"Call {call.code} in review with assignments, reviews and a panel ready.")
     call = seed_decided_call()
-    write(f"Call {call.code} decided, with confirmed awards, letters and a paid first year.")
+    write(
+        f"Call {call.code} decided: letters sent, a project running with its first year paid,"
+        " another with its task book out for signature."
+    )
     return demo_logins()

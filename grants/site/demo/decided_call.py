@@ -1,5 +1,5 @@
-"""The demo's decided call: taken from opening to decision, with confirmed awards, letters
-and a paid first year."""
+"""The demo's decided call: taken from opening to decision, with confirmed awards, letters,
+and its funded projects (grants.site.demo.projects)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -7,10 +7,11 @@ from decimal import Decimal
 from django.utils import timezone
 
 from grants.calls import call_workflow
-from grants.funding import decisions, outcomes, payments
+from grants.funding import decisions, outcomes
 from grants.models import Call, Contribution, Discipline, User
 from grants.proposals import proposal_workflow
 from grants.site.demo.common import deadline, officer
+from grants.site.demo.projects import seed_projects
 from grants.site.demo.review_call import assign_and_review, panel_members, submit_past_proposal
 from reviews import panels as review_panels
 from reviews.ranking import computed_order
@@ -128,5 +129,5 @@ def seed_decided_call():
             province_code=province_code,
         )
     call = outcomes.call_decide(call=call, actor=office)
-    payments.payments_record(call=call, actor=office, year=1)
+    seed_projects(call)
     return call

@@ -84,6 +84,8 @@ class FundingStage:
                         share=share,
                         year=year,
                         amount=amount,
+                        # The first year paid: the ledger reads ``paid``, ``paid_at`` dates it.
+                        paid=amount if year == 1 else ZERO,
                         paid_at=paid if year == 1 else None,
                     )
         for skip in outcome.skipped:

@@ -13,6 +13,7 @@ from grants.funding import decisions, outcomes, payments
 from grants.models import Call, Province, Role
 from grants.models.decisions import Decision, FundingRound, Outcome
 from tests.factories import make_user
+from tests.grants.projects.paying import pay_year, start_projects
 from tests.reviews.factories import make_panel_call
 
 # Each proposal asks ¥390,000 from Shanghai and ¥390,000 from Zhejiang (tests.factories).
@@ -93,8 +94,24 @@ def test_ledger_csv_for_the_finance_systems(client, panel_call):
     response = client.get(f"/ledger/ledger.csv?call={call.code}")
     assert response.content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["province_code", "province", "contributed", "committed", "paid", "remaining"]
-    assert rows[1] == ["310000", "上海市", "2000000.00", "780000.00", "0.00", "1220000.00"]
+    assert rows[0] == [
+        "province_code",
+        "province",
+        "contributed",
+        "committed",
+        "paid",
+        "outstanding",
+        "remaining",
+    ]
+    assert rows[1] == [
+        "310000",
+        "上海市",
+        "2000000.00",
+        "780000.00",
+        "0.00",
+        "780000.00",
+        "1220000.00",
+    ]
     assert len(rows) == 5
 
 
@@ -112,14 +129,19 @@ def test_provincial_officer_sees_only_their_province(client, panel_call):
 
 def test_payments_recorded_show_as_paid(panel_call):
     call, _, officer = panel_call
+    call.provincial_confirmation_required = False
+    call.save()
     decisions.funding_commit(call=call, actor=officer)
-    payments.payments_record(call=call, actor=officer, year=1)
+    outcomes.call_decide(call=call, actor=officer)
+    start_projects(call)
+    pay_year(call, officer, 1)
     rows = {
         r.province.code: r
         for r in payments.ledger(Call.objects.filter(pk=call.pk), funding_provinces())
     }
     # Each project's ¥780,000 over three equal years: a third per year, per province.
     assert rows["310000"].paid == 260_000 and rows["310000"].paid_by_year == {1: 260_000}
+    assert rows["310000"].outstanding == 520_000
 
 
 @pytest.mark.django_db(transaction=True)

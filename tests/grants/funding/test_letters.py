@@ -349,6 +349,7 @@ LEDGER = (
         contributed=Decimal("10000000.00"),
         committed=Decimal("2863100.59"),
         paid=Decimal("800000.10"),
+        outstanding=Decimal("2063100.49"),
         remaining=Decimal("7136899.41"),
         paid_by_year=(YearAmount(1, Decimal("500000.05")), YearAmount(2, Decimal("300000.05"))),
     ),
@@ -358,6 +359,7 @@ LEDGER = (
         contributed=Decimal("5000000.00"),
         committed=Decimal("1518844.43"),
         paid=Decimal("300000.01"),
+        outstanding=Decimal("1218844.42"),
         remaining=Decimal("3481155.57"),
         paid_by_year=(YearAmount(1, Decimal("300000.01")),),
     ),
@@ -368,9 +370,9 @@ def test_ledger_report_prints_each_province_and_a_totals_row():
     text = squeezed(build_ledger_report("2026 Joint Fund call", LEDGER, "2026-12-31"))
     assert "资金台账Fundingledger" in text
     assert "项目指南Call2026JointFundcall" in text
-    assert "上海Shanghai¥10,000,000.00¥2,863,100.59¥800,000.10¥7,136,899.41" in text
-    assert "安徽Anhui¥5,000,000.00¥1,518,844.43¥300,000.01¥3,481,155.57" in text
-    assert "合计Total¥15,000,000.00¥4,381,945.02¥1,100,000.11¥10,618,054.98" in text
+    assert "上海Shanghai¥10,000,000.00¥2,863,100.59¥800,000.10¥2,063,100.49¥7,136,899.41" in text
+    assert "安徽Anhui¥5,000,000.00¥1,518,844.43¥300,000.01¥1,218,844.42¥3,481,155.57" in text
+    assert "合计Total¥15,000,000.00¥4,381,945.02¥1,100,000.11¥3,281,944.91¥10,618,054.98" in text
 
 
 def test_ledger_report_prints_payments_by_year_with_totals():

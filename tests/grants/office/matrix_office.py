@@ -53,8 +53,10 @@ OFFICE_ROWS = {
             "officer_same_province": 302,
         },
     ),
-    # Posted empty: the ledger again, the message beside the year.
+    # The payment run (grants.projects.payment_views); posted empty: the page again, the
+    # messages beside the fields.
     "payments_record": ("post", "/office/calls/{call}/payments/", FUND_OFFICE_POST_FORM),
+    "payments_record page": ("get", "/office/calls/{call}/payments/", FUND_OFFICE_ONLY),
     "ledger": ("get", "/ledger/", OFFICERS),
     "ledger_csv": ("get", "/ledger/ledger.csv", OFFICERS),
     "ledger_pdf": ("get", "/ledger/ledger.pdf", OFFICERS),

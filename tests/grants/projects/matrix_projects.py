@@ -84,6 +84,14 @@ def extend_with_report(users, values):
     values["report"] = report.pk
 
 
+def extend_payments_scenario(users, values):
+    """Shanghai's first-year instalment of the scenario's project (after extend_scenario)."""
+    from grants.models.decisions import Payment
+
+    share = AwardShare.objects.get(decision__project=values["project"], province_id="310000")
+    values["instalment"] = Payment.objects.create(share=share, year=1, amount=share.charged).pk
+
+
 CONSORTIUM_AND_PAYERS = {
     **SIGNED_OUT,
     **OUTSIDERS,
@@ -103,6 +111,16 @@ LEAD_ONLY = {
     "lead": 200,
 }
 OFFICE_ONLY = {**CONSORTIUM_AND_PAYERS, "officer_same_province": 403, "partner": 403, "lead": 403}
+# The payments page: the fund office and the paying provinces' officers (Shanghai pays); the
+# consortium reads the project but not its payments.
+PAYERS = {
+    **SIGNED_OUT,
+    **OUTSIDERS,
+    "officer_same_province": 200,
+    "fund_officer": 200,
+    "partner": 403,
+    "lead": 403,
+}
 
 PROJECT_ROWS = {
     "project_list": ("get", "/projects/", {"*": 200, **SIGNED_OUT}),
@@ -196,6 +214,13 @@ PROJECT_ROWS = {
     ),
     # Only a project that passed final acceptance has a certificate (test_report_decisions.py).
     "acceptance_certificate": ("get", "/projects/{project}/certificate/", {**SIGNED_OUT, "*": 404}),
+    "project_payments": ("get", "/projects/{project}/payments/", PAYERS),
+    # Posted empty: the page again, the errors beside the instalment's fields.
+    "instalment_pay": (
+        "post",
+        "/projects/{project}/payments/{instalment}/",
+        {**PAYERS, **POST_SIGNED_OUT},
+    ),
 }
 
 

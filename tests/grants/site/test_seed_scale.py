@@ -155,6 +155,8 @@ def test_decided_call_holds_what_funding_commit_would_write(scale):
         assert sum(s.committed for s in decision.shares.all()) == decision.total
         for share in decision.shares.all():
             assert sum(p.amount for p in share.payments.all()) == share.committed
+            # The first year is paid, as the ledger reads it.
+            assert all(p.paid == (p.amount if p.year == 1 else 0) for p in share.payments.all())
 
 
 def test_reference_counters_continue_after_the_seeded_numbers(scale):

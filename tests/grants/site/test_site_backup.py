@@ -17,9 +17,10 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 
-from grants.funding import decisions, outcomes, payments
+from grants.funding import decisions, outcomes
 from grants.models import Proposal
 from grants.site import site_backup
+from tests.grants.projects.paying import pay_year, start_projects
 from tests.reviews.factories import make_panel_call
 
 pytestmark = [
@@ -84,7 +85,8 @@ def decided_fund(reference, settings, tmp_path):
     Proposal.objects.filter(pk=proposals[0].pk).update(narrative_pdf=path)
     decisions.funding_commit(call=call, actor=officer)
     outcomes.call_decide(call=call, actor=officer)
-    payments.payments_record(call=call, actor=officer, year=1)
+    start_projects(call)
+    pay_year(call, officer, 1)
     return path
 
 
