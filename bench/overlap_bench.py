@@ -38,7 +38,9 @@ def quality():
         for kind, (precision, recall, found, expected) in labelled_set.measure(
             pairs, truth
         ).items():
-            print(f"| {language} | {kind} | {precision:.3f} | {recall:.3f} | {found} | {expected} |")
+            print(
+                f"| {language} | {kind} | {precision:.3f} | {recall:.3f} | {found} | {expected} |"
+            )
     print()
 
 
@@ -63,7 +65,7 @@ def speed(proposals, records, call):
     queries = [d for d in corpus if int(d.key.split(":")[1]) < call and d.key[0] == "p"]
     started = time.perf_counter()
     pairs = []
-    for language, index in indexes.items():
+    for index in indexes.values():
         pairs += index.pairs(queries)
     compared = time.perf_counter() - started
     print(

@@ -79,7 +79,9 @@ def labelled(language):
         half = (len(parts) + 1) // 2
         mixed = parts[:half] + other_parts[len(other_parts) // 2 :]
         add("partly", index, join(mixed, language), [index, other])
-        add("paraphrase", index, paraphrase(full_text(title, abstract, language), synonyms), [index])
+        add(
+            "paraphrase", index, paraphrase(full_text(title, abstract, language), synonyms), [index]
+        )
     for document in corpus(language):
         queries.append(Document(f"unrelated:{document.key}", language, document.text))
         truth[f"unrelated:{document.key}"] = ("unrelated", {document.key})  # itself, skipped

@@ -81,7 +81,11 @@ NAMESAKE = Person("user:8", "张伟", "南京大学")
         ),
         # Only the name ties the third one: a candidate.
         (
-            [lead("proposal:1", ZHANG), member("proposal:2", ZHANG), member("proposal:3", NAMESAKE)],
+            [
+                lead("proposal:1", ZHANG),
+                member("proposal:2", ZHANG),
+                member("proposal:3", NAMESAKE),
+            ],
             [("name:张伟", "participations", ("proposal:1", "proposal:2", "proposal:3"), 0.5)],
         ),
     ],

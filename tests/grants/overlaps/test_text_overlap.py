@@ -88,6 +88,7 @@ def test_shared_passages(a, b, language, passages):
     spans = shared_passages(a, b, language)
     assert [a[start:end] for start, end, _, _ in spans] == passages
     for start_a, end_a, start_b, end_b in spans:
-        assert text_overlap._tokens(a[start_a:end_a], language)[0][0] == (
-            text_overlap._tokens(b[start_b:end_b], language)[0][0]
+        assert (
+            text_overlap._tokens(a[start_a:end_a], language)[0][0]
+            == (text_overlap._tokens(b[start_b:end_b], language)[0][0])
         )
