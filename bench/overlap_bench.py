@@ -28,13 +28,37 @@ def peak_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def machine_load():
+    """The load average and the kernel's CPU pressure, as the other benchmarks record them."""
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    try:
+        pressure = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+    except OSError:
+        pressure = "unknown"
+    return f"load average {' '.join(load)}; CPU pressure {pressure}"
+
+
 def quality():
     print(f"## Quality at threshold {text_overlap.THRESHOLD}\n")
+    table(
+        {
+            language: TextIndex(labelled_set.corpus(language), language)
+            for language in text_overlap.LANGUAGES
+        }
+    )
+
+
+def table(indexes):
     print("| language | variant | precision | recall | pairs found | pairs expected |")
     print("|---|---|---|---|---|---|")
-    for language in text_overlap.LANGUAGES:
+    for language, index in indexes.items():
         queries, truth = labelled_set.labelled(language)
-        pairs = TextIndex(labelled_set.corpus(language), language).pairs(queries)
+        pairs = index.pairs(queries)
         for kind, (precision, recall, found, expected) in labelled_set.measure(
             pairs, truth
         ).items():
@@ -46,6 +70,7 @@ def quality():
 
 def speed(proposals, records, call):
     print(f"## Speed: {proposals:,} proposals and {records:,} external records, both languages\n")
+    print(f"- at the start: {machine_load()}")
     started = time.perf_counter()
     corpus = []
     for language in text_overlap.LANGUAGES:
@@ -58,10 +83,13 @@ def speed(proposals, records, call):
         for language in text_overlap.LANGUAGES
     }
     # The call: C of the proposals, the index built as run_overlap_check builds it.
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     indexes = {language: TextIndex(corpus, language) for language in text_overlap.LANGUAGES}
     built = time.perf_counter() - started
-    print(f"- index of both languages built in {built:.1f} s (peak RSS {peak_mb():,.0f} MB)")
+    print(
+        f"- index of both languages built in {built:.1f} s ({cpu_seconds() - cpu:.1f} s of CPU; "
+        f"peak RSS {peak_mb():,.0f} MB)"
+    )
     queries = [d for d in corpus if int(d.key.split(":")[1]) < call and d.key[0] == "p"]
     started = time.perf_counter()
     pairs = []
@@ -70,7 +98,8 @@ def speed(proposals, records, call):
     compared = time.perf_counter() - started
     print(
         f"- a call of {call:,} proposals against the corpus: {built + compared:.1f} s "
-        f"(index {built:.1f} s + comparing {compared:.1f} s), {len(pairs)} pairs at "
+        f"(index {built:.1f} s + comparing {compared:.1f} s; {cpu_seconds() - cpu:.1f} s of CPU), "
+        f"{len(pairs)} pairs at "
         f"{text_overlap.THRESHOLD}, peak RSS {peak_mb():,.0f} MB"
     )
     timings = []
@@ -84,6 +113,7 @@ def speed(proposals, records, call):
         f"median {sorted(timings)[2] * 1000:.0f} ms of 5 runs"
     )
     print(f"- peak RSS of the whole benchmark: {peak_mb():,.0f} MB")
+    print(f"- at the end: {machine_load()}")
 
 
 def main():
