@@ -100,13 +100,16 @@ def find_overlaps(call, progress=None):
 
 
 def _text_flags(pairs, texts, funded, checked_ids):
-    found = []
+    found, seen = [], set()
     for pair in pairs:
         if pair.score < text_overlap.THRESHOLD:
             continue
         a, b = pair.a, pair.b
         if b.startswith("proposal:") and _pk(b) in checked_ids and _pk(b) > _pk(a):
             a, b = b, a  # within the call: the flag goes on the later proposal
+        if (a, b, pair.language) in seen:  # compared from both sides, in different batches
+            continue
+        seen.add((a, b, pair.language))
         text_a, text_b = texts[a][pair.language], texts[b][pair.language]
         spans = text_overlap.shared_passages(text_a, text_b, pair.language)[:PASSAGES_KEPT]
         is_external = b.startswith("external:")
@@ -133,7 +136,8 @@ def _people_flags(call, checked, funded, pairs):
     running = corpus.running_projects()
     checked_ids = {p.pk for p in checked}
     running = {ref: pk for ref, pk in running.items() if pk not in checked_ids}
-    team_ids = checked_ids | (funded - set(running.values())) | set(running.values())
+    # Teams are compared within the call and with the teams the fund already pays.
+    team_ids = checked_ids | funded | set(running.values())
     members = corpus.members_of(team_ids)
     refs = {pk: corpus.proposal_key(pk) for pk in checked_ids}
     refs.update({pk: ref for ref, pk in running.items()})

@@ -213,3 +213,14 @@ def test_a_failed_run_says_why(monkeypatch):
         checks.run_overlap_check(run)
     run.refresh_from_db()
     assert (run.status, run.error) == (OverlapRun.Status.FAILED, "out of memory")
+
+
+def test_a_pair_compared_from_both_sides_in_different_batches_is_one_flag(monkeypatch):
+    monkeypatch.setattr(checks, "BATCH", 1)
+    call = make_call()
+    first, copy = submitted(call, 13), submitted(call, 13)
+    checks.check_call(call)
+    assert sorted(flags(call, "text").values_list("proposal_id", "other_proposal_id")) == [
+        (copy.pk, first.pk),
+        (copy.pk, first.pk),
+    ]
