@@ -11,7 +11,8 @@ and the shared instrument catalogue, written as OverlapFlag rows the office scre
 - ``run_overlap_check(run)``: ``check_call`` for an OverlapRun, its status and done/total kept
   as it goes (what the background task runs);
 - ``overlap_check_start(call, actor)``: a new queued run, enqueued after the commit; refused
-  (WorkflowError, code "running") while one of the call is queued or running.
+  (WorkflowError, code "running") while one of the call is queued or running; a run queued
+  or running for over LOST_AFTER is marked failed (error reviews.models.WORKER_LOST) first.
 
 Keys of the flags: "text:<zh|en>:proposal:<pk>", "text:<zh|en>:external:<pk>",
 "person:<led|participations>:<identity>", "team:proposal:<pk>",
@@ -25,6 +26,7 @@ corpus.record_texts of the language), "funded": bool}; person {"name", "limit", 
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -36,6 +38,7 @@ from grants.models import BudgetCategory, BudgetLine, OverlapFlag, OverlapRun, S
 from grants.models.overlaps import FlagStatus, OverlapKind
 from grants.overlaps import corpus, instrument_match, people_overlap, text_overlap
 from reviews.jobs import enqueue
+from reviews.models import WORKER_LOST
 
 OVERLAP_CHECK = "overlap_check"  # the background task's name (reviews.jobs)
 # The pairs a PI's running project must share to be flagged: less than a plain text overlap,
@@ -46,6 +49,9 @@ PAGE_MIN_SCORE = text_overlap.THRESHOLD
 PASSAGES_KEPT = 20
 BATCH = 500  # proposals compared between two progress reports
 ACTIVE = (OverlapRun.Status.QUEUED, OverlapRun.Status.RUNNING)
+# A whole call takes a minute or two; a run still queued or running after this lost its worker
+# (OverlapRun keeps no heartbeat) and no longer holds up a new one.
+LOST_AFTER = timedelta(hours=1)
 
 
 @dataclass
@@ -340,9 +346,14 @@ def run_overlap_check(run):
 @transaction.atomic
 def overlap_check_start(call, actor):
     """A new run of ``call``'s check, queued in the background once the transaction commits.
-    Refused while another run of the call is queued or running."""
+    Refused while another run of the call is queued or running, unless that one has been so
+    for LOST_AFTER: it lost its worker and is marked failed."""
     list(type(call).objects.select_for_update().filter(pk=call.pk))  # one start at a time
-    if OverlapRun.objects.filter(call=call, status__in=ACTIVE).exists():
+    active = OverlapRun.objects.filter(call=call, status__in=ACTIVE)
+    active.filter(created_at__lt=timezone.now() - LOST_AFTER).update(
+        status=OverlapRun.Status.FAILED, error=WORKER_LOST, finished_at=timezone.now()
+    )
+    if active.exists():
         raise WorkflowError(
             _("An overlap check of this call is already under way."), code="running"
         )

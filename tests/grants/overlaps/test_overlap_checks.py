@@ -1,8 +1,10 @@
 """The overlap check of a call: the flags it writes, re-runs, the background run."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from grants.core.errors import WorkflowError
 from grants.models import (
@@ -19,6 +21,7 @@ from grants.models import (
 from grants.models.overlaps import FlagStatus
 from grants.models.projects import ProjectStatus
 from grants.overlaps import checks
+from reviews.models import WORKER_LOST
 from tests.factories import make_call, make_user
 from tests.grants.overlaps.corpus_abstracts_zh import ABSTRACTS_ZH
 from tests.grants.overlaps.factories_overlapcheck import submitted, texts
@@ -199,6 +202,13 @@ def test_the_background_run_and_its_refusal_while_under_way():
     with pytest.raises(WorkflowError):
         checks.overlap_check_start(call, officer)
     assert OverlapRun.objects.filter(call=call).count() == 2
+    # An hour later that one lost its worker: it fails and a new run starts.
+    OverlapRun.objects.filter(status=OverlapRun.Status.QUEUED).update(
+        created_at=timezone.now() - timedelta(hours=2)
+    )
+    checks.overlap_check_start(call, officer)
+    statuses = sorted(OverlapRun.objects.filter(call=call).values_list("status", "error"))
+    assert statuses == [("done", ""), ("done", ""), ("failed", WORKER_LOST)]
 
 
 def test_a_failed_run_says_why(monkeypatch):
