@@ -20,9 +20,11 @@ Keys of the flags: "text:<zh|en>:proposal:<pk>", "text:<zh|en>:external:<pk>",
 
 Evidence: text {"passages": [[passage of the proposal, passage of the other], ...], "spans":
 [[start_a, end_a, start_b, end_b], ...] (offsets into corpus.proposal_texts /
-corpus.record_texts of the language), "funded": bool}; person {"name", "limit", "allowed",
-"count", "refs", "basis", "people"}; team {"shared", "jaccard"}; running_project {"project",
-"people", "text_score"}; instrument {"instrument", "amount", "threshold", "catalogue"}.
+corpus.record_texts of the language), "funded": bool}; person {"name", "limit" ("led" or
+"participations"), "allowed", "count", "refs" (the proposals' reference numbers and the
+running projects as "project:<pk>"), "basis" (people_overlap.MATCHES), "people" (the accounts
+or identities joined)}; team {"shared", "jaccard"}; running_project {"project",
+"people", "text_score"}; instrument {"instrument", "amount", "threshold", "catalogue", "reason" (the applicant's, why the shared one cannot serve)}.
 """
 
 from dataclasses import dataclass, field
