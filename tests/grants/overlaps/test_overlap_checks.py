@@ -234,3 +234,23 @@ def test_a_pair_compared_from_both_sides_in_different_batches_is_one_flag(monkey
         (copy.pk, first.pk),
         (copy.pk, first.pk),
     ]
+
+
+def test_the_texts_compared_each_section_in_its_language():
+    from types import SimpleNamespace
+
+    from grants.overlaps.corpus import proposal_texts
+
+    proposal = SimpleNamespace(
+        title_zh="标题",
+        title_en="Title",
+        abstract_zh="中文摘要。",
+        abstract_en="",
+        section_rationale="The rationale, in English.",
+        section_basis="研究基础，用中文写。",
+        section_other="  ",
+    )
+    assert proposal_texts(proposal) == {
+        "zh": "标题\n中文摘要。\n研究基础，用中文写。",
+        "en": "Title\nThe rationale, in English.",
+    }
