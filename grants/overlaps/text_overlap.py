@@ -102,13 +102,16 @@ class TextIndex:
         self.keys = [document.key for document in corpus if document.language == language]
         texts = [document.text for document in corpus if document.language == language]
         self._hasher = _hasher(language)
+        self._transposed = None
+        if not texts:
+            return
         counts = self._hasher.transform(texts)
         frequency = np.bincount(counts.indices, minlength=FEATURES)
         idf = np.log((1 + len(texts)) / (1 + frequency)) + 1
         if len(texts) >= MAX_DF_FROM:
             idf[frequency > MAX_DF * len(texts)] = 0
         self._idf = idf.astype(np.float32)
-        self._transposed = self._weigh(counts).T.tocsr() if texts else None
+        self._transposed = self._weigh(counts).T.tocsr()
 
     def _weigh(self, counts):
         counts.data = (1 + np.log(counts.data)) * self._idf[counts.indices]

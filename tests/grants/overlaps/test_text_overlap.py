@@ -57,6 +57,19 @@ def test_a_query_in_the_corpus_pairs_once_and_never_with_itself():
     assert 0 <= pairs[0].score <= 1
 
 
+@pytest.mark.parametrize(
+    "queries, corpus",
+    [
+        ([Document("q", "zh", "文本文本")], []),  # nothing to compare with
+        ([], [Document("c", "zh", "文本文本")]),
+        ([Document("q", "en", "the of and")], [Document("c", "en", "the of and")]),  # stop words
+        ([Document("q", "zh", "。。")], [Document("c", "zh", "，，")]),  # punctuation only
+    ],
+)
+def test_nothing_to_compare_finds_nothing(queries, corpus):
+    assert similar_pairs(queries, corpus) == []
+
+
 def test_scores_are_kept_chunk_by_chunk():
     queries, _ = labelled_set.labelled("zh")
     index = TextIndex(labelled_set.corpus("zh"), "zh")
