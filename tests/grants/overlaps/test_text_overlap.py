@@ -105,3 +105,23 @@ def test_shared_passages(a, b, language, passages):
             text_overlap._tokens(a[start_a:end_a], language)[0][0]
             == (text_overlap._tokens(b[start_b:end_b], language)[0][0])
         )
+
+
+def test_in_a_large_corpus_what_every_text_says_weighs_nothing():
+    import random
+
+    rng = random.Random(3)
+
+    def invented(size):
+        return "".join(chr(rng.randint(0x4E00, 0x4E00 + 3000)) for _ in range(size))
+
+    boilerplate = "本项目拟开展系统研究并提出新方法"
+    corpus = [
+        Document(f"zh:{i}", "zh", boilerplate + invented(120))
+        for i in range(text_overlap.MAX_DF_FROM)
+    ]
+    index = TextIndex(corpus, "zh")
+    query = Document("q", "zh", boilerplate + invented(120))
+    assert index.pairs([query], threshold=0.05) == []  # only the boilerplate is shared
+    copy = Document("copy", "zh", corpus[7].text)
+    assert [(p.b, p.score) for p in index.pairs([copy])] == [("zh:7", 1.0)]
