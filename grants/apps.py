@@ -25,3 +25,9 @@ class GrantsConfig(AppConfig):
         from grants.projects import project_workflow
 
         outcomes.register_decided_hook(project_workflow.projects_open)
+
+        # The overlap check runs in the background through reviews' job machinery.
+        from grants.overlaps import checks, tasks
+        from reviews import jobs
+
+        jobs.register_task(checks.OVERLAP_CHECK, tasks.overlap_check)
