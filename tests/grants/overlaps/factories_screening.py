@@ -38,7 +38,9 @@ def make_run(call, actor, **fields):
     return OverlapRun.objects.create(call=call, started_by=actor, **fields)
 
 
-def make_instrument(name="场发射透射电子显微镜", model="JEM-F200", ref="SH-0001", province="310000"):
+def make_instrument(
+    name="场发射透射电子显微镜", model="JEM-F200", ref="SH-0001", province="310000"
+):
     return SharedInstrument.objects.create(
         catalogue_ref=ref,
         name=name,
