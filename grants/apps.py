@@ -25,3 +25,9 @@ class GrantsConfig(AppConfig):
         from grants.projects import project_workflow
 
         outcomes.register_decided_hook(project_workflow.projects_open)
+
+        # The draft's budget asks about shared instruments; the catalogue sits above proposals.
+        from grants.overlaps.instrument_hint import likely_match
+        from grants.proposals.instrument_hooks import register_instrument_matcher
+
+        register_instrument_matcher(likely_match)
