@@ -64,7 +64,8 @@ def overlap_list(request, code):
 def overlap_run(request, code):
     call = get_overlap_call(request.user, code)
     require_overlap_screener(request.user)
-    if screening.latest_run(call) and screening.latest_run(call).status in ACTIVE:
+    latest = screening.latest_run(call)
+    if latest and latest.status in ACTIVE:
         messages.info(request, _("A check of this call is already running."))
     else:
         try:
