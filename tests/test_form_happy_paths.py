@@ -92,6 +92,13 @@ ELSEWHERE = {
     "account_confirm_email": "tests/grants/accounts/test_accounts.py::test_signup_needs_email_verification_before_login",
     "account_reset_password": "tests/grants/accounts/test_accounts.py::test_password_reset_sends_a_link",
 }
+# overlaps: screening
+ELSEWHERE["overlap_run"] = (
+    "tests/grants/overlaps/test_screening_pages.py::test_run_the_check_starts_a_run_and_shows_its_progress"
+)
+ELSEWHERE["overlap_resolve"] = (
+    "tests/grants/overlaps/test_screening_pages.py::test_duplicate_flows_into_the_proposals_screening"
+)
 
 _ALLAUTH = (
     "allauth's own page: its forms are tested by django-allauth; the sign-up, sign-in and "

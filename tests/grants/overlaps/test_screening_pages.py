@@ -348,3 +348,23 @@ def test_provincial_officer_may_not_screen(client, call, shanghai):
     client.force_login(make_user(roles=[Role.PROVINCIAL_OFFICER], province="310000"))
     assert client.post(url(call, flag.pk, "screen"), {"status": "cleared"}).status_code == 403
     assert OverlapFlag.objects.get(pk=flag.pk).status == FlagStatus.OPEN
+
+
+# ---- queries --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("province", [None, "310000"])
+def test_list_runs_as_many_queries_for_twenty_flags_as_for_one(
+    client, officer, call, shanghai, elsewhere, province
+):
+    from tests.test_query_counts import ROWS, assert_same_count, page_queries
+
+    reader = make_user(roles=[Role.PROVINCIAL_OFFICER], province=province) if province else officer
+    make_run(call, officer, status=OverlapRun.Status.DONE)
+    make_flag(shanghai, other=elsewhere, key="text:zh:first")
+    one, _ = page_queries(client, reader, url(call))
+    for n in range(ROWS - 1):
+        make_flag(shanghai, other=elsewhere, key=f"text:en:{n}", score="0.500")
+    many, response = page_queries(client, reader, url(call))
+    assert len(response.context["page"]) == ROWS
+    assert_same_count(one, many)
