@@ -302,7 +302,13 @@ def get_overlap_flag(user, code, pk):
     if not roles_of(user) & OFFICE_ROLES:
         raise PermissionDenied
     flags = overlap_flags_for(user).select_related(
-        "call", "proposal", "other_proposal", "external_record", "instrument", "budget_line"
+        "call",
+        "proposal",
+        "other_proposal",
+        "external_record",
+        "instrument",
+        "budget_line__member__institution",
+        "resolved_by",
     )
     return get_object_or_404(flags, pk=pk, call__code=code)
 

@@ -293,6 +293,8 @@ def test_clear_a_flag(office, call, officer, shanghai):
     assert flag.status == FlagStatus.CLEARED and flag.resolved_by == officer
     entry = AuditEntry.objects.get(action="overlap.cleared")
     assert entry.proposal == shanghai and entry.before == {"status": "open", "reason": ""}
+    page = office.get(url(call, flag.pk))
+    assert "Cleared" in page.text and officer.name in page.text
 
 
 def test_duplicate_needs_a_reason(office, call, shanghai):
