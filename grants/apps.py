@@ -31,3 +31,9 @@ class GrantsConfig(AppConfig):
         from reviews import jobs
 
         jobs.register_task(checks.OVERLAP_CHECK, tasks.overlap_check)
+
+        # The draft's budget asks about shared instruments; the catalogue sits above proposals.
+        from grants.overlaps.instrument_hint import likely_match
+        from grants.proposals.instrument_hooks import register_instrument_matcher
+
+        register_instrument_matcher(likely_match)

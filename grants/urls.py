@@ -5,6 +5,7 @@ from grants.calls import office_views as office_calls
 from grants.calls import views as calls
 from grants.funding import views as funding
 from grants.office import views as office
+from grants.overlaps import views as overlaps
 from grants.projects import change_views as project_changes
 from grants.projects import early_end_views as project_end
 from grants.projects import payment_views as project_payments
@@ -170,5 +171,19 @@ urlpatterns = [
         "office/calls/<slug:code>/criteria/",
         criteria_views.call_criteria,
         name="office_call_criteria",
+    ),
+    # overlaps: screening
+    path("office/calls/<slug:code>/overlaps/", overlaps.overlap_list, name="overlap_list"),
+    path("office/calls/<slug:code>/overlaps/run/", overlaps.overlap_run, name="overlap_run"),
+    path(
+        "office/calls/<slug:code>/overlaps/runs/<int:run_pk>/",
+        overlaps.overlap_progress,
+        name="overlap_progress",
+    ),
+    path("office/calls/<slug:code>/overlaps/<int:pk>/", overlaps.overlap_flag, name="overlap_flag"),
+    path(
+        "office/calls/<slug:code>/overlaps/<int:pk>/screen/",
+        overlaps.overlap_resolve,
+        name="overlap_resolve",
     ),
 ]

@@ -196,6 +196,8 @@ PURE = {
     "grants.proposals.budget",
     "grants.proposals.eligibility",
     "grants.proposals.eligibility_data",
+    "grants.proposals.instrument_rules",
+    "grants.overlaps.passages",
     "grants.funding.simulation",
     "grants.projects.award_budget",
     "grants.projects.change_rules",

@@ -111,6 +111,13 @@ ELSEWHERE = {
     "task_book_issue": "tests/grants/projects/test_task_book_signing.py::test_issuing_freezes_what_is_signed_and_tells_every_party",
     "task_book_sign": "tests/grants/projects/test_task_book_signing.py::test_every_party_signs_and_the_last_signature_starts_the_project",
 }
+# overlaps: screening
+ELSEWHERE["overlap_run"] = (
+    "tests/grants/overlaps/test_screening_pages.py::test_run_the_check_starts_a_run_and_shows_its_progress"
+)
+ELSEWHERE["overlap_resolve"] = (
+    "tests/grants/overlaps/test_screening_pages.py::test_duplicate_flows_into_the_proposals_screening"
+)
 
 _ALLAUTH = (
     "allauth's own page: its forms are tested by django-allauth; the sign-up, sign-in and "

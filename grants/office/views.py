@@ -24,6 +24,7 @@ from grants.accounts.permissions import (
     get_proposal_to_screen,
     is_fund_officer,
     officer_province_code,
+    readable_other_proposals,
     role_required,
     sees_reviewers,
 )
@@ -37,6 +38,7 @@ from grants.office.proposal_queries import (
     with_results,
     write_proposals_csv,
 )
+from grants.overlaps.screening import proposal_flags
 from grants.proposals import proposal_workflow
 from grants.proposals.forms import ReturnForm, ScreeningForm
 from grants.proposals.plain import violations_for
@@ -146,6 +148,16 @@ def _document_context(proposal):
     }
 
 
+def _overlap_flags(user, proposal):
+    """The proposal's open and duplicate overlaps, the other proposal named only to those who
+    may read it."""
+    flags = proposal_flags(proposal)
+    readable = readable_other_proposals(user, [flag.other_proposal_id for flag in flags])
+    for flag in flags:
+        flag.other_shown = flag.other_proposal_id in readable
+    return flags
+
+
 def _proposal_page(request, proposal, screening_form=None, return_form=None):
     if not sees_reviewers(request.user):
         return _provincial_page(request, proposal)
@@ -158,6 +170,7 @@ def _proposal_page(request, proposal, screening_form=None, return_form=None):
         "screening_form": screening_form or ScreeningForm(),
         "return_form": return_form or ReturnForm(),
         "audit": audit_rows(proposal.audit_entries.select_related("actor")[:AUDIT_ROWS]),
+        "overlap_flags": _overlap_flags(request.user, proposal),
     }
     return render(request, "grants/office/proposal_detail.html", context)
 
@@ -175,6 +188,7 @@ def _provincial_page(request, proposal):
         "own_province": province,
         "decision": decision,
         "own_share": decision.shares.filter(province_id=province).first() if decision else None,
+        "overlap_flags": _overlap_flags(request.user, proposal),
     }
     return render(request, "grants/office/proposal_read.html", context)
 

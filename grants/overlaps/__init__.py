@@ -1,0 +1,1 @@
+"""Against repeated investment: external records, the overlap check and the office's screening."""

@@ -130,7 +130,10 @@ def _text_flags(pairs, texts, funded, checked_ids):
                 language=pair.language,
                 other_proposal_id=None if is_external else _pk(b),
                 external_record_id=_pk(b) if is_external else None,
+                # The page's shape (grants.overlaps.screening): both texts and the spans in them.
                 evidence={
+                    "text_a": text_a,
+                    "text_b": text_b,
                     "passages": [[text_a[sa:ea], text_b[sb:eb]] for sa, ea, sb, eb in spans],
                     "spans": [list(span) for span in spans],
                     "funded": not is_external and _pk(b) in funded,
@@ -155,6 +158,12 @@ def _people_flags(call, checked, funded, pairs):
     identity, _basis = people_overlap.identities(
         person for rows in members.values() for _, _, person in rows if person
     )
+    names = {
+        identity[person.key]: person.name
+        for rows in members.values()
+        for _, _, person in rows
+        if person
+    }
     found = []
     for excess in people_overlap.beyond_limits(
         corpus.holdings(members, refs), call.max_led_per_pi, call.max_participations_per_pi
@@ -177,7 +186,8 @@ def _people_flags(call, checked, funded, pairs):
                             "count": len(excess.refs),
                             "refs": named,
                             "basis": excess.basis,
-                            "people": list(excess.people),
+                            "people": [{"name": excess.name, "matched_by": excess.basis}],
+                            "proposals": [ref for ref in named if ref],
                         },
                     )
                 )
@@ -199,7 +209,11 @@ def _people_flags(call, checked, funded, pairs):
                 key=f"team:proposal:{b}",
                 score=score,
                 other_proposal_id=b,
-                evidence={"shared": sorted(teams[a] & teams[b]), "jaccard": score},
+                evidence={
+                    "shared": sorted(teams[a] & teams[b]),
+                    "jaccard": score,
+                    "proposals": [references[pk] for pk in (a, b) if references.get(pk)],
+                },
             )
         )
     scores = {}
@@ -229,7 +243,14 @@ def _people_flags(call, checked, funded, pairs):
                 key=f"running_project:{project}",
                 score=score,
                 other_proposal_id=running[project],
-                evidence={"project": project, "people": list(shared), "text_score": score},
+                evidence={
+                    "project": project,
+                    "people": [{"name": names.get(key, key)} for key in sorted(shared)],
+                    "text_score": score,
+                    "proposals": [
+                        references[pk] for pk in (_pk(ref), running[project]) if references.get(pk)
+                    ],
+                },
             )
         )
     return found

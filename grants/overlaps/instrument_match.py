@@ -42,6 +42,16 @@ def features(name: str) -> list[str]:
     return grams
 
 
+_MODEL_NOISE = re.compile(r"[\s\-_·,，.。/]+")
+
+
+def _model_named(name: str, model: str) -> bool:
+    """Whether ``name`` spells out the entry's model ("JEM-F200"): a model number of four or
+    more characters names one instrument, whatever words surround it."""
+    model = _MODEL_NOISE.sub("", (model or "").casefold())
+    return len(model) >= 4 and model in _MODEL_NOISE.sub("", name.casefold())
+
+
 def _text(item) -> str:
     return f"{item.name} {getattr(item, 'model', '') or ''}"
 
@@ -67,6 +77,8 @@ def matches(name: str, catalogue, limit: int = 3, threshold: float = MATCH_THRES
     except ValueError:  # no entry has a single usable character
         return []
     scores = (matrix @ vectorizer.transform([name]).T).toarray().ravel()
+    named = [_model_named(name, getattr(item, "model", "")) for item in catalogue]
+    scores = np.where(named, 1.0, scores)
     order = np.argsort(-scores, kind="stable")[:limit]
     return [
         (catalogue[i], round(min(1.0, float(scores[i])), 3))

@@ -12,6 +12,7 @@ from grants.core import emails
 from grants.core.audit import record
 from grants.core.errors import INVITATION_LIFETIME, StaleEdit, WorkflowError
 from grants.models import (
+    BudgetCategory,
     ConsortiumMember,
     Invitation,
     MemberStatus,
@@ -164,16 +165,28 @@ def lines_digest(member):
     at once must both succeed; only two saves of the same part can collide.
     """
     lines = member.budget_lines.order_by("category", "year").values_list(
-        "category", "year", "amount"
+        "category", "year", "amount", "instrument", "shared_instrument_reason"
     )
     team = member.team.order_by("pk").values_list("name", "role", "person_months")
-    text = repr([(c, y, str(a)) for c, y, a in lines]) + repr([(n, r, str(p)) for n, r, p in team])
+    text = repr([(c, y, str(a), i, r) for c, y, a, i, r in lines]) + repr(
+        [(n, r, str(p)) for n, r, p in team]
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def _instrument_of(category, named):
+    if category != BudgetCategory.EQUIPMENT or not named:
+        return {}
+    instrument, reason = named
+    return {"instrument": instrument, "shared_instrument_reason": reason}
+
+
 @transaction.atomic
-def member_budget_save(*, member, actor, cells: dict, team: list, expected_digest, now=None):
-    """Replace one member's budget lines ({(category, year): amount}) and team rows."""
+def member_budget_save(
+    *, member, actor, cells: dict, team: list, expected_digest, instruments=None, now=None
+):
+    """Replace one member's budget lines ({(category, year): amount}) and team rows;
+    ``instruments`` ({year: (instrument, reason)}) goes on the equipment lines."""
     from grants.models import BudgetLine, TeamMember
 
     member = (
@@ -187,8 +200,15 @@ def member_budget_save(*, member, actor, cells: dict, team: list, expected_diges
     if lines_digest(member) != expected_digest:
         raise StaleEdit()
     member.budget_lines.all().delete()
+    instruments = instruments or {}
     BudgetLine.objects.bulk_create(
-        BudgetLine(member=member, category=category, year=year, amount=amount)
+        BudgetLine(
+            member=member,
+            category=category,
+            year=year,
+            amount=amount,
+            **_instrument_of(category, instruments.get(year)),
+        )
         for (category, year), amount in sorted(cells.items())
         if amount
     )

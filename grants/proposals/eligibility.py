@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from grants.core import limits
 from grants.core.money import format_yuan
-from grants.proposals import budget
+from grants.proposals import budget, instrument_rules
 from grants.proposals.eligibility_data import (
     ACCEPTED,
     DECLINED,
@@ -461,6 +461,7 @@ _PROPOSAL_RULES = (
     _partners_confirmed,
     _pi_quotas,
     _budget,
+    instrument_rules.check,
 )
 
 

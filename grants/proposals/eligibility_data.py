@@ -58,6 +58,8 @@ class Rules:
     keywords_max: int = 5
     abstract_zh_max: int = limits.ABSTRACT_ZH
     abstract_en_max: int = limits.ABSTRACT_EN
+    # An equipment line above this names its instrument (grants.proposals.instrument_rules).
+    instrument_threshold: Decimal = Decimal("500000")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,6 +73,21 @@ class Member:
     is_lead: bool = False
     pi_id: int | str | None = None
     status: str = PENDING
+
+
+@dataclass(frozen=True, kw_only=True)
+class InstrumentLine:
+    """An equipment line above the call's instrument threshold: what it buys, the shared
+    large-instrument catalogue's likely match for that ("" when none) and the applicant's
+    reason why the shared one cannot serve."""
+
+    member: str
+    institution_name: str
+    year: int
+    amount: Decimal
+    instrument: str = ""
+    likely_match: str = ""
+    reason: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -96,6 +113,7 @@ class ProposalData:
     other_funding_declared: bool = False
     members: tuple[Member, ...] = ()
     budget_lines: tuple[budget.Line, ...] = ()
+    instrument_lines: tuple[InstrumentLine, ...] = ()
     pi_load: dict[int | str, tuple[int, int]] = field(default_factory=dict)
     pi_draft_load: dict[int | str, tuple[int, int]] = field(default_factory=dict)
 

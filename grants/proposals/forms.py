@@ -209,9 +209,10 @@ class InvitationForm(forms.Form):
 class BudgetForm(forms.Form):
     """One member's direct costs: a category × year grid, in yuan."""
 
-    def __init__(self, *args, years, **kwargs):
+    def __init__(self, *args, years, threshold=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.years = list(range(1, years + 1))
+        self.threshold = threshold
         for category, label in BudgetCategory.choices:
             for year in self.years:
                 self.fields[self.cell_name(category, year)] = forms.CharField(
@@ -219,6 +220,20 @@ class BudgetForm(forms.Form):
                     required=False,
                     widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "amount"}),
                 )
+        # What an equipment line above the call's instrument threshold buys, and why a likely
+        # match in the shared large-instrument catalogue cannot serve (grants.proposals.instrument_rules).
+        for year in self.years:
+            self.fields[f"instrument-{year}"] = DisplayTextField(
+                label=_("Instrument to buy, year %(year)d") % {"year": year},
+                required=False,
+                max_length=200,
+            )
+            self.fields[f"reason-{year}"] = forms.CharField(
+                label=_("Why the shared instrument cannot serve, year %(year)d") % {"year": year},
+                required=False,
+                max_length=limits.SHARED_INSTRUMENT_REASON,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
 
     @staticmethod
     def cell_name(category, year):
@@ -226,10 +241,53 @@ class BudgetForm(forms.Form):
 
     @classmethod
     def initial_for(cls, member):
+        initial = {}
+        for line in member.budget_lines.all():
+            initial[cls.cell_name(line.category, line.year)] = line.amount
+            if line.category == BudgetCategory.EQUIPMENT:
+                initial[f"instrument-{line.year}"] = line.instrument
+                initial[f"reason-{line.year}"] = line.shared_instrument_reason
+        return initial
+
+    def instruments(self):
+        """{year: (instrument, reason)} of the equipment lines, as typed."""
         return {
-            cls.cell_name(line.category, line.year): line.amount
-            for line in member.budget_lines.all()
+            year: (
+                (self.cleaned_data.get(f"instrument-{year}") or "").strip(),
+                (self.cleaned_data.get(f"reason-{year}") or "").strip(),
+            )
+            for year in self.years
         }
+
+    def _equipment(self, year):
+        name = self.cell_name(BudgetCategory.EQUIPMENT, year)
+        typed = self.data.get(name) if self.is_bound else self.initial.get(name)
+        if typed in (None, "") or budget.validate_amount(typed):
+            return Decimal("0")
+        return budget.read_amount(typed)
+
+    def instrument_rows(self):
+        """The equipment lines that name their instrument: those above the call's threshold,
+        and any whose instrument or reason already has text (so nothing typed is lost)."""
+        rows = []
+        for year in self.years:
+            amount, instrument, reason = (
+                self._equipment(year),
+                self[f"instrument-{year}"],
+                self[f"reason-{year}"],
+            )
+            needed = self.threshold is not None and amount > self.threshold
+            if needed or (instrument.value() or "").strip() or (reason.value() or "").strip():
+                rows.append(
+                    {
+                        "year": year,
+                        "amount": amount,
+                        "needed": needed,
+                        "instrument": instrument,
+                        "reason": reason,
+                    }
+                )
+        return rows
 
     def clean(self):
         cleaned = super().clean()

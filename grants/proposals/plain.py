@@ -2,9 +2,17 @@
 
 from django.db.models import Q
 
-from grants.models import BudgetLine, ConsortiumMember, MemberStatus, Proposal, ProposalStatus
+from grants.models import (
+    BudgetCategory,
+    BudgetLine,
+    ConsortiumMember,
+    MemberStatus,
+    Proposal,
+    ProposalStatus,
+)
 from grants.proposals import budget, eligibility
-from grants.proposals.eligibility_data import Member, ProposalData, Rules
+from grants.proposals.eligibility_data import InstrumentLine, Member, ProposalData, Rules
+from grants.proposals.instrument_hooks import likely_instrument
 
 # A PI's other proposals in a call, by what they are for the quotas (grants.proposals.eligibility
 # decides which count): sent to the fund office (a returned one will be sent again), or still
@@ -30,6 +38,7 @@ def rules_for(call) -> Rules:
         min_duration_months=call.min_duration_months,
         max_duration_months=call.max_duration_months,
         narrative_pdf_required=call.narrative_pdf_required,
+        instrument_threshold=call.instrument_threshold,
     )
 
 
@@ -53,6 +62,34 @@ def budget_lines(proposal, members=None) -> tuple[budget.Line, ...]:
         for line in lines
         if line.member_id in members
     )
+
+
+def instrument_lines(proposal, members) -> tuple[InstrumentLine, ...]:
+    """The equipment lines above the call's instrument threshold, each with the shared
+    catalogue's likely match for what it names."""
+    members = {m.pk: m for m in members}
+    lines = BudgetLine.objects.filter(
+        member__proposal=proposal,
+        category=BudgetCategory.EQUIPMENT,
+        amount__gt=proposal.call.instrument_threshold,
+    ).order_by("member_id", "year")
+    found = []
+    for line in lines:
+        if line.member_id not in members:
+            continue
+        match = likely_instrument(line.instrument)
+        found.append(
+            InstrumentLine(
+                member=str(line.member_id),
+                institution_name=members[line.member_id].institution.name,
+                year=line.year,
+                amount=line.amount,
+                instrument=line.instrument,
+                likely_match=str(match) if match else "",
+                reason=line.shared_instrument_reason,
+            )
+        )
+    return tuple(found)
 
 
 def pi_loads(proposal, members) -> tuple[dict, dict]:
@@ -117,6 +154,7 @@ def proposal_data(proposal, members=None) -> ProposalData:
             for member in members
         ),
         budget_lines=budget_lines(proposal, members),
+        instrument_lines=instrument_lines(proposal, members),
         pi_load=submitted_load,
         pi_draft_load=draft_load,
     )

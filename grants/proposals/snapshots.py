@@ -82,11 +82,18 @@ def _member(member):
             {"name": row.name, "role": row.role, "person_months": str(row.person_months)}
             for row in member.team.all()
         ],
-        "budget": [
-            {"category": line.category, "year": line.year, "amount": str(line.amount)}
-            for line in member.budget_lines.all()
-        ],
+        "budget": [_line(line) for line in member.budget_lines.all()],
     }
+
+
+def _line(line):
+    """One budget line; an equipment line that names its instrument keeps it, with the reason
+    a likely shared instrument cannot serve."""
+    data = {"category": line.category, "year": line.year, "amount": str(line.amount)}
+    if line.instrument or line.shared_instrument_reason:
+        data["instrument"] = line.instrument
+        data["shared_instrument_reason"] = line.shared_instrument_reason
+    return data
 
 
 def snapshot_budget_lines(data: dict) -> list[budget.Line]:

@@ -59,7 +59,12 @@ def budget_member(request, pk, member_pk):
     if refused := refused_unless_editable(request, proposal, "budget", pk):
         return refused
     data = request.POST if request.method == "POST" else kept_post(request)
-    form = BudgetForm(data, years=_years(proposal), initial=BudgetForm.initial_for(member))
+    form = BudgetForm(
+        data,
+        years=_years(proposal),
+        threshold=proposal.call.instrument_threshold,
+        initial=BudgetForm.initial_for(member),
+    )
     team = TeamFormSet(
         data, prefix="team", initial=list(member.team.values("name", "role", "person_months"))
     )
@@ -76,6 +81,7 @@ def budget_member(request, pk, member_pk):
                 cells=form.cells(),
                 team=rows,
                 expected_digest=digest,
+                instruments=form.instruments(),
             )
         except WorkflowError as error:
             form.add_error(None, error.message)
@@ -98,12 +104,15 @@ def budget_preview(request, pk, member_pk):
     """The totals as the user types (htmx); the same numbers the saved budget will show."""
     proposal, member = _editable_member(request, pk, member_pk)
     form = BudgetForm(
-        request.POST or None, years=_years(proposal), initial=BudgetForm.initial_for(member)
+        request.POST or None,
+        years=_years(proposal),
+        threshold=proposal.call.instrument_threshold,
+        initial=BudgetForm.initial_for(member),
     )
     return render(
         request,
         "grants/proposals/partials/budget_totals.html",
-        {"preview": _preview(proposal, member, form), "proposal": proposal},
+        {"preview": _preview(proposal, member, form), "proposal": proposal, "form": form},
     )
 
 

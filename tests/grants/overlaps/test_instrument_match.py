@@ -54,3 +54,16 @@ def test_a_transmission_microscope_is_not_a_scanning_one():
 def test_the_limit_and_an_empty_catalogue():
     assert len(matches("显微镜", CATALOGUE, limit=2, threshold=0)) == 2
     assert matches("球差校正透射电子显微镜", []) == []
+
+
+def test_a_named_model_is_a_match_whatever_the_words():
+    from types import SimpleNamespace
+
+    from grants.overlaps.instrument_match import matches
+
+    catalogue = [
+        SimpleNamespace(name="场发射透射电子显微镜", model="JEM-F200"),
+        SimpleNamespace(name="核磁共振波谱仪", model="AVANCE NEO 600"),
+    ]
+    assert [entry.model for entry, score in matches("购置一台 JEM-F200", catalogue)] == ["JEM-F200"]
+    assert matches("购置一台 JEM", catalogue) == []  # too short a model to tell

@@ -50,6 +50,9 @@ def test_a_copied_proposal_is_flagged_on_the_later_one_with_its_passages():
     assert zh.score == Decimal("1.000")
     assert ABSTRACTS_ZH[0][2][:20] in "".join(a for a, _ in zh.evidence["passages"])
     assert zh.evidence["funded"] is False
+    # The flag page highlights the passages in both texts by their spans.
+    for (sa, ea, sb, eb), (a, b) in zip(zh.evidence["spans"], zh.evidence["passages"], strict=True):
+        assert zh.evidence["text_a"][sa:ea] == a and zh.evidence["text_b"][sb:eb] == b
     assert counts["created"] == flags(call).count()
 
 
@@ -180,7 +183,8 @@ def test_a_pi_asking_again_for_their_running_project():
     running = flags(call, "running_project").get()
     assert (running.proposal, running.other_proposal) == (proposal, proposals[0])
     assert running.key == f"running_project:project:{project.pk}"
-    assert running.evidence["people"] == [f"user:{proposals[0].lead_id}"]
+    assert running.evidence["people"] == [{"name": proposals[0].lead.name}]
+    assert running.evidence["proposals"] == [proposal.reference, proposals[0].reference]
     # Leading the running project and the new proposal: one more than the call allows.
     person = flags(call, "person").get()
     assert person.evidence["refs"] == [f"project:{project.pk}", proposal.reference]
