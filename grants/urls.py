@@ -5,6 +5,7 @@ from grants.calls import office_views as office_calls
 from grants.calls import views as calls
 from grants.funding import views as funding
 from grants.office import views as office
+from grants.overlaps import records_views
 from grants.projects import views as projects
 from grants.proposals.views import budgets, consortium, drafts, proposals
 from grants.site import audit_views as audit
@@ -84,5 +85,18 @@ urlpatterns = [
         "office/calls/<slug:code>/criteria/",
         criteria_views.call_criteria,
         name="office_call_criteria",
+    ),
+    # overlaps: records
+    path("office/external-records/", records_views.external_records, name="external_records"),
+    path(
+        "office/external-records/import/",
+        records_views.external_records_import,
+        name="external_records_import",
+    ),
+    path("office/instruments/", records_views.shared_instruments, name="shared_instruments"),
+    path(
+        "office/instruments/import/",
+        records_views.shared_instruments_import,
+        name="shared_instruments_import",
     ),
 ]
