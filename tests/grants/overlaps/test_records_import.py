@@ -232,3 +232,13 @@ def test_the_commands_need_someone_to_record_the_import_under(reference, tmp_pat
     user = make_user()
     call_command("import_instruments", str(path), user=user.email)
     assert SharedInstrument.objects.count() == 1
+
+
+def test_the_page_and_its_problems_speak_chinese(office, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    response = upload(office, records_file(record_row(programme="", province="江苏省")))
+    page = response.text
+    assert "其他资助方项目" in page and "导入 CSV 文件" in page
+    assert "此列必填" in page
+    assert "请修改 records.csv 后在下方重新选择" in page
+    assert ExternalRecord.objects.count() == 0

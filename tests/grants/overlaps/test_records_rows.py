@@ -279,3 +279,27 @@ def test_a_file_too_large(monkeypatch):
     monkeypatch.setattr("grants.overlaps.import_file.MAX_IMPORT_BYTES", 10)
     with pytest.raises(ImportFileError, match="larger than"):
         instruments(instruments_file())
+
+
+def test_the_examples_in_the_docs_are_good_files():
+    from django.conf import settings
+
+    text = (settings.BASE_DIR / "docs" / "overlaps.md").read_text()
+    blocks = [block.split("```")[0] for block in text.split("```csv\n")[1:]]
+    assert len(blocks) == 2
+    checked = records(blocks[0].encode())
+    assert checked.ok, checked.problems
+    lookups = Lookups(
+        provinces={**PROVINCES, "安徽省": "340000"},
+        institutions={"university of science and technology of china": 3},
+    )
+    checked = check_file(
+        blocks[1].encode(),
+        columns=INSTRUMENT_COLUMNS,
+        required=INSTRUMENT_REQUIRED,
+        check=check_instrument,
+        key=instrument_key,
+        lookups=lookups,
+    )
+    assert checked.ok, checked.problems
+    assert checked.rows[1][1]["institution_id"] == 3
