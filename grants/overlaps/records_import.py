@@ -31,7 +31,6 @@ class Format:
     check: object
     key: object
     key_fields: tuple
-    audit_action: str
 
 
 FORMATS = {
@@ -43,7 +42,6 @@ FORMATS = {
         check=import_rows.check_record,
         key=import_rows.record_key,
         key_fields=("programme", "reference"),
-        audit_action="external_records.imported",
     ),
     "instruments": Format(
         kind="instruments",
@@ -53,7 +51,6 @@ FORMATS = {
         check=import_rows.check_instrument,
         key=import_rows.instrument_key,
         key_fields=("catalogue_ref",),
-        audit_action="shared_instruments.imported",
     ),
 }
 
@@ -136,7 +133,7 @@ def import_save(kind: str, checked: Checked, *, actor) -> ImportResult:
     result = ImportResult(created=len(new), updated=len(changed))
     record(
         actor=actor,
-        action=fmt.audit_action,
+        action="external_records.imported" if kind == "records" else "shared_instruments.imported",
         after={"created": result.created, "updated": result.updated},
     )
     return result
