@@ -37,11 +37,11 @@ class Checked:
         return not self.problems
 
 
-def decode(data: bytes) -> str:
-    if len(data) > MAX_IMPORT_BYTES:
+def decode(data: bytes, max_bytes=None) -> str:
+    if max_bytes is not None and len(data) > max_bytes:
         raise ImportFileError(
             _("The file is larger than %(size)d MB: split it into several files.")
-            % {"size": MAX_IMPORT_BYTES // (1024 * 1024)}
+            % {"size": max_bytes // (1024 * 1024)}
         )
     try:
         # utf-8-sig drops the byte-order mark Excel writes at the start of "CSV UTF-8".
@@ -72,10 +72,13 @@ def header(reader, columns, required):
     return names
 
 
-def check_file(data: bytes, *, columns, required, check, key, lookups) -> Checked:
+def check_file(
+    data: bytes, *, columns, required, check, key, lookups, max_bytes=MAX_IMPORT_BYTES
+) -> Checked:
     """Every row of ``data`` through ``check(cells, lookups)``; a row whose ``key`` repeats an
-    earlier row's is a problem too. Raises ImportFileError for an unreadable file."""
-    reader = csv.reader(io.StringIO(decode(data), newline=""), strict=True)
+    earlier row's is a problem too. Raises ImportFileError for an unreadable file, or one
+    larger than ``max_bytes`` (None: any size, for the commands)."""
+    reader = csv.reader(io.StringIO(decode(data, max_bytes), newline=""), strict=True)
     checked, seen = Checked(), {}
     try:
         names = header(reader, columns, required)

@@ -104,7 +104,8 @@ def refused_national_ids(cells: Mapping[str, str]) -> list:
             ),
         )
         for column, value in cells.items()
-        if NATIONAL_ID.fullmatch(unicodedata.normalize("NFKC", value or "").strip().upper())
+        if len(value or "") < 40
+        and NATIONAL_ID.fullmatch(unicodedata.normalize("NFKC", value).strip().upper())
     ]
 
 
@@ -208,9 +209,13 @@ class _Row:
     def text(self, column):
         # Abstracts keep their paragraphs; other invisible characters go.
         value = unicodedata.normalize("NFC", self.raw(column)).replace("\r\n", "\n").strip()
-        value = "".join(
-            ch for ch in value if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
-        )
+        # Most abstracts hold nothing to drop; isprintable() says so without a loop in Python.
+        if not value.replace("\n", "").replace("\t", "").isprintable():
+            value = "".join(
+                ch
+                for ch in value
+                if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs")
+            )
         return self._bounded(column, value)
 
     def _bounded(self, column, value):

@@ -32,7 +32,8 @@ def run_import(kind, path, *, email, stdout):
         raise CommandError(f"{path} does not exist")
     actor = importing_user(email)
     try:
-        checked = import_check(kind, path.read_bytes(), scope=None)
+        # A funder's whole file may be large; the pages' upload limit is not the command's.
+        checked = import_check(kind, path.read_bytes(), scope=None, max_bytes=None)
     except ImportFileError as error:
         raise CommandError(f"{path}: {error.message}") from error
     if not checked.ok:
@@ -46,5 +47,8 @@ def run_import(kind, path, *, email, stdout):
             "\n".join([*lines, f"nothing imported: {len(checked.problems)} problems"])
         )
     result = import_save(kind, checked, actor=actor)
-    stdout.write(f"{path.name}: {result.created} created, {result.updated} updated")
+    stdout.write(
+        f"{path.name}: {result.created} created, {result.updated} updated, "
+        f"{result.unchanged} unchanged"
+    )
     return result

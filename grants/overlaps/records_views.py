@@ -17,6 +17,7 @@ from grants.core.widgets import FileInput
 from grants.models import Province, Role
 from grants.models.overlaps import ExternalRecord, SharedInstrument
 from grants.overlaps import import_rows
+from grants.overlaps.import_file import MAX_IMPORT_BYTES
 from grants.overlaps.records_filters import ExternalRecordFilter, SharedInstrumentFilter
 from grants.overlaps.records_import import ImportFileError, import_check, import_save
 
@@ -82,7 +83,8 @@ def _upload(request, kind):
         filename = upload.name
         scope = catalogue_import_scope(request.user)
         try:
-            checked = import_check(kind, upload.read(), scope=scope)
+            # One byte past the limit is enough to refuse a file too large.
+            checked = import_check(kind, upload.read(MAX_IMPORT_BYTES + 1), scope=scope)
         except ImportFileError as error:
             form.add_error("file", error.message)
         else:
@@ -90,8 +92,16 @@ def _upload(request, kind):
                 result = import_save(kind, checked, actor=request.user)
                 messages.success(
                     request,
-                    _("%(file)s imported: %(created)d new rows, %(updated)d updated.")
-                    % {"file": filename, "created": result.created, "updated": result.updated},
+                    _(
+                        "%(file)s imported: %(created)d new rows, %(updated)d updated, "
+                        "%(unchanged)d unchanged."
+                    )
+                    % {
+                        "file": filename,
+                        "created": result.created,
+                        "updated": result.updated,
+                        "unchanged": result.unchanged,
+                    },
                 )
                 return redirect(PAGES[kind]["url"])
             problems = checked.problems

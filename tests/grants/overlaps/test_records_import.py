@@ -57,7 +57,7 @@ def test_a_good_file_creates_its_records(office, officer):
         ),
     )
     assert response.status_code == 200
-    assert "records.csv imported: 2 new rows, 0 updated." in response.content.decode()
+    assert "records.csv imported: 2 new rows, 0 updated, 0 unchanged." in response.content.decode()
     record = ExternalRecord.objects.get(reference="23ZR1400001")
     assert record.province_id == "310000"
     assert record.institution == Institution.objects.get(name_zh="复旦大学")
@@ -70,11 +70,22 @@ def test_a_reimport_updates_in_place(office):
     upload(office, records_file(record_row()))
     first = ExternalRecord.objects.get()
     response = upload(office, records_file(record_row(title_en="A new title", amount="250000")))
-    assert "0 new rows, 1 updated." in response.content.decode()
+    assert "0 new rows, 1 updated, 0 unchanged." in response.content.decode()
     record = ExternalRecord.objects.get()
     assert record.pk == first.pk
     assert (record.title_en, str(record.amount)) == ("A new title", "250000.00")
     assert record.updated_at > first.updated_at
+
+
+def test_a_reimport_of_the_same_file_leaves_the_rows_as_they_are(office, client, reference):
+    data = records_file(record_row(), record_row(reference="B"))
+    upload(office, data)
+    before = dict(ExternalRecord.objects.values_list("reference", "updated_at"))
+    client.force_login(make_user(roles=[Role.FUND_OFFICER]))
+    response = upload(client, records_file(record_row(), record_row(reference="B", amount="1")))
+    assert "0 new rows, 1 updated, 1 unchanged." in response.content.decode()
+    after = dict(ExternalRecord.objects.values_list("reference", "updated_at"))
+    assert after["23ZR1400001"] == before["23ZR1400001"] and after["B"] > before["B"]
 
 
 def test_a_bad_file_lists_every_problem_and_imports_nothing(office):
@@ -115,7 +126,7 @@ def test_a_provincial_officer_imports_only_their_own_provinces_rows(jiangsu):
     assert ExternalRecord.objects.count() == 0
     own = record_row(programme="江苏省自然科学基金", reference="BK1", province="320000")
     response = upload(jiangsu, records_file(own))
-    assert "1 new rows, 0 updated." in response.content.decode()
+    assert "1 new rows, 0 updated, 0 unchanged." in response.content.decode()
     assert ExternalRecord.objects.get().province_id == "320000"
 
 
@@ -163,7 +174,7 @@ def test_the_list_is_paginated(office):
 
 def test_instruments_import_update_and_list(office):
     response = upload(office, instruments_file(instrument_row()), kind="instruments")
-    assert "1 new rows, 0 updated." in response.content.decode()
+    assert "1 new rows, 0 updated, 0 unchanged." in response.content.decode()
     response = upload(
         office,
         instruments_file(
@@ -171,7 +182,7 @@ def test_instruments_import_update_and_list(office):
         ),
         kind="instruments",
     )
-    assert "1 new rows, 1 updated." in response.content.decode()
+    assert "1 new rows, 1 updated, 0 unchanged." in response.content.decode()
     assert SharedInstrument.objects.get(catalogue_ref="YRD-SH-000001").model == "JEOL JEM-ARM300F2"
     page = office.get("/office/instruments/?q=JEOL")
     assert [i.catalogue_ref for i in page.context["page"]] == ["YRD-SH-000001"]
@@ -194,8 +205,8 @@ def test_the_sample_files_import_cleanly_through_the_commands(officer, capsys):
     call_command("import_external_records", str(FIXTURES / "external_records_sample.csv"))
     call_command("import_instruments", str(FIXTURES / "shared_instruments_sample.csv"))
     out = capsys.readouterr().out
-    assert "external_records_sample.csv: 30 created, 0 updated" in out
-    assert "shared_instruments_sample.csv: 41 created, 0 updated" in out
+    assert "external_records_sample.csv: 30 created, 0 updated, 0 unchanged" in out
+    assert "shared_instruments_sample.csv: 41 created, 0 updated, 0 unchanged" in out
     assert ExternalRecord.objects.filter(province__isnull=True).exists()
     assert ExternalRecord.objects.filter(institution__isnull=False).count() >= 25
     assert SharedInstrument.objects.filter(institution__isnull=True).count() <= 1
@@ -208,7 +219,7 @@ def test_the_sample_files_import_cleanly_through_the_commands(officer, capsys):
     }
     assert ExternalRecord.objects.filter(imported_by=officer).count() == 30
     call_command("import_external_records", str(FIXTURES / "external_records_sample.csv"))
-    assert "0 created, 30 updated" in capsys.readouterr().out
+    assert "0 created, 0 updated, 30 unchanged" in capsys.readouterr().out
 
 
 def test_the_commands_print_every_problem_and_import_nothing(reference, officer, tmp_path):

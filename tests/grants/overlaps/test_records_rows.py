@@ -275,10 +275,17 @@ def test_files_that_cannot_be_read_say_why(data, message):
     assert message in error.value.message
 
 
-def test_a_file_too_large(monkeypatch):
-    monkeypatch.setattr("grants.overlaps.import_file.MAX_IMPORT_BYTES", 10)
+def test_a_file_too_large_for_the_page():
     with pytest.raises(ImportFileError, match="larger than"):
-        instruments(instruments_file())
+        check_file(
+            b"x" * (1024 * 1024 + 1),
+            columns=INSTRUMENT_COLUMNS,
+            required=INSTRUMENT_REQUIRED,
+            check=check_instrument,
+            key=instrument_key,
+            lookups=ANY,
+            max_bytes=1024 * 1024,
+        )
 
 
 def test_the_examples_in_the_docs_are_good_files():
