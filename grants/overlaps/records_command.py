@@ -46,7 +46,10 @@ def run_import(kind, path, *, email, stdout):
         raise CommandError(
             "\n".join([*lines, f"nothing imported: {len(checked.problems)} problems"])
         )
-    result = import_save(kind, checked, actor=actor)
+    try:
+        result = import_save(kind, checked, actor=actor)
+    except ImportFileError as error:
+        raise CommandError(f"{path}: {error.message}") from error
     stdout.write(
         f"{path.name}: {result.created} created, {result.updated} updated, "
         f"{result.unchanged} unchanged"

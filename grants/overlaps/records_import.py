@@ -8,8 +8,9 @@ catalogue number for instruments, so importing a corrected or newer file updates
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from grants.core.audit import record
 from grants.models import Institution, Province
@@ -104,12 +105,25 @@ def import_check(
     )
 
 
-@transaction.atomic
 def import_save(kind: str, checked: Checked, *, actor) -> ImportResult:
     """Create or update the rows of a file ``import_check`` found good, all or none. A stored
-    row the file repeats unchanged is left as it is (and counted as unchanged)."""
+    row the file repeats unchanged is left as it is (and counted as unchanged). Raises
+    ImportFileError when another import added the same rows meanwhile."""
     if not checked.ok:
         raise ValueError("a file with problems is not imported")
+    try:
+        return _save(kind, checked, actor)
+    except IntegrityError as error:
+        raise ImportFileError(
+            _(
+                "Another import added some of these rows at the same time, so nothing was "
+                "imported: send the file again."
+            )
+        ) from error
+
+
+@transaction.atomic
+def _save(kind, checked, actor):
     fmt = FORMATS[kind]
     fields = [name for name in checked.rows[0][1] if name not in fmt.key_fields]
     stored = {

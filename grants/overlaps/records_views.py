@@ -77,35 +77,30 @@ def _page(request, kind, form, problems=(), filename=""):
 
 def _upload(request, kind):
     form = CatalogueUploadForm(request.POST, request.FILES)
-    problems, filename = [], ""
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        filename = upload.name
-        scope = catalogue_import_scope(request.user)
-        try:
-            # One byte past the limit is enough to refuse a file too large.
-            checked = import_check(kind, upload.read(MAX_IMPORT_BYTES + 1), scope=scope)
-        except ImportFileError as error:
-            form.add_error("file", error.message)
-        else:
-            if checked.ok:
-                result = import_save(kind, checked, actor=request.user)
-                messages.success(
-                    request,
-                    _(
-                        "%(file)s imported: %(created)d new rows, %(updated)d updated, "
-                        "%(unchanged)d unchanged."
-                    )
-                    % {
-                        "file": filename,
-                        "created": result.created,
-                        "updated": result.updated,
-                        "unchanged": result.unchanged,
-                    },
-                )
-                return redirect(PAGES[kind]["url"])
-            problems = checked.problems
-    return _page(request, kind, form, problems=problems, filename=filename)
+    if not form.is_valid():
+        return _page(request, kind, form)
+    upload = form.cleaned_data["file"]
+    try:
+        # One byte past the limit is enough to refuse a file too large.
+        data = upload.read(MAX_IMPORT_BYTES + 1)
+        checked = import_check(kind, data, scope=catalogue_import_scope(request.user))
+        if not checked.ok:
+            return _page(request, kind, form, problems=checked.problems, filename=upload.name)
+        result = import_save(kind, checked, actor=request.user)
+    except ImportFileError as error:
+        form.add_error("file", error.message)
+        return _page(request, kind, form, filename=upload.name)
+    messages.success(
+        request,
+        _("%(file)s imported: %(created)d new rows, %(updated)d updated, %(unchanged)d unchanged.")
+        % {
+            "file": upload.name,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        },
+    )
+    return redirect(PAGES[kind]["url"])
 
 
 @login_required

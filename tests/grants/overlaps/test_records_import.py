@@ -253,3 +253,15 @@ def test_the_page_and_its_problems_speak_chinese(office, settings):
     assert "此列必填" in page
     assert "请修改 records.csv 后在下方重新选择" in page
     assert ExternalRecord.objects.count() == 0
+
+
+def test_an_import_racing_another_imports_nothing_and_says_so(office, monkeypatch):
+    from django.db import IntegrityError
+
+    def racing(*args, **kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(ExternalRecord.objects, "bulk_create", racing)
+    response = upload(office, records_file(record_row()))
+    assert "Another import added some of these rows" in response.context["form"].errors["file"][0]
+    assert ExternalRecord.objects.count() == 0
