@@ -104,9 +104,15 @@ def refused_national_ids(cells: Mapping[str, str]) -> list:
             ),
         )
         for column, value in cells.items()
-        if len(value or "") < 40
-        and NATIONAL_ID.fullmatch(unicodedata.normalize("NFKC", value).strip().upper())
+        if _looks_like_national_id(value or "")
     ]
+
+
+def _looks_like_national_id(value: str) -> bool:
+    # Long texts (abstracts) are no ID number; skip normalising them.
+    return len(value) < 40 and bool(
+        NATIONAL_ID.fullmatch(unicodedata.normalize("NFKC", value).strip().upper())
+    )
 
 
 def check_record(cells: Mapping[str, str], lookups: Lookups):

@@ -46,6 +46,7 @@ JIANGSU = Lookups(
 )
 RAW_ID = "110101199003078515"
 REQUIRED = "this column is required"
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 RAW = "looks like a raw national ID number"
 
 RECORD_CASES = [
@@ -76,6 +77,7 @@ RECORD_CASES = [
     ({"pi_id_hash": RAW_ID}, ANY, "pi_id_hash", RAW),
     ({"pi_id_hash": "11010119900307851x"}, ANY, "pi_id_hash", RAW),
     ({"pi_name": RAW_ID}, ANY, "pi_name", RAW),
+    ({"pi_orcid": RAW_ID.translate(FULL_WIDTH)}, ANY, "pi_orcid", RAW),
     ({"id_number": RAW_ID}, ANY, "id_number", RAW),
     ({"province": "999999"}, ANY, "province", "unknown province “999999”"),
     ({"province": "310000"}, JIANGSU, "province", "you may import rows of Jiangsu only"),
