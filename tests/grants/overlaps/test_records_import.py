@@ -265,3 +265,31 @@ def test_an_import_racing_another_imports_nothing_and_says_so(office, monkeypatc
     response = upload(office, records_file(record_row()))
     assert "Another import added some of these rows" in response.context["form"].errors["file"][0]
     assert ExternalRecord.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "path, make_file, row",
+    [
+        ("/office/external-records/", records_file, lambda n: record_row(reference=f"R{n}")),
+        (
+            "/office/instruments/",
+            instruments_file,
+            lambda n: instrument_row(catalogue_ref=f"C{n}", institution=f"Lab {n}"),
+        ),
+    ],
+)
+def test_the_lists_run_as_many_queries_for_twenty_rows_as_for_one(office, path, make_file, row):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    kind = "records" if "records" in path else "instruments"
+    upload(office, make_file(row(0)), kind=kind)
+    office.get(path)
+    with CaptureQueriesContext(connection) as one:
+        office.get(path)
+    upload(office, make_file(*[row(n) for n in range(20)]), kind=kind)
+    office.get(path)
+    with CaptureQueriesContext(connection) as twenty:
+        response = office.get(path)
+    assert len(response.context["page"]) == 20
+    assert len(twenty) == len(one)
