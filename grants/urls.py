@@ -5,6 +5,7 @@ from grants.calls import office_views as office_calls
 from grants.calls import views as calls
 from grants.funding import views as funding
 from grants.office import views as office
+from grants.overlaps import records_views
 from grants.overlaps import views as overlaps
 from grants.projects import change_views as project_changes
 from grants.projects import early_end_views as project_end
@@ -185,5 +186,18 @@ urlpatterns = [
         "office/calls/<slug:code>/overlaps/<int:pk>/screen/",
         overlaps.overlap_resolve,
         name="overlap_resolve",
+    ),
+    # overlaps: records
+    path("office/external-records/", records_views.external_records, name="external_records"),
+    path(
+        "office/external-records/import/",
+        records_views.external_records_import,
+        name="external_records_import",
+    ),
+    path("office/instruments/", records_views.shared_instruments, name="shared_instruments"),
+    path(
+        "office/instruments/import/",
+        records_views.shared_instruments_import,
+        name="shared_instruments_import",
     ),
 ]

@@ -110,6 +110,8 @@ ELSEWHERE = {
     "milestone_delete": "tests/grants/projects/test_task_book_milestones.py::test_the_lead_edits_and_deletes_a_milestone",
     "task_book_issue": "tests/grants/projects/test_task_book_signing.py::test_issuing_freezes_what_is_signed_and_tells_every_party",
     "task_book_sign": "tests/grants/projects/test_task_book_signing.py::test_every_party_signs_and_the_last_signature_starts_the_project",
+    "external_records_import": "tests/grants/overlaps/test_records_import.py::test_a_good_file_creates_its_records",
+    "shared_instruments_import": "tests/grants/overlaps/test_records_import.py::test_instruments_import_update_and_list",
 }
 # overlaps: screening
 ELSEWHERE["overlap_run"] = (

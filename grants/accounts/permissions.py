@@ -386,3 +386,13 @@ def readable_other_proposals(user, proposal_ids) -> set:
     if is_fund_officer(user):
         return ids
     return set(office_proposals_for(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+# ---- overlaps: other funders' records and the shared instrument catalogue ------------------
+
+
+def catalogue_import_scope(user) -> str | None:
+    """The one province whose rows ``user`` may import into the external records and the
+    shared instrument catalogue: a provincial officer's own; None (any) for the fund office.
+    Who may open the pages at all is role_required's (both kinds of officer)."""
+    return None if is_fund_officer(user) else officer_province_code(user)

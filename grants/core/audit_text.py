@@ -33,6 +33,7 @@ ACTION_LABELS = {
     "expert_invitation.declined": gettext_lazy("Expert declined to join the reviewer pool"),
     "expert_invitation.revoked": gettext_lazy("Expert invitation withdrawn"),
     "expert_invitation.sent": gettext_lazy("Expert invited to the reviewer pool"),
+    "external_records.imported": gettext_lazy("Other funders' records imported"),
     "funding.committed": gettext_lazy("Funding committed"),
     "funding.confirmed": gettext_lazy("Province confirmed its funding"),
     "funding.final": gettext_lazy("Funding final"),
@@ -87,6 +88,7 @@ ACTION_LABELS = {
     "reviewer.availability_reopened": gettext_lazy("Reviewers available again"),
     "reviewer.settings_saved": gettext_lazy("Reviewer settings saved"),
     "reviewers.imported": gettext_lazy("Reviewers imported"),
+    "shared_instruments.imported": gettext_lazy("Shared instruments imported"),
 }
 
 # Values longer than this are cut: the page shows what changed, the JSON keeps it whole.
