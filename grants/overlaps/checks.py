@@ -35,6 +35,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from grants.core.audit import record
 from grants.core.errors import WorkflowError
 from grants.models import BudgetCategory, BudgetLine, OverlapFlag, OverlapRun, SharedInstrument
 from grants.models.overlaps import FlagStatus, OverlapKind
@@ -381,5 +382,6 @@ def overlap_check_start(call, actor):
             _("An overlap check of this call is already under way."), code="running"
         )
     run = OverlapRun.objects.create(call=call, started_by=actor)
+    record(actor=actor, action="overlap.check_started", call=call, after={"run": run.pk})
     transaction.on_commit(lambda: enqueue(OVERLAP_CHECK, run.pk))
     return run

@@ -64,9 +64,12 @@ def flag_resolve(*, flag, actor, status, reason=""):
     flag.resolved_by = None if opened else actor
     flag.resolved_at = None if opened else timezone.now()
     flag.save(update_fields=["status", "reason", "resolved_by", "resolved_at", "updated_at"])
+    action = "overlap.open" if opened else "overlap.cleared"
+    if status == FlagStatus.DUPLICATE:
+        action = "overlap.duplicate"
     record(
         actor=actor,
-        action=f"overlap.{status}",
+        action=action,
         proposal=flag.proposal,
         before=before,
         after={"flag": flag.pk, "kind": flag.kind, "status": status, "reason": reason},

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from grants.site.demo.decided_call import seed_decided_call
 from grants.site.demo.open_call import seed_open_call, seed_proposals
+from grants.site.demo.overlaps import seed_overlaps
 from grants.site.demo.people import demo_logins, seed_people
 from grants.site.demo.review_call import seed_review_call
 
@@ -13,7 +14,7 @@ def seed(stdout=None):
     write = stdout.write if stdout else (lambda line: None)
     seed_people()
     write("Demo people ready.")
-    call = seed_open_call()
+    call = open_call = seed_open_call()
     seed_proposals(call)
     write(f"Open call {call.code} with drafts and submitted proposals ready.")
     call = seed_review_call()
@@ -22,5 +23,9 @@ def seed(stdout=None):
     write(
         f"Call {call.code} decided: letters sent, a project running with its first year paid,"
         " another with its task book out for signature."
+    )
+    seed_overlaps(open_call)
+    write(
+        "Other funders' records and the shared instrument catalogue imported; the open call checked for overlaps."
     )
     return demo_logins()

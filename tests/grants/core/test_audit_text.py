@@ -17,7 +17,8 @@ def written_actions():
     found = set(CALL_AUDIT_ACTIONS.values())
     for path in [*ROOT.glob("grants/**/*.py"), *ROOT.glob("reviews/**/*.py")]:
         text = path.read_text(encoding="utf-8")
-        for line in re.findall(r"\baction=(.*)", text):
+        # record(action="a.b") or, when the action is chosen first, action = "a.b" ...
+        for line in re.findall(r"\baction\s*=\s*(.*)", text):
             found |= set(re.findall(r'"([a-z_]+\.[a-z_]+)"', line))
     return found
 
