@@ -70,6 +70,9 @@ ACTION_LABELS = {
     "project.task_book_versioned": gettext_lazy("New task book version after a change"),
     "project.terminated": gettext_lazy("Project terminated"),
     "project.opened": gettext_lazy("Project opened on the award"),
+    "project.shares_rescheduled": gettext_lazy(
+        "Provinces' shares and instalments follow an approved change"
+    ),
     "project.started": gettext_lazy("Project started"),
     "project.expert_assigned": gettext_lazy("Final report sent to an expert"),
     "project.expert_reviewed": gettext_lazy("Expert review of a final report submitted"),

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from grants.core.money import ZERO
+from grants.core.money import ZERO, allocate
 from grants.projects import project_dates
 
 # (member, category, year) -> amount, as in grants.projects.award_budget
@@ -192,3 +192,29 @@ def refunds_owed(paid: Mapping[str, Decimal], kept: Mapping[str, Decimal]) -> di
         for code, amount in sorted(paid.items())
         if amount > 0
     }
+
+
+# ---- a province's money after a reallocation --------------------------------------------------
+
+PAID_BEYOND = "paid_beyond"
+
+
+def rescheduled(
+    committed: Decimal, year_weights: Mapping[int, Decimal], paid: Mapping[int, Decimal]
+) -> dict[int, Decimal] | str:
+    """A province's instalments by year once a change sets what it commits to ``committed``:
+    spread over the years as ``year_weights`` (its new awarded amounts per year), but never
+    below what it has already paid in a year (``paid``). What the paid years already hold
+    beyond their share is taken from the unpaid years, in proportion to what they still lack.
+    PAID_BEYOND when the province has already paid more than ``committed``."""
+    years = sorted(set(year_weights) | set(paid))
+    paid = {year: paid.get(year, ZERO) for year in years}
+    left = committed - sum(paid.values(), ZERO)
+    if left < 0:
+        return PAID_BEYOND
+    target = allocate(committed, {year: year_weights.get(year, ZERO) for year in years})
+    lacking = {year: max(ZERO, target[year] - paid[year]) for year in years}
+    if not any(lacking.values()):
+        lacking = {years[-1]: Decimal(1)}  # nothing lacks: the last year takes what is left
+    parts = allocate(left, lacking)
+    return {year: paid[year] + parts.get(year, ZERO) for year in years}

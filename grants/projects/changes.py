@@ -35,7 +35,7 @@ from grants.models import (
     TaskBook,
     User,
 )
-from grants.projects import change_rules, project_dates
+from grants.projects import change_money, change_rules, project_dates
 from grants.projects.change_rules import Move
 
 
@@ -312,7 +312,7 @@ def change_decide(*, change, actor, approve, note=""):
             raise WorkflowError(
                 _("Changes can be approved only while the project runs."), code="state"
             )
-        APPLY[change.kind](project, change.details)
+        APPLY[change.kind](project, change.details, actor)
         _new_task_book(project, change, actor)
     _close(
         change,
@@ -353,7 +353,7 @@ def _close(change, actor, status, note, *, action):
 # ---- applying an approved change ------------------------------------------------------------
 
 
-def _apply_reallocation(project, details):
+def _apply_reallocation(project, details, actor):
     result = reallocation_check(project, moves_from_details(details))
     _refuse_on(result.problems)
     existing = {
@@ -369,22 +369,23 @@ def _apply_reallocation(project, details):
         elif line.amount != amount:
             line.amount = amount
             line.save(update_fields=["amount"])
+    change_money.shares_follow(project, result.cells, actor=actor)
 
 
-def _apply_pi(project, details):
+def _apply_pi(project, details, actor):
     member = _member(project, details["member"])
     member.pi_id = details["pi"]
     member.save(update_fields=["pi"])
 
 
-def _apply_partner(project, details):
+def _apply_partner(project, details, actor):
     member = _member(project, details["member"], partner=True)
     member.institution_id = details["institution"]
     member.pi_id = details["pi"]
     member.save(update_fields=["institution", "pi"])
 
 
-def _apply_extension(project, details):
+def _apply_extension(project, details, actor):
     months = details["months"]
     _refuse_on(
         change_rules.extension_problems(
@@ -407,6 +408,7 @@ def _apply_extension(project, details):
     )
 
 
+# Each applier takes (project, details, actor): the approving officer, for what it audits.
 APPLY = {
     ChangeKind.REALLOCATION: _apply_reallocation,
     ChangeKind.PI: _apply_pi,

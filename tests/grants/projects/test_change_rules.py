@@ -188,3 +188,38 @@ def test_partner_consent(old, new, consent):
 )
 def test_refunds_owed(paid, kept, owed):
     assert rules.refunds_owed(paid, kept) == owed
+
+
+# ---- a province's instalments after a reallocation ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "committed, weights, paid, expected",
+    [
+        # Nothing paid yet: the new total spread as the new budget's years.
+        ("300", {1: "100", 2: "200"}, {}, {1: "100", 2: "200"}),
+        # Year 1 paid as it was (150); the new total 240 asks 80 of it: year 1 stays, year 2 takes the rest.
+        ("240", {1: "80", 2: "160"}, {1: "150"}, {1: "150", 2: "90"}),
+        # More money (a province receives more): the unpaid years take it.
+        ("400", {1: "100", 2: "150", 3: "150"}, {1: "100"}, {1: "100", 2: "150", 3: "150"}),
+        # Paid years lack nothing and the rest is spread over what the others lack, to the fen.
+        ("100.01", {1: "1", 2: "1", 3: "1"}, {1: "50"}, {1: "50", 2: "25.01", 3: "25.00"}),
+        # Everything already paid in full: the last year takes nothing more.
+        ("200", {1: "100", 2: "100"}, {1: "100", 2: "100"}, {1: "100", 2: "100"}),
+    ],
+)
+def test_rescheduled_keeps_what_is_paid_and_adds_up(committed, weights, paid, expected):
+    result = rules.rescheduled(
+        D(committed),
+        {year: D(w) for year, w in weights.items()},
+        {year: D(p) for year, p in paid.items()},
+    )
+    assert result == {year: D(amount) for year, amount in expected.items()}
+    assert sum(result.values()) == D(committed)
+
+
+def test_a_province_that_paid_beyond_the_new_total_is_refused():
+    assert (
+        rules.rescheduled(D("100"), {1: D("50"), 2: D("50")}, {1: D("80"), 2: D("30")})
+        == rules.PAID_BEYOND
+    )

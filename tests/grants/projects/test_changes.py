@@ -237,3 +237,63 @@ def test_the_lead_cannot_be_replaced_as_a_partner(reference):
             },
             reason="No.",
         )
+
+
+def shares(project):
+    return {
+        share.province_id: (
+            share.received,
+            share.committed,
+            [p.amount for p in share.payments.all()],
+        )
+        for share in project.decision.shares.all()
+    }
+
+
+def approve_move(project, lead, partner, officer, amount):
+    change = changes.change_request(
+        project=project,
+        actor=lead.pi,
+        kind=ChangeKind.REALLOCATION,
+        details={"moves": [Move(cell(lead), cell(partner), D(amount))]},
+        reason="Zhejiang runs the field work.",
+    )
+    for code in ("310000", "330000"):
+        changes.change_consent(
+            change=change, actor=provincial_officer(code), province_code=code, agreed=True
+        )
+    return changes.change_decide(change=change, actor=officer, approve=True)
+
+
+def test_money_moved_between_provinces_moves_their_shares_and_instalments(reference):
+    project, lead, partner, officer = running_project()
+    before = shares(project)
+    approve_move(project, lead, partner, officer, "5000")
+    after = shares(project)
+    assert after["310000"][0] == before["310000"][0] - D("5000")
+    assert after["330000"][0] == before["330000"][0] + D("5000")
+    for code in after:
+        received, committed, instalments = after[code]
+        assert committed == received and sum(instalments) == committed
+    assert AuditEntry.objects.filter(action="project.shares_rescheduled").exists()
+
+
+def test_an_instalment_already_paid_is_kept_and_a_short_pool_refuses(reference):
+    from grants.projects import payments
+
+    project, lead, partner, officer = running_project()
+    shanghai = project.decision.shares.get(province_id="310000")
+    first = shanghai.payments.get(year=1)
+    payments.payment_record(
+        instalment=first, actor=officer, amount=first.amount, paid_on=date.today(), voucher="SH-1"
+    )
+    approve_move(project, lead, partner, officer, "5000")
+    first.refresh_from_db()
+    assert first.paid == first.amount and first.paid_at is not None
+    shanghai.refresh_from_db()
+    assert sum(p.amount for p in shanghai.payments.all()) == shanghai.committed
+    # Zhejiang's pool (¥800,000) is spent on two awards of ¥390,000 and ¥5,000 more: ¥15,000 is left.
+    held = amount_of(project, partner)
+    with pytest.raises(WorkflowError, match="pool for this call"):
+        approve_move(project, lead, partner, officer, "25000")
+    assert amount_of(project, partner) == held  # nothing of the refused approval stays
