@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from grants.core.audit import record
 from grants.core.errors import WorkflowError
 from grants.core.money import ZERO
-from grants.models import ChangeStatus, Payment, Project, ProjectStatus, Refund
+from grants.models import AwardShare, ChangeStatus, Payment, Project, ProjectStatus, Refund
 from grants.projects import change_rules
 
 
@@ -102,6 +102,7 @@ def project_terminate(*, project, actor, reason, kept=None):
             if instalment.paid and instalment.paid_at is None:
                 instalment.paid_at = timezone.now()  # what is left of it is paid in full
             instalment.save(update_fields=["amount", "paid_at"])
+    _shares_cut_to_paid(project)
     # A change still waiting can no longer apply to a project that has ended.
     open_changes = project.changes.filter(status=ChangeStatus.PENDING).update(
         status=ChangeStatus.REFUSED,
@@ -125,6 +126,22 @@ def project_terminate(*, project, actor, reason, kept=None):
         note=reason,
     )
     return refunds
+
+
+def _shares_cut_to_paid(project):
+    """What each province commits to a terminated project falls to what it paid, so the
+    ledger gives the cancelled instalments back to its pool: its own part first, then what
+    the balancing pot paid."""
+    for share in AwardShare.objects.select_for_update().filter(decision=project.decision):
+        paid = sum((p.amount for p in share.payments.all()), ZERO)
+        cut = share.committed - paid
+        if cut <= 0:
+            continue
+        from_own = min(cut, share.charged)
+        share.charged -= from_own
+        share.balancing -= cut - from_own
+        share.received = min(share.received, paid)
+        share.save(update_fields=["charged", "balancing", "received"])
 
 
 @transaction.atomic

@@ -7,7 +7,17 @@ import pytest
 from django.utils import timezone
 
 from grants.core.errors import WorkflowError
-from grants.models import AuditEntry, ChangeKind, ChangeStatus, Payment, ProjectStatus, Refund
+from grants.funding.payments import ledger
+from grants.models import (
+    AuditEntry,
+    Call,
+    ChangeKind,
+    ChangeStatus,
+    Payment,
+    ProjectStatus,
+    Province,
+    Refund,
+)
 from grants.projects import changes, early_end
 from tests.grants.projects.change_factories import running_project
 
@@ -67,6 +77,13 @@ def test_termination_owes_back_what_was_paid_beyond_what_is_kept(reference):
     # The unpaid instalments are cancelled: each is brought down to what was paid of it.
     assert all(p.amount == p.paid for p in instalments(project))
     assert instalments(project).count() == 6
+    # What each province commits falls to what it paid: the ledger's pool gets the rest back.
+    committed = {s.province_id: s.committed for s in project.decision.shares.all()}
+    assert committed == {"310000": shanghai, "330000": zhejiang}
+    (row,) = ledger(
+        Call.objects.filter(pk=project.proposal.call_id), Province.objects.filter(pk="330000")
+    )
+    assert row.committed == D(390_000) + zhejiang  # the other award's share, and what was paid
     with pytest.raises(WorkflowError, match="running or suspended"):
         early_end.project_terminate(project=project, actor=officer, reason="Again.")
     totals = early_end.refund_totals()
