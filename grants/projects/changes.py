@@ -37,20 +37,13 @@ from grants.models import (
 )
 from grants.projects import change_money, change_rules, project_dates
 from grants.projects.change_rules import Move
+from grants.projects.task_book import accepted_members, task_book_contents
 
 
 def lead_pi(project):
     """The PI of the project's lead member: the one who asks for changes."""
     lead = project.proposal.members.filter(is_lead=True).select_related("pi").first()
     return lead.pi if lead else None
-
-
-def accepted_members(project):
-    return (
-        ConsortiumMember.objects.filter(proposal=project.proposal, status=MemberStatus.ACCEPTED)
-        .select_related("institution__province", "pi")
-        .order_by("-is_lead", "pk")
-    )
 
 
 def award_cells(project):
@@ -417,47 +410,13 @@ APPLY = {
 }
 
 
-def _task_book_contents(project):
-    """What the task book says after the change: members, budget lines, milestones, dates."""
-    members = accepted_members(project)
-    return {
-        "version": project.task_book_version,
-        "starts_on": str(project.starts_on) if project.starts_on else None,
-        "ends_on": str(project.ends_on) if project.ends_on else None,
-        "duration_months": project.duration_months,
-        "members": [
-            {
-                "member": m.pk,
-                "institution": m.institution.name,
-                "province": m.institution.province_id,
-                "pi": m.pi.name if m.pi else "",
-                "lead": m.is_lead,
-            }
-            for m in members
-        ],
-        "budget": [
-            {
-                "member": line.member_id,
-                "category": line.category,
-                "year": line.year,
-                "amount": str(line.amount),
-            }
-            for line in project.budget_lines.order_by("member_id", "year", "category")
-        ],
-        "milestones": [
-            {"title": m.title, "kind": m.kind, "due_month": m.due_month, "member": m.member_id}
-            for m in project.milestones.all()
-        ],
-    }
-
-
 def _new_task_book(project, change, actor):
     project.task_book_version += 1
     project.save(update_fields=["task_book_version"])
     TaskBook.objects.create(
         project=project,
         number=project.task_book_version,
-        contents=_task_book_contents(project),
+        contents=task_book_contents(project),
         change=change,
     )
     record(

@@ -46,6 +46,9 @@ def task_book_contents(project):
         "title_zh": proposal.title_zh,
         "title_en": proposal.title_en,
         "duration_months": project.duration_months,
+        # Set once the project has started: a version made by a change says its dates.
+        "starts_on": str(project.starts_on) if project.starts_on else None,
+        "ends_on": str(project.ends_on) if project.ends_on else None,
         "members": [
             {
                 "id": member.pk,

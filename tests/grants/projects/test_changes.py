@@ -17,7 +17,7 @@ from grants.models import (
     ReportKind,
     TaskBook,
 )
-from grants.projects import changes
+from grants.projects import changes, task_book_pdf
 from grants.projects.change_rules import Move
 from tests.factories import make_user
 from tests.grants.projects.change_factories import running_project
@@ -63,6 +63,9 @@ def test_a_small_move_within_one_member_the_office_decides_alone(reference):
         "year": 1,
         "amount": "1000.00",
     } in book.contents["budget"]
+    # The same shape as the first version, so its PDF prints as the first one does.
+    pdf = task_book_pdf.build_task_book_pdf(book.contents, (), draft=False)
+    assert pdf.startswith(b"%PDF") and book.contents["members"][0]["institution_zh"]
     assert AuditEntry.objects.filter(action="project.change_approved").exists()
     assert len(mail.outbox) == 2  # the request and the decision
     number = project.proposal.reference
@@ -219,7 +222,7 @@ def test_a_partner_from_another_province_needs_both_provinces(reference):
     partner.refresh_from_db()
     assert (partner.institution, partner.pi) == (nanjing, pi)
     book = project.task_books.get(number=2)
-    assert any(m["institution"] == nanjing.name for m in book.contents["members"])
+    assert any(m["institution_zh"] == nanjing.name_zh for m in book.contents["members"])
 
 
 def test_the_lead_cannot_be_replaced_as_a_partner(reference):
