@@ -1,4 +1,4 @@
-"""The reviewer pool: what the fund office knows about each expert beyond the profile."""
+"""The reviewer pool, assignments, reviews, panels and background jobs."""
 
 from django.conf import settings
 from django.db import models
