@@ -14,14 +14,12 @@ from grants.funding.lottery import (
 )
 from grants.funding.simulation import VIRTUAL, Request, simulate
 
-SH, AH = "310000", "340000"
+SH = "310000"
 
 
 def ranking(*costs, province=SH):
     """Proposals "P1", "P2", ... in ranking order, each asking ``cost`` yuan of one province."""
-    return [
-        Request(f"P{n}", f"P{n}", {province: Decimal(cost)}) for n, cost in enumerate(costs, 1)
-    ]
+    return [Request(f"P{n}", f"P{n}", {province: Decimal(cost)}) for n, cost in enumerate(costs, 1)]
 
 
 def narrow(count):
@@ -161,6 +159,8 @@ def test_reordered_fills_the_groups_places_in_drawn_order(order, expected):
 def test_drawn_order_funds_under_the_same_pools():
     # Places 2 and 3 are the group; the pool pays two. The draw puts P3 first: P3 is funded.
     rows = ranking(100, 100, 100)
-    outcome = simulate(reordered(rows, ["P3", "P2"], lambda r: r.proposal), {SH: Decimal(200)}, VIRTUAL)
+    outcome = simulate(
+        reordered(rows, ["P3", "P2"], lambda r: r.proposal), {SH: Decimal(200)}, VIRTUAL
+    )
     assert [award.proposal for award in outcome.funded] == ["P1", "P3"]
     assert outcome.reserve == ["P2"]
