@@ -92,8 +92,9 @@ class CallForm(forms.ModelForm):
             "panel_max_province_share": _("A fraction: 0.40 means 40%."),
             "draw_at_funding_line": _(
                 "When the calibrated ranking cannot say which of the proposals around the funding "
-                "line is better (their 90 % rank intervals cross the line), their places are "
-                "filled in the order of a draw, with a seed fixed in advance and a witness."
+                "line is better (with 90 per cent confidence, each could rank on either side of "
+                "it), their places are filled in the order of a draw, with a seed fixed in "
+                "advance and a witness."
             ),
         }
 
