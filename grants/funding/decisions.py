@@ -289,9 +289,22 @@ def funding_commit(*, call, actor, cuts=None):
             "reserve": len(outcome.skipped),
             "total": str(outcome.funded_total),
             "cuts": funding_round.cuts,
+            **_draw_seed(call),
         },
     )
     return funding_round
+
+
+def _draw_seed(call):
+    """The seed of the draw the funding followed, for the audit entry; nothing without one."""
+    if not call.draw_at_funding_line:
+        return {}
+    seed = (
+        FundingDraw.objects.filter(call=call, annulled_at__isnull=True, drawn_at__isnull=False)
+        .values_list("seed", flat=True)
+        .first()
+    )
+    return {"draw_seed": seed} if seed else {}
 
 
 def _write_shares(decision, award, balancing_left, proposal):

@@ -173,7 +173,15 @@ def draw_run(*, call, actor):
         actor=actor,
         action="funding.draw_run",
         call=call,
-        after={"seed": draw.seed, "line": line, "places": places, "order": result.order},
+        after={
+            "seed": draw.seed,
+            "line": line,
+            "places": places,
+            "order": result.order,
+            # The places go to these, unless a province's pool cannot pay one when its turn
+            # comes; then, as always, the next in order is funded.
+            "drawn": result.drawn,
+        },
     )
     return draw
 

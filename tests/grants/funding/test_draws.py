@@ -48,6 +48,7 @@ def test_the_draw_stores_the_group_and_funding_follows_its_order(draw_call):
         assert action in actions
     run = AuditEntry.objects.get(call=call, action="funding.draw_run")
     assert run.after["order"] == [third.reference, second.reference]
+    assert run.after["drawn"] == [third.reference]
 
 
 def test_the_same_seed_on_the_same_group_gives_the_same_order(draw_call):
@@ -146,6 +147,8 @@ def test_commit_waits_for_a_draw_under_way_then_stands(draw_call):
     draws.draw_witness_record(call=call, actor=officer, witness_name="张公证")
     draws.draw_run(call=call, actor=officer)
     decisions.funding_commit(call=call, actor=officer)
+    committed = AuditEntry.objects.get(call=call, action="funding.committed")
+    assert committed.after["draw_seed"] == FundingDraw.objects.get(call=call).seed
     verdicts = dict(Decision.objects.values_list("proposal_id", "outcome"))
     assert verdicts == {first.pk: Outcome.FUNDED, third.pk: Outcome.FUNDED, second.pk: "reserve"}
     with pytest.raises(WorkflowError, match="draw stands"):
