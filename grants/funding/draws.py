@@ -8,6 +8,10 @@
    (grants.funding.decisions.simulate_call) fills the group's places in that order.
 4. It is never run again unless annulled, with a reason, before funding is committed; the
    annulled draw keeps its row and the next one starts again at step 1.
+
+The line is found on the funding as the pools leave it without cuts: a cut typed when funding
+is committed changes what a proposal receives, not which proposals the reviews could not tell
+apart. Committing waits while a draw is under way (seed fixed, not yet run).
 """
 
 import secrets

@@ -16,7 +16,9 @@ pools turn nobody away, every fundable proposal is funded and there is no line.
 **The group.** A proposal straddles the line when its interval reaches both sides of it: it
 might rank at L or better (funded) and might rank at L + 1 or worse (not funded), i.e.
 ``low <= L < high``. Only fundable proposals (above the call's thresholds) join; a proposal
-the fit gave no estimate stays where the ranking put it.
+the fit gave no estimate stays where the ranking put it. The fit's ranks and the places of the
+locked ranking both count the call's ranked proposals from 1, so the interval and the line are
+read on the same scale.
 
 **The draw.** Each member's draw key is SHA-256 of the seed and its reference number; the
 group is ordered by key. Unlike ``random.Random(seed).shuffle``, whose algorithm Python does
