@@ -3,7 +3,7 @@ showing the group, the seed, the witness and the result."""
 
 import pytest
 
-from grants.funding import draws
+from grants.funding import decisions, draws
 from grants.models import AuditEntry
 from grants.models.decisions import FundingDraw
 from tests.grants.funding.draw_setup import make_draw_call, seed_putting_first, witness_officer
@@ -93,3 +93,17 @@ def test_annulling_without_a_reason_shows_the_form_again(client, draw_call):
     response = client.post(url(call, "annul/"), {"reason": ""})
     assert response.status_code == 200
     assert FundingDraw.objects.get(call=call).annulled_at is None
+
+
+def test_the_committed_funding_page_shows_the_draw_it_followed(client, draw_call):
+    call, (_, second, third), officer = draw_call
+    draws.draw_seed_fix(call=call, actor=officer, seed=seed_putting_first(third, [second, third]))
+    draws.draw_witness_record(call=call, actor=officer, witness_name="张公证")
+    draws.draw_run(call=call, actor=officer)
+    decisions.funding_commit(call=call, actor=officer)
+    client.force_login(officer)
+    text = client.get(f"/office/calls/{call.code}/funding/").content.decode()
+    assert "Funding decisions" in text and "张公证" in text
+    assert text.count("funded by the draw") == 1 and text.count("not drawn") == 1
+    # Once funding is committed the draw stands: no form to annul it.
+    assert "Annul the draw" not in client.get(url(call)).content.decode()
