@@ -199,6 +199,7 @@ PURE = {
     "grants.proposals.instrument_rules",
     "grants.overlaps.passages",
     "grants.funding.simulation",
+    "grants.funding.lottery",
     "grants.projects.award_budget",
     "grants.projects.change_rules",
     "grants.projects.project_dates",
