@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grants', '0015_overlaps'),
+        ('grants', '0016_invitation_email_index'),
         ('reviews', '0010_ranking_fits'),
     ]
 
