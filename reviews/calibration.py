@@ -216,7 +216,7 @@ class CalibratedRow:
     rank_50: tuple[int, int]
     rank_90: tuple[int, int]
     plain_place: int = 0
-    plot: dict | None = None
+    plot: interval_plot.IntervalPlot | None = None
 
 
 ESTIMATE_FIELDS = (
@@ -275,7 +275,7 @@ def with_plots(rows):
             expected_rank=row.expected_rank,
             first=first,
             last=last,
-        ).as_text()
+        )
     return rows, (first, last)
 
 

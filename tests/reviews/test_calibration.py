@@ -109,4 +109,31 @@ def test_fit_rows_keep_the_plain_order_by_default(panel_call, django_capture_on_
     assert [row.plain_place for row in rows] == [1, 2, 3]
     assert [str(row.plain_mean) for row in rows] == ["4.5", "4", "3.5"]
     plotted, places = calibration.with_plots(rows)
-    assert places == (1, 3) and plotted[0].plot["low_90"] == "0.00"
+    assert places == (1, 3) and plotted[0].plot.width_90 == pytest.approx(100 / 3)
+
+
+def test_the_panel_book_draws_the_calibrated_ranks_after_its_contents(
+    panel_call, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    import io
+
+    from django.core.files.storage import default_storage
+    from pypdf import PdfReader
+
+    from reviews import exports
+    from reviews.models import ExportJob
+
+    settings.MEDIA_ROOT = tmp_path
+    call, proposals, officer = panel_call
+    with django_capture_on_commit_callbacks(execute=True):
+        calibration.fit_start(call=call, actor=officer)
+        job = exports.panel_book_request(panel=call.panels.get(), actor=officer, language="en")
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE
+    book = PdfReader(io.BytesIO(default_storage.open(job.file.name).read()))
+    page = book.pages[2].extract_text()  # after the title page and the contents
+    assert "Calibrated ranking" in page
+    assert [page.index(p.reference) for p in proposals] == sorted(
+        page.index(p.reference) for p in proposals
+    )
+    assert "1.0 (1–1; 1–1)" in page and "3.0 (3–3; 3–3)" in page
