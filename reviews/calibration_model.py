@@ -46,7 +46,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, sparse, stats
+from scipy import linalg, optimize, sparse, stats
 
 METHOD = "reml-fixed-proposal-random-reviewer/parametric-bootstrap"
 DEFAULT_REPLICATES = 1000
@@ -172,8 +172,11 @@ class _Fit:
         self.data = data
         by_reviewer = np.bincount(data.r_idx, minlength=len(data.reviewers)).astype(float)
         shared = data.Z.T @ sparse.diags(1.0 / np.sqrt(data.counts[data.p_idx])) @ data.X
-        within = np.diag(by_reviewer) - (shared @ shared.T).toarray()
-        d, self.U = np.linalg.eigh(within)
+        # Built and decomposed in place: at 5,000 reviewers each copy is 200 MB.
+        within = (shared @ shared.T).toarray()
+        within *= -1.0
+        within[np.diag_indices_from(within)] += by_reviewer
+        d, self.U = linalg.eigh(within, overwrite_a=True, check_finite=False)
         self.d = np.clip(d, 0.0, None)
         self.d[self.d < EIGEN_FLOOR] = 0.0
         my = data.within(data.y)
