@@ -100,3 +100,26 @@ def test_the_panel_page_shows_the_intervals_beside_the_plain_ranking(
     assert [row.proposal.pk for row in page.context["rows"]] == [p.pk for p in proposals]
     assert set(page.context["calibrated"]) == {p.pk for p in proposals}
     assert page.content.decode().count('class="interval-plot"') == 3
+
+
+@pytest.mark.parametrize("page", ["ranking", "panel"])
+def test_the_pages_read_a_fit_in_the_same_queries_for_two_rows_as_for_twenty(
+    client, reference, django_capture_on_commit_callbacks, page
+):
+    from tests.test_query_counts import ROWS, SCORES, assert_same_count, page_queries
+
+    counts = []
+    for n in (2, ROWS):
+        call, _proposals, officer = make_panel_call(
+            scores=tuple(SCORES[i % len(SCORES)] for i in range(n))
+        )
+        fitted(call, officer, django_capture_on_commit_callbacks)
+        url = (
+            f"/office/calls/{call.code}/ranking/"
+            if page == "ranking"
+            else f"/panels/{call.panels.get().pk}/"
+        )
+        queries, response = page_queries(client, officer, url)
+        assert response.content.decode().count('class="interval-plot"') == n
+        counts.append(queries)
+    assert_same_count(*counts)
