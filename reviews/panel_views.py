@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grants.accounts.permissions import get_office_call, role_required
+from grants.accounts.permissions import get_office_call, is_fund_officer, role_required
 from grants.core.errors import WorkflowError
 from grants.models import Role
 from reviews import calibration, panels
@@ -64,6 +64,8 @@ def panel_page(request, pk):
         "fit": fit,
         "calibrated": calibrated,
         "places": places,
+        # The office starts a fit from the call's ranking page; the panel's readers only see it.
+        "may_fit": is_fund_officer(request.user),
     }
     return render(request, "reviews/panel.html", context)
 

@@ -123,3 +123,15 @@ def test_the_pages_read_a_fit_in_the_same_queries_for_two_rows_as_for_twenty(
         assert response.content.decode().count('class="interval-plot"') == n
         counts.append(queries)
     assert_same_count(*counts)
+
+
+def test_the_office_is_led_from_the_panel_page_to_the_calls_fit(client, panel_call):
+    call, _proposals, officer = panel_call
+    panel = call.panels.get()
+    client.force_login(officer)
+    assert (
+        f'href="/office/calls/{call.code}/ranking/"'
+        in client.get(f"/panels/{panel.pk}/").content.decode()
+    )
+    client.force_login(panel.chair)
+    assert "/ranking/" not in client.get(f"/panels/{panel.pk}/").content.decode()
