@@ -190,6 +190,14 @@ def latest_fit(call):
     return call.ranking_fits.filter(status=RankingFit.Status.DONE).first()
 
 
+def is_stale(fit) -> bool:
+    """Whether a review of the fit's call was submitted (or submitted again after reopening)
+    since the fit started: its ranks then leave that review out."""
+    return Review.objects.filter(
+        assignment__call_id=fit.call_id, submitted_at__gt=fit.created_at
+    ).exists()
+
+
 def rank_intervals(call):
     """{proposal id: RankEstimate} of the call's latest finished fit ({} without one): the
     expected rank and the 50 % and 90 % intervals, as the draw at the funding line reads them."""
@@ -285,5 +293,6 @@ def panel_calibration(panel, ranked):
     fit = latest_fit(panel.call)
     if fit is None:
         return None, {}, None
+    fit.stale = is_stale(fit)
     rows, places = with_plots(fit_rows(fit, [row.proposal.pk for row in ranked]))
     return fit, {row.proposal_id: row for row in rows}, places

@@ -33,6 +33,7 @@ def ranking_page(request, code):
             request.GET.get("page")
         )
         _rows, places = calibration.with_plots(page.object_list)
+        fit.stale = calibration.is_stale(fit)
     context = {
         "call": call,
         "latest": latest,

@@ -137,3 +137,18 @@ def test_the_panel_book_draws_the_calibrated_ranks_after_its_contents(
         page.index(p.reference) for p in proposals
     )
     assert "1.0 (1–1; 1–1)" in page and "3.0 (3–3; 3–3)" in page
+
+
+def test_a_fit_is_stale_once_a_review_is_submitted_after_it(
+    panel_call, django_capture_on_commit_callbacks
+):
+    from reviews.models import Review
+
+    call, _proposals, officer = panel_call
+    with django_capture_on_commit_callbacks(execute=True):
+        fit = calibration.fit_start(call=call, actor=officer)
+    assert not calibration.is_stale(fit)
+    Review.objects.filter(pk=Review.objects.first().pk).update(
+        submitted_at=timezone.now() + timezone.timedelta(seconds=1)
+    )
+    assert calibration.is_stale(fit)

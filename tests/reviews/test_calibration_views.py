@@ -135,3 +135,18 @@ def test_the_office_is_led_from_the_panel_page_to_the_calls_fit(client, panel_ca
     )
     client.force_login(panel.chair)
     assert "/ranking/" not in client.get(f"/panels/{panel.pk}/").content.decode()
+
+
+def test_the_pages_say_when_a_review_came_after_the_fit(
+    client, panel_call, django_capture_on_commit_callbacks
+):
+    from reviews.models import Review
+
+    call, _proposals, officer = panel_call
+    fitted(call, officer, django_capture_on_commit_callbacks)
+    client.force_login(officer)
+    notice = "A review was submitted after this fit started"
+    assert notice not in client.get(f"/office/calls/{call.code}/ranking/").content.decode()
+    Review.objects.update(submitted_at=timezone.now() + timezone.timedelta(seconds=1))
+    assert notice in client.get(f"/office/calls/{call.code}/ranking/").content.decode()
+    assert notice in client.get(f"/panels/{call.panels.get().pk}/").content.decode()
