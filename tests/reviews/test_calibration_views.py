@@ -150,3 +150,19 @@ def test_the_pages_say_when_a_review_came_after_the_fit(
     Review.objects.update(submitted_at=timezone.now() + timezone.timedelta(seconds=1))
     assert notice in client.get(f"/office/calls/{call.code}/ranking/").content.decode()
     assert notice in client.get(f"/panels/{call.panels.get().pk}/").content.decode()
+
+
+def test_the_ranking_page_ends_a_fit_whose_worker_is_gone(client, panel_call):
+    call, _proposals, officer = panel_call
+    fit = RankingFit.objects.create(
+        call=call,
+        created_by=officer,
+        status=RankingFit.Status.RUNNING,
+        heartbeat_at=timezone.now() - timezone.timedelta(hours=1),
+    )
+    client.force_login(officer)
+    page = client.get(f"/office/calls/{call.code}/ranking/")
+    fit.refresh_from_db()
+    assert fit.status == RankingFit.Status.FAILED
+    html = page.content.decode()
+    assert "press Retry to start again" in html and ">Retry</button>" in html
