@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -236,40 +238,49 @@ ESTIMATE_FIELDS = (
     "rank_90_low",
     "rank_90_high",
 )
-PROPOSAL_FIELDS = ("reference", "title_zh", "title_en", "review_result")
+PROPOSAL_FIELDS = ("reference", "title_zh", "title_en", "review_score", "review_count")
 ORDERS = ("plain", "calibrated")
+# The plain weighted mean's order, as the proposal lists sort on the stored mean.
+PLAIN_ORDER = (F("proposal__review_score").desc(nulls_last=True), "proposal__reference")
 
 
-def fit_rows(fit, proposal_ids=None, *, order="plain"):
-    """The fit's proposals (all, or those of ``proposal_ids``) as CalibratedRows: in the plain
-    weighted mean's order (the default, numbered by plain_place) or by expected rank."""
+def fit_values(fit, proposal_ids=None, *, order="plain"):
+    """The fit's proposals (all, or those of ``proposal_ids``) as plain values, numbered by
+    their place under the plain weighted mean (``plain_place``) and ordered by it (the
+    default) or by expected rank; a query, so a page of it reads only its rows."""
     estimates = fit.estimates.all()
     if proposal_ids is not None:
         estimates = estimates.filter(proposal_id__in=proposal_ids)
     fields = (*ESTIMATE_FIELDS, *(f"proposal__{name}" for name in PROPOSAL_FIELDS))
-    rows = [_row(values) for values in estimates.values(*fields)]
-    rows.sort(key=lambda row: (row.plain_mean is None, -(row.plain_mean or 0), row.reference or ""))
-    for place, row in enumerate(rows, 1):
-        row.plain_place = place
+    numbered = estimates.annotate(plain_place=Window(RowNumber(), order_by=PLAIN_ORDER))
     if order == "calibrated":
-        rows.sort(key=lambda row: (row.expected_rank, row.reference or ""))
-    return rows
+        numbered = numbered.order_by("expected_rank", "proposal__reference")
+    else:
+        numbered = numbered.order_by(*PLAIN_ORDER)
+    return numbered.values(*fields, "plain_place")
 
 
-def _row(values):
-    result = values["proposal__review_result"]
-    score = scoring.score_from_plain(result) if result else None
-    return CalibratedRow(
-        proposal_id=values["proposal_id"],
-        reference=values["proposal__reference"],
-        title=in_reader_language(values["proposal__title_zh"], values["proposal__title_en"]),
-        plain_mean=score.mean if score else None,
-        n_reviews=score.n_reviews if score else 0,
-        quality=values["quality"],
-        expected_rank=values["expected_rank"],
-        rank_50=(values["rank_50_low"], values["rank_50_high"]),
-        rank_90=(values["rank_90_low"], values["rank_90_high"]),
-    )
+def fit_rows(fit, proposal_ids=None, *, order="plain"):
+    """fit_values as CalibratedRows."""
+    return rows_of(fit_values(fit, proposal_ids, order=order))
+
+
+def rows_of(values):
+    return [
+        CalibratedRow(
+            proposal_id=row["proposal_id"],
+            reference=row["proposal__reference"],
+            title=in_reader_language(row["proposal__title_zh"], row["proposal__title_en"]),
+            plain_mean=row["proposal__review_score"],
+            n_reviews=row["proposal__review_count"],
+            quality=row["quality"],
+            expected_rank=row["expected_rank"],
+            rank_50=(row["rank_50_low"], row["rank_50_high"]),
+            rank_90=(row["rank_90_low"], row["rank_90_high"]),
+            plain_place=row["plain_place"],
+        )
+        for row in values
+    ]
 
 
 def with_plots(rows):

@@ -29,10 +29,10 @@ def ranking_page(request, code):
     order = order if order in calibration.ORDERS else "plain"
     page = places = None
     if fit:
-        page = Paginator(calibration.fit_rows(fit, order=order), RANKING_PAGE_SIZE).get_page(
+        page = Paginator(calibration.fit_values(fit, order=order), RANKING_PAGE_SIZE).get_page(
             request.GET.get("page")
         )
-        _rows, places = calibration.with_plots(page.object_list)
+        page.object_list, places = calibration.with_plots(calibration.rows_of(page.object_list))
         fit.stale = calibration.is_stale(fit)
     context = {
         "call": call,

@@ -1,6 +1,8 @@
 """A call's calibrated ranking in the database: when a fit may start, the background fit and
 what it stores, a lost worker, and the read functions the draw at the funding line uses."""
 
+from decimal import Decimal
+
 import pytest
 from django.utils import timezone
 
@@ -107,7 +109,7 @@ def test_fit_rows_keep_the_plain_order_by_default(panel_call, django_capture_on_
     rows = calibration.fit_rows(fit)
     assert [row.proposal_id for row in rows] == [p.pk for p in proposals]
     assert [row.plain_place for row in rows] == [1, 2, 3]
-    assert [str(row.plain_mean) for row in rows] == ["4.5", "4", "3.5"]
+    assert [row.plain_mean for row in rows] == [Decimal("4.5"), Decimal("4"), Decimal("3.5")]
     plotted, places = calibration.with_plots(rows)
     assert places == (1, 3) and plotted[0].plot.width_90 == pytest.approx(100 / 3)
 
