@@ -48,7 +48,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import linalg, optimize, sparse, stats
 
-METHOD = "reml-fixed-proposal-random-reviewer/parametric-bootstrap"
+# What a RankingFit records as its method (at most 40 characters, its column).
+METHOD = "reml-reviewer-leniency/param-bootstrap"
 DEFAULT_REPLICATES = 1000
 # Bootstrap replicates are drawn this many at a time: memory stays bounded by reviews x chunk.
 CHUNK = 100

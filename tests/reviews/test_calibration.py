@@ -154,3 +154,9 @@ def test_a_fit_is_stale_once_a_review_is_submitted_after_it(
         submitted_at=timezone.now() + timezone.timedelta(seconds=1)
     )
     assert calibration.is_stale(fit)
+
+
+def test_the_method_fits_its_column():
+    from reviews.calibration_model import METHOD
+
+    assert len(METHOD) <= RankingFit._meta.get_field("method").max_length
