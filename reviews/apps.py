@@ -12,3 +12,4 @@ class ReviewsConfig(AppConfig):
 
         jobs.register_task(jobs.SOLVE_ASSIGNMENT, tasks.solve_assignment)
         jobs.register_task(jobs.BUILD_EXPORT, tasks.build_export)
+        jobs.register_task(jobs.FIT_RANKING, tasks.fit_ranking)

@@ -255,15 +255,46 @@ def _panel_book(job, out, progress):
     panel = Panel.objects.select_related("call", "area").get(pk=job.params["panel"])
     ids = [row.proposal.pk for row in ranked_rows(panel)]
     progress.start(len(ids) + 1)  # the last step joins the proposals into one file
+    calibrated, calibration_axis = _calibration_lines(panel, ids)
     cover = BookCover(
         panel=panel.name,
         call_title=f"{panel.call.title_zh} / {panel.call.title_en}",
         generated_on=timezone.localtime().strftime("%Y-%m-%d %H:%M (UTC+8)"),
+        calibration=calibrated,
+        calibration_axis=calibration_axis,
     )
     documents = (document_for(proposal) for proposal in _in_order(ids))
     write_panel_book(cover, documents, out, progress=progress)
     progress(len(ids) + 1)
     return f"{panel.call.code}-panel-{panel.area_id}.pdf"
+
+
+def _calibration_lines(panel, ids):
+    """The panel's proposals in the call's latest calibrated ranking, numbered by their place
+    in the panel, with their bars on one axis; ((), (1, 1)) while the call has no fit."""
+    from reviews import calibration, scoring
+    from reviews.panel_book import CalibrationLine
+
+    fit = calibration.latest_fit(panel.call)
+    if fit is None:
+        return (), (1, 1)
+    rows, places = calibration.with_plots(calibration.fit_rows(fit, ids))
+    by_proposal = {row.proposal_id: row for row in rows}
+    lines = tuple(
+        CalibrationLine(
+            place=place,
+            reference=row.reference,
+            mean=scoring.display_score(row.plain_mean),
+            quality=row.quality,
+            expected_rank=row.expected_rank,
+            rank_50=row.rank_50,
+            rank_90=row.rank_90,
+            plot=row.plot,
+        )
+        for place, row in ((place, by_proposal.get(pk)) for place, pk in enumerate(ids, 1))
+        if row is not None
+    )
+    return lines, places
 
 
 def _in_order(ids, chunk=BOOK_CHUNK):

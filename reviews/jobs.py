@@ -86,6 +86,7 @@ def settle(run):
 
 SOLVE_ASSIGNMENT = "solve_assignment"
 BUILD_EXPORT = "build_export"
+FIT_RANKING = "fit_ranking"
 
 _tasks = {}
 

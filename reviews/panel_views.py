@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grants.accounts.permissions import get_office_call, role_required
+from grants.accounts.permissions import get_office_call, is_fund_officer, role_required
 from grants.core.errors import WorkflowError
 from grants.models import Role
-from reviews import panels
+from reviews import calibration, panels
 from reviews.forms import ConsensusForm, PanelForm
 from reviews.permissions import get_chaired_panel, get_panel
 from reviews.ranking import locked_page, ranked_rows
@@ -54,12 +54,18 @@ def panel_page(request, pk):
     else:
         page = Paginator(ranked_rows(panel), PANEL_PAGE_SIZE).get_page(number)
         rows = page.object_list
+    fit, calibrated, places = calibration.panel_calibration(panel, rows)
     context = {
         "panel": panel,
         "rows": rows,
         "page": page,
         "is_chair": is_chair,
         "consensus_form": ConsensusForm(),
+        "fit": fit,
+        "calibrated": calibrated,
+        "places": places,
+        # The office starts a fit from the call's ranking page; the panel's readers only see it.
+        "may_fit": is_fund_officer(request.user),
     }
     return render(request, "reviews/panel.html", context)
 

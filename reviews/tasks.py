@@ -1,11 +1,12 @@
-"""Background work for reviews: the assignment solver and the exports run outside the request."""
+"""Background work for reviews: the assignment solver, the exports and the calibrated ranking
+run outside the request."""
 
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
 from grants.core import emails
-from reviews import exports, routing
+from reviews import calibration, exports, routing
 from reviews.jobs import heartbeat
 from reviews.models import AssignmentRun
 
@@ -50,3 +51,9 @@ def solve_assignment(run_id):
 def build_export(job_id):
     """A panel book or a long proposal list, built while the requester does something else."""
     exports.build(job_id)
+
+
+@task()
+def fit_ranking(fit_id):
+    """A call's calibrated ranking (reviews.calibration)."""
+    calibration.fit_run(fit_id)

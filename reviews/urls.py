@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews import export_views, office_views, panel_views, pool_views, views
+from reviews import calibration_views, export_views, office_views, panel_views, pool_views, views
 
 urlpatterns = [
     path("reviews/", views.reviewer_home, name="reviewer_home"),
@@ -52,6 +52,21 @@ urlpatterns = [
         name="panel_consensus",
     ),
     path("panels/<int:pk>/lock/", panel_views.panel_lock, name="panel_lock"),
+    path(
+        "office/calls/<slug:code>/ranking/",
+        calibration_views.ranking_page,
+        name="calibrated_ranking",
+    ),
+    path(
+        "office/calls/<slug:code>/ranking/fit/",
+        calibration_views.ranking_fit_start,
+        name="ranking_fit_start",
+    ),
+    path(
+        "office/calls/<slug:code>/ranking/<int:fit_pk>/progress/",
+        calibration_views.ranking_fit_progress,
+        name="ranking_fit_progress",
+    ),
     path("office/reviewers/", pool_views.reviewer_pool, name="reviewer_pool"),
     path("office/reviewers/invite/", pool_views.expert_invite, name="expert_invite"),
     path(

@@ -125,6 +125,10 @@ ELSEWHERE["overlap_resolve"] = (
     "tests/grants/overlaps/test_screening_pages.py::test_duplicate_flows_into_the_proposals_screening"
 )
 
+ELSEWHERE["ranking_fit_start"] = (
+    "tests/reviews/test_calibration_views.py::test_the_office_starts_a_fit_and_reads_the_intervals"
+)
+
 _ALLAUTH = (
     "allauth's own page: its forms are tested by django-allauth; the sign-up, sign-in and "
     "password-reset journeys the portal relies on are covered through ELSEWHERE and tests/e2e."

@@ -93,6 +93,7 @@ ACTION_LABELS = {
     "proposal.screened": gettext_lazy("Proposal screened"),
     "proposal.submitted": gettext_lazy("Proposal submitted"),
     "proposal.withdrawn": gettext_lazy("Proposal withdrawn"),
+    "ranking_fit.started": gettext_lazy("Calibrated ranking fitted"),
     "review.reopened": gettext_lazy("Review reopened by the fund office"),
     "review.saved": gettext_lazy("Review draft saved"),
     "review.submitted": gettext_lazy("Review submitted"),

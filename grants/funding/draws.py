@@ -26,24 +26,15 @@ from grants.core.errors import WorkflowError
 from grants.funding import decisions, lottery
 from grants.models import Call
 from grants.models.decisions import FundingDraw, FundingRound
-from reviews.models import RankEstimate, RankingFit
-
-
-def latest_done_fit(call):
-    """The call's most recent finished calibrated ranking, or None."""
-    return (
-        RankingFit.objects.filter(call=call, status=RankingFit.Status.DONE)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+from reviews import calibration
 
 
 def rank_intervals(fit):
     """Each proposal's 90 % rank interval in the fit."""
-    rows = RankEstimate.objects.filter(fit=fit).values_list(
-        "proposal_id", "rank_90_low", "rank_90_high"
-    )
-    return {pk: lottery.Interval(low, high) for pk, low, high in rows}
+    return {
+        estimate.proposal_id: lottery.Interval(estimate.rank_90_low, estimate.rank_90_high)
+        for estimate in fit.estimates.all()
+    }
 
 
 def live_draw(call):
@@ -143,7 +134,7 @@ def draw_run(*, call, actor):
     draw = _pending_draw(call)
     if draw.witnessed_at is None:
         raise WorkflowError(_("Record the witness before the draw."), code="no_witness")
-    fit = latest_done_fit(call)
+    fit = calibration.latest_fit(call)
     if fit is None:
         raise WorkflowError(
             _("The call has no finished calibrated ranking, so no rank intervals to draw from."),

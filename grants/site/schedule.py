@@ -23,6 +23,7 @@ INTERVAL_SECONDS = 60
 
 def run_once(now=None) -> list[str]:
     """One pass of the schedule; a line for each thing done (or that could not be)."""
+    from reviews.calibration import fail_lost_fits
     from reviews.exports import fail_lost, purge_expired
     from reviews.jobs import fail_lost_runs
 
@@ -34,6 +35,7 @@ def run_once(now=None) -> list[str]:
     for count, what in (
         (fail_lost(now=now), "exports"),
         (fail_lost_runs(now=now), "assignment runs"),
+        (fail_lost_fits(now=now), "ranking fits"),
     ):
         if count:
             lines.append(f"{count} {what} failed: their worker stopped.")

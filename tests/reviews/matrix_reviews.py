@@ -2,7 +2,7 @@
 
 from grants.models import Discipline, Proposal, Role, Screening
 from reviews import panels, pool, workflow
-from reviews.models import AssignmentRun, ConflictKind
+from reviews.models import AssignmentRun, ConflictKind, RankingFit
 from tests.matrix_roles import PROFILE, SIGNED_OUT
 from tests.reviews.factories import make_reviewer
 
@@ -63,7 +63,9 @@ def extend_scenario(users, values):
         actor=officer,
     )
     run = AssignmentRun.objects.create(call=call, created_by=officer)
+    fit = RankingFit.objects.create(call=call, created_by=officer)
     values.update(
+        fit=fit.pk,
         assignment=item.pk,
         conflicted_assignment=conflicted.pk,
         panel=panel.pk,
@@ -158,6 +160,11 @@ REVIEW_ROWS = {
         "/panels/{panel}/lock/",
         {**SIGNED_OUT, "*": 404, "panel_member": 403, "panel_chair": 302, "fund_officer": 403},
     ),
+    # The calibrated ranking (tests/reviews/test_calibration_views.py); the scenario's call is
+    # still open, so starting a fit is refused with the reason and sent back to the page.
+    "calibrated_ranking": ("get", "/office/calls/{call}/ranking/", OFFICE_ONLY),
+    "ranking_fit_start": ("post", "/office/calls/{call}/ranking/fit/", OFFICE_POST),
+    "ranking_fit_progress": ("get", "/office/calls/{call}/ranking/{fit}/progress/", OFFICE_ONLY),
     "reviewer_pool": ("get", "/office/reviewers/", OFFICE_ONLY),
     # Posted empty, the invitation form comes back with its errors.
     "expert_invite": ("post", "/office/reviewers/invite/", OFFICE_ONLY),

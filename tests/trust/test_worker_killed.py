@@ -17,8 +17,8 @@ from django.db import connection
 from django.utils import timezone
 
 from grants.models import Role
-from reviews import exports, jobs
-from reviews.models import WORKER_LOST, AssignmentRun, ExportJob
+from reviews import calibration, exports, jobs
+from reviews.models import WORKER_LOST, AssignmentRun, ExportJob, RankingFit
 from tests.factories import make_user
 from tests.reviews.factories import make_review_call
 
@@ -34,16 +34,19 @@ WORKER = """
 import os, sys, time
 import django
 django.setup()
-from reviews import exports, routing, tasks
+from reviews import calibration_model, exports, routing, tasks
 
 def forever(*args, **kwargs):
     time.sleep(3600)
 
 exports.BUILDERS = {kind: forever for kind in exports.BUILDERS}
 routing.solve_call = forever
+calibration_model.calibrate = forever
 what, pk = sys.argv[1], int(sys.argv[2])
 if what == "export":
     tasks.build_export.func(pk)
+elif what == "fit":
+    tasks.fit_ranking.func(pk)
 else:
     tasks.solve_assignment.func(pk)
 """
@@ -101,3 +104,18 @@ def test_an_assignment_run_whose_worker_was_killed_ends_failed(reference):
     assert jobs.fail_lost_runs(now=after_the_lease()) == 1
     run.refresh_from_db()
     assert run.status == AssignmentRun.Status.FAILED and run.message == WORKER_LOST
+
+
+def test_a_ranking_fit_whose_worker_was_killed_ends_failed(reference):
+    call, _proposals = make_review_call(n_proposals=1)
+    fit = RankingFit.objects.create(
+        call=call, created_by=make_user(roles=[Role.FUND_OFFICER]), seed=1, replicates=10
+    )
+    kill_once_running(start_worker("fit", fit.pk), RankingFit, fit.pk)
+
+    fit.refresh_from_db()
+    assert fit.status == RankingFit.Status.RUNNING and fit.heartbeat_at
+    assert calibration.fail_lost_fits() == 0
+    assert calibration.fail_lost_fits(now=after_the_lease()) == 1
+    fit.refresh_from_db()
+    assert fit.status == RankingFit.Status.FAILED and fit.message == WORKER_LOST
