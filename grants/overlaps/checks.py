@@ -266,7 +266,8 @@ def _instrument_flags(call):
             member__proposal__call=call,
             member__proposal__status__in=corpus.RECEIVED,
             category=BudgetCategory.EQUIPMENT,
-            amount__gte=call.instrument_threshold,
+            # Strictly above, as the draft asks (grants.proposals.instrument_rules).
+            amount__gt=call.instrument_threshold,
         )
         .exclude(instrument="")
         .select_related("member")

@@ -117,6 +117,13 @@ def test_an_equipment_line_matching_a_shared_instrument():
         amount=Decimal("300000"),
         instrument="扫描电子显微镜",
     )
+    BudgetLine.objects.create(  # at the threshold, not above it: not asked either
+        member=member,
+        category=BudgetCategory.EQUIPMENT,
+        year=3,
+        amount=call.instrument_threshold,
+        instrument="球差校正透射电子显微镜",
+    )
     for ref, name, model in [
         ("SH-0001", "球差校正透射电镜", "Titan Themis"),
         ("JS-0002", "场发射扫描电子显微镜", "Zeiss Sigma 300"),
