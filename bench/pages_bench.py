@@ -116,7 +116,11 @@ def overlap_pages(data):
         ("overlap page, person, score from 0.9", data.officer, base + "?kind=person&score_min=0.9"),
         ("overlap page, open, page 200", data.officer, base + "?status=open&page=200"),
         ("overlap page (provincial officer)", data.provincial, base),
-        ("overlap page, text, score from 0.5 (provincial)", data.provincial, base + "?kind=text&score_min=0.5"),
+        (
+            "overlap page, text, score from 0.5 (provincial)",
+            data.provincial,
+            base + "?kind=text&score_min=0.5",
+        ),
         ("overlap flag page (fund office)", data.officer, f"{base}{flag.pk}/"),
         ("overlap flag page (provincial officer)", data.provincial, f"{base}{theirs.pk}/"),
         ("other funders' records", data.officer, "/office/external-records/"),
