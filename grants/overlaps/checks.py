@@ -16,7 +16,8 @@ and the shared instrument catalogue, written as OverlapFlag rows the office scre
 
 Keys of the flags: "text:<zh|en>:proposal:<pk>", "text:<zh|en>:external:<pk>",
 "person:<led|participations>:<identity>", "team:proposal:<pk>",
-"running_project:project:<pk>", "instrument:line:<pk>:ref:<catalogue number>".
+"running_project:project:<pk>", "running_project:external:<pk>" (another funder's running
+project of the same PI), "instrument:line:<pk>:ref:<catalogue number>".
 
 Evidence: text {"passages": [[passage of the proposal, passage of the other], ...], "spans":
 [[start_a, end_a, start_b, end_b], ...] (offsets into corpus.proposal_texts /
@@ -254,6 +255,48 @@ def _people_flags(call, checked, funded, pairs):
                 },
             )
         )
+    return found + _external_project_flags(checked_ids, members, references, pairs)
+
+
+def _external_project_flags(checked_ids, members, references, pairs):
+    """A PI of a checked proposal holding another funder's running project (an external
+    record still running this year) whose text overlaps it: the same person (ORCID, or name
+    and institution) asking the fund for what is already paid for."""
+    scores = {}
+    for pair in pairs:
+        for mine, other in ((pair.a, pair.b), (pair.b, pair.a)):
+            if mine.startswith("proposal:") and other.startswith("external:"):
+                if _pk(mine) in checked_ids and pair.score >= RUNNING_PROJECT_THRESHOLD:
+                    key = (_pk(mine), _pk(other))
+                    scores[key] = max(scores.get(key, 0.0), pair.score)
+    holders = corpus.running_external_pis({record for _, record in scores})
+    found = []
+    for (proposal_id, record_id), score in sorted(scores.items()):
+        if record_id not in holders:
+            continue
+        shared = []
+        for *_member, person in members.get(proposal_id, []):
+            match = person and people_overlap.same_person(person, holders[record_id])
+            if match and match[0] >= 0.9:
+                shared.append({"name": person.name, "matched_by": match[1]})
+        if shared:
+            found.append(
+                Found(
+                    proposal_id=proposal_id,
+                    kind=OverlapKind.RUNNING_PROJECT,
+                    key=f"running_project:{corpus.external_key(record_id)}",
+                    score=score,
+                    external_record_id=record_id,
+                    evidence={
+                        "project": corpus.external_key(record_id),
+                        "people": shared,
+                        "text_score": score,
+                        "proposals": [references[proposal_id]]
+                        if references.get(proposal_id)
+                        else [],
+                    },
+                )
+            )
     return found
 
 

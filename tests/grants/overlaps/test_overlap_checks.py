@@ -198,6 +198,38 @@ def test_a_pi_asking_again_for_their_running_project():
     assert flags(call, "text").get(other_proposal=proposals[0], language="en").evidence["funded"]
 
 
+def test_a_pi_asking_again_for_what_another_funder_pays_for():
+    call = make_call()
+    proposal = submitted(call, 4)
+    lead = proposal.lead
+    office = make_user(roles=[Role.FUND_OFFICER])
+    this_year = timezone.localdate().year
+
+    def record(reference, pi_name, end_year):
+        return ExternalRecord.objects.create(
+            programme="上海市自然科学基金",
+            reference=reference,
+            abstract_zh=ABSTRACTS_ZH[4][2][:80] + ABSTRACTS_ZH[5][2],
+            pi_name=pi_name,
+            institution_name="复旦大学",
+            amount=Decimal("800000"),
+            start_year=this_year - 6,
+            end_year=end_year,
+            imported_by=office,
+        )
+
+    running = record("R-RUNNING", lead.name, this_year)
+    record("R-ENDED", lead.name, this_year - 1)  # no longer paid for
+    record("R-OTHER", "另一人", this_year + 2)  # another PI's
+    checks.check_call(call)
+    flag = flags(call, "running_project").get()
+    assert (flag.proposal, flag.external_record, flag.other_proposal) == (proposal, running, None)
+    assert flag.key == f"running_project:external:{running.pk}"
+    assert flag.evidence["people"] == [{"name": lead.name, "matched_by": "name+institution"}]
+    assert flag.evidence["proposals"] == [proposal.reference]
+    assert Decimal("0.2") <= flag.score < Decimal("1")
+
+
 def test_the_background_run_and_its_refusal_while_under_way():
     call = make_call()
     submitted(call, 6)

@@ -24,6 +24,9 @@ def test_the_check_flags_the_planted_overlaps_and_the_instrument(demo):
     record = flags.get(kind=OverlapKind.TEXT, language="zh", external_record__isnull=False)
     assert record.external_record.reference == "LZ24F040002"
     assert record.proposal.lead.name == record.external_record.pi_name == "赵浙大"
+    # The grid proposal's partner PI holds the running NSFC project 52377102 on the same theme.
+    running = flags.get(kind=OverlapKind.RUNNING_PROJECT, external_record__reference="52377102")
+    assert running.evidence["people"] == [{"name": "钱东南", "matched_by": "name+institution"}]
     [flag] = flags.filter(kind=OverlapKind.INSTRUMENT)
     assert flag.proposal.title_en == HYDROGEN
     assert flag.instrument.name == "球差校正透射电子显微镜"
