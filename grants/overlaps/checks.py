@@ -7,7 +7,7 @@ and the shared instrument catalogue, written as OverlapFlag rows the office scre
 - ``write_flags(call, found)``: the flags of the call made to match ``found``, by key: a flag
   found again is updated in place and keeps its screening (status, reason, who and when);
   an open flag no longer found is removed; a cleared or duplicate one is kept;
-- ``check_call(call, progress=None)``: both; returns {"found", "created", "updated", "removed"};
+- ``check_call(call, progress=None)``: both; returns {"found", "created", "updated", "unchanged", "removed"};
 - ``run_overlap_check(run)``: ``check_call`` for an OverlapRun, its status and done/total kept
   as it goes (what the background task runs);
 - ``overlap_check_start(call, actor)``: a new queued run, enqueued after the commit; refused
@@ -28,6 +28,7 @@ or identities joined)}; team {"shared", "jaccard"}; running_project {"project",
 "people", "text_score"}; instrument {"instrument", "amount", "threshold", "catalogue", "reason" (the applicant's, why the shared one cannot serve)}.
 """
 
+import json
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -354,19 +355,25 @@ FIELDS = (
 @transaction.atomic
 def write_flags(call, found):
     """Make the call's flags match ``found`` (see the module's docstring). Returns
-    {"found", "created", "updated", "removed"}."""
+    {"found", "created", "updated", "unchanged", "removed"}."""
     existing = {
         (flag.proposal_id, flag.key): flag for flag in OverlapFlag.objects.filter(call=call)
     }
-    created, updated = [], []
+    created, updated, unchanged = [], [], 0
     for item in found:
         values = {name: getattr(item, name) for name in FIELDS}
         values["score"] = Decimal(str(round(min(1.0, max(0.0, item.score)), 3)))
+        # As stored (tuples become lists), so that a flag found as it was is seen unchanged.
+        values["evidence"] = json.loads(json.dumps(values["evidence"]))
         flag = existing.pop((item.proposal_id, item.key), None)
         if flag is None:
             created.append(
                 OverlapFlag(call=call, proposal_id=item.proposal_id, key=item.key, **values)
             )
+        elif all(getattr(flag, name) == value for name, value in values.items()):
+            # A re-run of an unchanged call writes nothing: rewriting every flag of a large
+            # call took most of a re-run's time.
+            unchanged += 1
         else:
             for name, value in values.items():
                 setattr(flag, name, value)
@@ -380,6 +387,7 @@ def write_flags(call, found):
         "found": len(found),
         "created": len(created),
         "updated": len(updated),
+        "unchanged": unchanged,
         "removed": len(gone),
     }
 

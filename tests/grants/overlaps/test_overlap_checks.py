@@ -87,7 +87,11 @@ def test_a_rerun_keeps_the_screening_and_forgets_open_flags_no_longer_found():
     zh.status, zh.reason = FlagStatus.CLEARED, "同一团队的续研，已在申请书中说明。"
     zh.save()
     counts = checks.check_call(call)
-    assert counts["updated"] == 2 and counts["created"] == 0
+    # Found again as they were: kept, not rewritten.
+    assert (counts["created"], counts["updated"], counts["unchanged"]) == (0, 0, 2)
+    zh.refresh_from_db()
+    OverlapFlag.objects.filter(pk=zh.pk).update(score=Decimal("0.500"))
+    assert checks.check_call(call)["updated"] == 1
     zh.refresh_from_db()
     assert (zh.status, zh.reason) == (FlagStatus.CLEARED, "同一团队的续研，已在申请书中说明。")
     # The copy is rewritten: the open flag goes, the screened one stays.
