@@ -2,6 +2,15 @@
 set of tests/grants/overlaps, and its speed on a synthetic corpus the size of the fund's.
 
     .venv/bin/python bench/overlap_bench.py [--proposals 20000] [--records 20000] [--call 5000]
+    DATABASE_URL=postgres://…/copy .venv/bin/python bench/overlap_bench.py --prepare-pages
+
+Quality and speed need no database. ``--prepare-pages`` readies a copy of a scale database
+(``manage.py seed_scale``; never the original: it rewrites texts) for the overlap pages of
+bench/pages_bench.py (``--only overlap``): the received proposals' abstracts become synthetic
+texts and their sections are emptied (the seed's texts are shuffles of a dozen sentences, so
+every pair would overlap), ``--records`` external records with synthetic texts are added,
+and the real check (checks.check_call) writes the flags of the main call, timed. Run again,
+it only runs the check again (a re-run: the flags updated in place).
 
 Quality: precision and recall per kind of variant at the threshold (text_overlap.THRESHOLD).
 Speed: a corpus of N proposals and M external records, each with a Chinese and an English text
@@ -129,13 +138,87 @@ def speed(proposals, records, call):
     print(f"- at the end: {machine_load()}")
 
 
+def prepare_pages(records):
+    """See the module's docstring: texts, external records and the main call's flags."""
+    from scale_data import seeded, setup
+
+    setup()
+    from grants.models import ExternalRecord
+    from grants.overlaps import checks
+
+    data = seeded()
+    if ExternalRecord.objects.filter(programme__startswith="bench ").exists():
+        print("- texts and records already prepared: the check again")
+    else:
+        _bench_texts_and_records(data, records)
+    started, cpu = time.perf_counter(), cpu_seconds()
+    counts = checks.check_call(data.main)
+    print(
+        f"- check of {data.main.code}: {time.perf_counter() - started:.1f} s "
+        f"({cpu_seconds() - cpu:.1f} s of CPU, peak RSS {peak_mb():,.0f} MB): {counts}"
+    )
+    print(f"- at the end: {machine_load()}")
+
+
+def _bench_texts_and_records(data, records):
+    from django.db import transaction
+
+    from grants.models import ExternalRecord, Institution, Province
+    from grants.overlaps import corpus
+
+    received = list(corpus.received_proposals())
+    texts = {
+        language: labelled_set.synthetic_texts(language, len(received) + records, seed=11)
+        for language in text_overlap.LANGUAGES
+    }
+    started = time.perf_counter()
+    with transaction.atomic():
+        for number, proposal in enumerate(received):
+            proposal.abstract_zh, proposal.abstract_en = texts["zh"][number], texts["en"][number]
+            for attribute in proposal.SECTIONS.values():
+                setattr(proposal, attribute, "")
+        fields = ["abstract_zh", "abstract_en", *received[0].SECTIONS.values()]
+        type(received[0]).objects.bulk_update(received, fields, batch_size=1000)
+        provinces = list(Province.objects.filter(is_funding=True))
+        institutions = list(Institution.objects.filter(province__in=provinces)[:200])
+        ExternalRecord.objects.bulk_create(
+            [
+                ExternalRecord(
+                    programme=f"bench {provinces[n % len(provinces)].name}",
+                    province=provinces[n % len(provinces)],
+                    reference=f"B{n:06d}",
+                    title_zh=texts["zh"][len(received) + n][:40],
+                    abstract_zh=texts["zh"][len(received) + n],
+                    abstract_en=texts["en"][len(received) + n],
+                    pi_name=f"研究者{n}",
+                    institution=institutions[n % len(institutions)],
+                    institution_name=institutions[n % len(institutions)].name,
+                    amount=500000 + n,
+                    start_year=2022,
+                    end_year=2025,
+                    imported_by=data.officer,
+                )
+                for n in range(records)
+            ],
+            batch_size=1000,
+        )
+    print(
+        f"- {len(received):,} texts rewritten, {records:,} records added in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--proposals", type=int, default=20000)
     parser.add_argument("--records", type=int, default=20000)
     parser.add_argument("--call", type=int, default=5000)
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--prepare-pages", action="store_true")
     args = parser.parse_args()
+    if args.prepare_pages:
+        prepare_pages(args.records)
+        return
     quality()
     if not args.no_speed:
         speed(args.proposals, args.records, args.call)

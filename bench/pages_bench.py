@@ -96,6 +96,42 @@ def pages(data):
     ]
 
 
+def overlap_pages(data):
+    """The overlap pages of the main call, once its check has written flags (on a copy of the
+    database: bench/overlap_bench.py --prepare-pages); none before."""
+    from grants.accounts.permissions import overlap_flags_for
+    from grants.models import OverlapFlag, OverlapKind
+
+    flags = OverlapFlag.objects.filter(call=data.main, kind=OverlapKind.TEXT).order_by(
+        "-score", "pk"
+    )
+    flag = flags.first()
+    if flag is None:
+        return []
+    theirs = flags.filter(pk__in=overlap_flags_for(data.provincial).values("pk")).first()
+    base = f"/office/calls/{data.main.code}/overlaps/"
+    return [
+        (f"overlap page ({flags.count():,} text flags)", data.officer, base),
+        ("overlap page, text, score from 0.5", data.officer, base + "?kind=text&score_min=0.5"),
+        ("overlap page, person, score from 0.9", data.officer, base + "?kind=person&score_min=0.9"),
+        ("overlap page, open, page 200", data.officer, base + "?status=open&page=200"),
+        ("overlap page (provincial officer)", data.provincial, base),
+        (
+            "overlap page, text, score from 0.5 (provincial)",
+            data.provincial,
+            base + "?kind=text&score_min=0.5",
+        ),
+        ("overlap flag page (fund office)", data.officer, f"{base}{flag.pk}/"),
+        ("overlap flag page (provincial officer)", data.provincial, f"{base}{theirs.pk}/"),
+        ("other funders' records", data.officer, "/office/external-records/"),
+        (
+            "other funders' records, text search",
+            data.provincial,
+            "/office/external-records/?q=B0199",
+        ),
+    ]
+
+
 def measure(client, user, url, runs, slow_runs):
     """Times in ms, queries, bytes. A page slower than a second gets ``slow_runs`` runs."""
     from django.db import connection
@@ -140,7 +176,7 @@ def main():
     data = seeded()
     client = Client()
     rows = []
-    selected = pages(data)
+    selected = pages(data) + overlap_pages(data)
     started_on = machine()
     with override_settings(DEBUG=False):
         for label, user, url in selected:

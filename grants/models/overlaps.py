@@ -171,7 +171,13 @@ class OverlapFlag(models.Model):
                 condition=models.Q(score__gte=0, score__lte=1), name="flag_score_in_unit_range"
             ),
         ]
-        indexes = [models.Index(fields=["call", "kind", "-score"], name="flag_call_kind_score")]
+        # The overlap page lists a call's flags by score (then pk, for stable pages), filtered
+        # by kind or screening or neither: each order read off an index, not sorted.
+        indexes = [
+            models.Index(fields=["call", "-score", "id"], name="flag_call_score"),
+            models.Index(fields=["call", "kind", "-score", "id"], name="flag_call_kind_score"),
+            models.Index(fields=["call", "status", "-score", "id"], name="flag_call_status_score"),
+        ]
 
     def __str__(self):
         return f"{self.proposal} · {self.get_kind_display()} {self.score}"

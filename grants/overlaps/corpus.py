@@ -1,9 +1,11 @@
 """What the overlap check compares, read from the database as plain values for the pure
-modules: proposals' and external records' texts, the people of proposals and running
-projects, and which proposals the fund has funded.
+modules: proposals' and external records' texts, the people of proposals, running
+projects and other funders' running records, and which proposals the fund has funded.
 
 Keys: "proposal:<pk>", "external:<pk>", "project:<pk>"; person identities "user:<pk>".
 """
+
+from django.utils import timezone
 
 from grants.models import (
     ConsortiumMember,
@@ -98,6 +100,24 @@ def running_projects():
         for pk, proposal_id in Project.objects.filter(status=ProjectStatus.RUNNING).values_list(
             "pk", "proposal_id"
         )
+    }
+
+
+def running_external_pis(record_ids):
+    """{external record pk: its PI as a Person} of those of ``record_ids`` still running this
+    year (Beijing time): another funder already pays for them."""
+    this_year = timezone.localdate().year
+    records = ExternalRecord.objects.filter(pk__in=list(record_ids), end_year__gte=this_year)
+    return {
+        record.pk: Person(
+            key=external_key(record.pk),
+            name=record.pi_name,
+            institution=record.institution.name_zh
+            if record.institution_id
+            else record.institution_name,
+            orcid=record.pi_orcid,
+        )
+        for record in records.select_related("institution")
     }
 
 

@@ -38,6 +38,8 @@ def overlap_list(request, code):
         overlap_flags_for(request.user)
         .filter(call=call)
         .select_related("proposal", "other_proposal", "external_record", "instrument")
+        # The evidence (passages, a few KB a flag) is the flag page's, not the list's.
+        .defer("evidence")
     )
     filterset = OverlapFlagFilter(request.GET or None, queryset=flags)
     page = Paginator(filterset.qs.order_by("-score", "pk"), PAGE_SIZE).get_page(

@@ -236,10 +236,17 @@ def provincial_officer_section(user):
         )
         .order_by("-opens_at", "code")
     )
-    items = [
+    records = Item(
+        label=_("Other funders' records"),
+        url=reverse("external_records"),
+        note=_("upload %(province)s's records; the shared instruments beside them")
+        % {"province": province.name},
+    )
+    items = [records] + [
         Item(
             label=call.title,
             url=reverse("office_proposals", args=[call.code]),
+            links=[(_("Overlaps"), reverse("overlap_list", args=[call.code]))],
             note=ngettext(
                 "contribution %(amount)s · %(n)d proposal with %(province)s institutions",
                 "contribution %(amount)s · %(n)d proposals with %(province)s institutions",

@@ -5,7 +5,13 @@ planted on purpose so the fund office's overlap page has real flags to screen:
   defect recognition, sentence for sentence (a partly copied text);
 - the open call's solid-state battery electrodes reorders the sentences of the funded
   sodium-ion cathode project (the same research asked for twice);
-- the open call's coordinated grid dispatch paraphrases the decided call's grid resilience.
+- the open call's coordinated grid dispatch paraphrases the decided call's grid resilience;
+- the open call's integrated-circuit defect detection opens and closes with the sentences of
+  its PI's running Zhejiang project in fixtures/external_records_sample.csv (LZ24F040002).
+
+The open call's green-hydrogen proposal buys an aberration-corrected electron microscope that
+the shared instrument catalogue (fixtures/) lists, and says why the shared ones cannot serve
+(grants.site.demo.open_call): the check flags the instrument.
 """
 
 from dataclasses import dataclass
@@ -143,6 +149,26 @@ TEXTS = {
         ],
         "先进制程的缺陷尺寸已接近光学检测的极限，需要新的算法。" + FEW_SHOT_ZH[2],
         "团队与合肥的晶圆厂已有三年合作，掌握产线缺陷图像的采集流程。",
+    ),
+    "In-situ electron microscopy of catalyst interfaces for green hydrogen": _texts(
+        [
+            "电解水制氢的成本取决于析氧催化剂的活性与寿命，而催化剂表面在工作电位下不断重构。",
+            "本项目在真实电解液和工作电位下观测铱基与镍铁基催化剂的表面重构过程。",
+            "我们发展液相与气相原位电子显微成像方法，逐帧记录活性位点的生成与失活。",
+            "结合同步辐射谱学与动力学模型，给出长寿命低贵金属催化剂的设计规则。",
+        ],
+        [
+            "The cost of hydrogen from water electrolysis hinges on how active and durable the "
+            "oxygen-evolution catalyst is, and its surface keeps rebuilding under potential.",
+            "We watch iridium and nickel-iron catalysts restructure in real electrolyte at "
+            "working potential.",
+            "Liquid-cell and gas-cell in-situ electron imaging records, frame by frame, how "
+            "active sites form and die.",
+            "With synchrotron spectroscopy and kinetic models this yields design rules for "
+            "long-lived catalysts with little precious metal.",
+        ],
+        "绿氢规模化要求催化剂在安培级电流下稳定运行上万小时。",
+        "团队建有电化学原位表征实验室，与宁波的电解槽企业合作。",
     ),
     # ---- the review call -----------------------------------------------------------------
     "Explainable learning for multimodal industrial inspection": _texts(

@@ -52,13 +52,19 @@ def fill_proposal(
     )
 
 
-def fill_budget(member, pi, now=None):
+def fill_budget(member, pi, now=None, equipment=None):
+    """Four years of lines; ``equipment`` (amount, instrument, reason) replaces the first
+    year's equipment line."""
     base = Decimal("150000") if member.is_lead else Decimal("100000")
-    cells = {}
+    cells, instruments = {}, {}
     for year in range(1, 5):
         cells[(BudgetCategory.EQUIPMENT, year)] = base if year == 1 else Decimal("0")
         cells[(BudgetCategory.OPERATIONS, year)] = base
         cells[(BudgetCategory.PERSONNEL, year)] = base / 2
+    if equipment:
+        amount, instrument, reason = equipment
+        cells[(BudgetCategory.EQUIPMENT, 1)] = amount
+        instruments[1] = (instrument, reason)
     team = [{"name": pi.name, "role": "PI", "person_months": Decimal("24")}]
     consortium_workflow.member_budget_save(
         member=member,
@@ -66,5 +72,6 @@ def fill_budget(member, pi, now=None):
         cells=cells,
         team=team,
         expected_digest=consortium_workflow.lines_digest(member),
+        instruments=instruments,
         now=now,
     )

@@ -78,13 +78,35 @@ DEMO_PROPOSALS = [
         "F04",
         True,
     ),
+    (
+        "ecust.pi@example.org",
+        "zjut.pi@example.org",
+        "绿氢催化剂界面的原位电子显微学研究",
+        "In-situ electron microscopy of catalyst interfaces for green hydrogen",
+        "E02",
+        True,
+    ),
 ]
+# The lead's first-year equipment line above the call's instrument threshold: (amount, the
+# instrument it names, why the shared one cannot serve). Both name instruments the shared
+# catalogue lists: the submitted proposal says why and is flagged by the overlap check; the
+# draft has yet to say why, so its budget page asks.
+LEAD_EQUIPMENT = {
+    "ecust.pi@example.org": (
+        Decimal("900000"),
+        "球差校正透射电子显微镜（配液相与气相原位样品杆）",
+        "原位电化学实验需连续占用电镜数周并引入电解液，共享平台的电镜不允许液相样品杆且机时按天分配。",
+    ),
+    "lead@example.org": (Decimal("600000"), "高性能计算集群 GPU 计算节点（8 卡）", ""),
+}
 EXTRA_APPLICANTS = [
     ("ustc.pi@example.org", "吴科大", "中国科学技术大学", "E03"),
     ("sjtu.pi@example.org", "孙交大", "上海交通大学", "E07"),
     ("seu.pi@example.org", "钱东南", "东南大学", "E07"),
     ("zju.pi@example.org", "赵浙大", "浙江大学", "F04"),
     ("ahu.pi@example.org", "何安大", "安徽大学", "F04"),
+    ("ecust.pi@example.org", "冯华理", "华东理工大学", "E02"),
+    ("zjut.pi@example.org", "邵浙工", "浙江工业大学", "E02"),
 ]
 
 
@@ -114,6 +136,7 @@ def seed_proposals(call):
         token = consortium_workflow.invitation_send(member=member, actor=lead, email=partner.email)
         consortium_workflow.invitation_answer(token=token, user=partner, accept=True)
         for each in proposal.members.filter(status=MemberStatus.ACCEPTED):
-            fill_budget(each, lead if each.is_lead else partner)
+            equipment = LEAD_EQUIPMENT.get(lead_email) if each.is_lead else None
+            fill_budget(each, lead if each.is_lead else partner, equipment=equipment)
         if submit:
             proposal_workflow.proposal_submit(proposal=proposal, actor=lead)

@@ -87,7 +87,11 @@ def test_a_rerun_keeps_the_screening_and_forgets_open_flags_no_longer_found():
     zh.status, zh.reason = FlagStatus.CLEARED, "同一团队的续研，已在申请书中说明。"
     zh.save()
     counts = checks.check_call(call)
-    assert counts["updated"] == 2 and counts["created"] == 0
+    # Found again as they were: kept, not rewritten.
+    assert (counts["created"], counts["updated"], counts["unchanged"]) == (0, 0, 2)
+    zh.refresh_from_db()
+    OverlapFlag.objects.filter(pk=zh.pk).update(score=Decimal("0.500"))
+    assert checks.check_call(call)["updated"] == 1
     zh.refresh_from_db()
     assert (zh.status, zh.reason) == (FlagStatus.CLEARED, "同一团队的续研，已在申请书中说明。")
     # The copy is rewritten: the open flag goes, the screened one stays.
@@ -116,6 +120,13 @@ def test_an_equipment_line_matching_a_shared_instrument():
         year=2,
         amount=Decimal("300000"),
         instrument="扫描电子显微镜",
+    )
+    BudgetLine.objects.create(  # at the threshold, not above it: not asked either
+        member=member,
+        category=BudgetCategory.EQUIPMENT,
+        year=3,
+        amount=call.instrument_threshold,
+        instrument="球差校正透射电子显微镜",
     )
     for ref, name, model in [
         ("SH-0001", "球差校正透射电镜", "Titan Themis"),
@@ -189,6 +200,38 @@ def test_a_pi_asking_again_for_their_running_project():
     person = flags(call, "person").get()
     assert person.evidence["refs"] == [f"project:{project.pk}", proposal.reference]
     assert flags(call, "text").get(other_proposal=proposals[0], language="en").evidence["funded"]
+
+
+def test_a_pi_asking_again_for_what_another_funder_pays_for():
+    call = make_call()
+    proposal = submitted(call, 4)
+    lead = proposal.lead
+    office = make_user(roles=[Role.FUND_OFFICER])
+    this_year = timezone.localdate().year
+
+    def record(reference, pi_name, end_year):
+        return ExternalRecord.objects.create(
+            programme="上海市自然科学基金",
+            reference=reference,
+            abstract_zh=ABSTRACTS_ZH[4][2][:80] + ABSTRACTS_ZH[5][2],
+            pi_name=pi_name,
+            institution_name="复旦大学",
+            amount=Decimal("800000"),
+            start_year=this_year - 6,
+            end_year=end_year,
+            imported_by=office,
+        )
+
+    running = record("R-RUNNING", lead.name, this_year)
+    record("R-ENDED", lead.name, this_year - 1)  # no longer paid for
+    record("R-OTHER", "另一人", this_year + 2)  # another PI's
+    checks.check_call(call)
+    flag = flags(call, "running_project").get()
+    assert (flag.proposal, flag.external_record, flag.other_proposal) == (proposal, running, None)
+    assert flag.key == f"running_project:external:{running.pk}"
+    assert flag.evidence["people"] == [{"name": lead.name, "matched_by": "name+institution"}]
+    assert flag.evidence["proposals"] == [proposal.reference]
+    assert Decimal("0.2") <= flag.score < Decimal("1")
 
 
 def test_the_background_run_and_its_refusal_while_under_way():

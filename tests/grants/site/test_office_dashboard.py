@@ -34,8 +34,10 @@ def test_provincial_section_counts_only_its_provinces_proposals(client, referenc
     submitted_pair(call, "南京大学", "中国科学技术大学")
     submitted_pair(call, "上海交通大学", "东南大学")
     officer = make_user(roles=[Role.PROVINCIAL_OFFICER], province="310000")
-    [item] = provincial_officer_section(officer).items
+    records, item = provincial_officer_section(officer).items
+    assert records.url == "/office/external-records/"
     assert item.url == "/office/calls/live/proposals/"
+    assert item.links == [("Overlaps", "/office/calls/live/overlaps/")]
     assert "¥10,000,000.00" in item.note and "2 proposals with Shanghai institutions" in item.note
     client.force_login(officer)
     assert 'href="/office/calls/live/proposals/"' in client.get("/dashboard/").text
