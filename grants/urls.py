@@ -54,9 +54,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("profile/api-tokens/", api_tokens.token_list, name="api_tokens"),
-    path(
-        "profile/api-tokens/<int:pk>/revoke/", api_tokens.token_revoke, name="api_token_revoke"
-    ),
+    path("profile/api-tokens/<int:pk>/revoke/", api_tokens.token_revoke, name="api_token_revoke"),
     path("", site.home, name="home"),
     path("dashboard/", site.dashboard, name="dashboard"),
     path("profile/", accounts.profile, name="profile"),

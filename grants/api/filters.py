@@ -3,6 +3,7 @@
 import django_filters
 
 from grants.models import (
+    Call,
     CallStatus,
     Decision,
     ExternalRecord,
@@ -16,7 +17,6 @@ from grants.models import (
     ReportStatus,
     Screening,
 )
-from grants.models import Call as CallModel
 
 # Beyond a 32-bit key nothing is stored; bounded, a fuzzed 10**30 is a 400, not a database error.
 MAX_ID = 2**31 - 1
@@ -26,7 +26,7 @@ class CallFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=CallStatus.choices)
 
     class Meta:
-        model = CallModel
+        model = Call
         fields = ["status", "year"]
 
 
@@ -57,7 +57,9 @@ class DecisionFilter(django_filters.FilterSet):
 class PaymentFilter(django_filters.FilterSet):
     call = django_filters.CharFilter(field_name="share__decision__round__call__code")
     province = django_filters.CharFilter(field_name="share__province_id", max_length=6)
-    project = django_filters.NumberFilter(field_name="share__decision__project__id", min_value=0, max_value=MAX_ID)
+    project = django_filters.NumberFilter(
+        field_name="share__decision__project__id", min_value=0, max_value=MAX_ID
+    )
     year = django_filters.NumberFilter(field_name="year", min_value=0, max_value=MAX_ID)
 
     class Meta:

@@ -74,7 +74,9 @@ class ProposalSerializer(serializers.ModelSerializer):
 
     def get_budget_by_province(self, proposal) -> dict[str, str]:
         """The submitted snapshot's total per province (empty for a draft)."""
-        return {code: str(amount) for code, amount in (proposal.requested_by_province or {}).items()}
+        return {
+            code: str(amount) for code, amount in (proposal.requested_by_province or {}).items()
+        }
 
     def get_aggregate_score(self, proposal) -> dict | None:
         if not sees_aggregate_scores(self.context["request"].user):
@@ -99,7 +101,17 @@ class DecisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Decision
-        fields = ["id", "proposal", "reference", "call", "rank", "outcome", "cut", "total", "shares"]
+        fields = [
+            "id",
+            "proposal",
+            "reference",
+            "call",
+            "rank",
+            "outcome",
+            "cut",
+            "total",
+            "shares",
+        ]
 
     def get_shares(self, decision) -> list[dict]:
         own = share_province_scope(self.context["request"].user)

@@ -58,7 +58,8 @@ def payment_disburse(request, pk):
             instalment=instalment, actor=request.user, **given.validated_data
         )
     except payments.PaymentRefused as refused:
-        raise ValidationError({field: [message] for field, message in refused.errors.items()})
+        fields = {field: [message] for field, message in refused.errors.items()}
+        raise ValidationError(fields) from refused
     body = serializers.DisbursementSerializer(disbursement).data
     return Response(body, status=status.HTTP_201_CREATED)
 

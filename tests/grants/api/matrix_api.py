@@ -12,8 +12,13 @@ from tests.matrix_roles import LOGIN, PROFILE
 
 API_SIGNED_OUT = {"anonymous": 401, "incomplete": PROFILE}
 EVERYONE = {"*": 200, **API_SIGNED_OUT}
-OFFICERS = {"*": 403, **API_SIGNED_OUT, "officer_other_province": 200, "officer_same_province": 200,
-            "fund_officer": 200}
+OFFICERS = {
+    "*": 403,
+    **API_SIGNED_OUT,
+    "officer_other_province": 200,
+    "officer_same_province": 200,
+    "fund_officer": 200,
+}
 # A row the caller may not see is not there for them: 404, as on the pages.
 PAYERS = {"*": 404, **API_SIGNED_OUT, "officer_same_province": 200, "fund_officer": 200}
 PROPOSAL_READERS = {**PAYERS, "partner": 200, "lead": 200}
@@ -76,22 +81,34 @@ API_ROWS = {
     "api_records_import": (
         "post",
         "/api/v1/external-records/import/",
-        {**OFFICERS, "officer_other_province": 400, "officer_same_province": 400,
-         "fund_officer": 400},
+        {
+            **OFFICERS,
+            "officer_other_province": 400,
+            "officer_same_province": 400,
+            "fund_officer": 400,
+        },
     ),
     "api_schema": ("get", "/api/schema/", {"*": 200, "incomplete": PROFILE}),
     "api_docs": ("get", "/api/docs/", {"*": 200, "incomplete": PROFILE}),
     "api_tokens": (
         "get",
         "/profile/api-tokens/",
-        {**TOKEN_OWNERS, "officer_other_province": 200, "officer_same_province": 200,
-         "fund_officer": 200},
+        {
+            **TOKEN_OWNERS,
+            "officer_other_province": 200,
+            "officer_same_province": 200,
+            "fund_officer": 200,
+        },
     ),
     # Another officer's token is not theirs to see (404); the owner revokes it.
     "api_token_revoke": (
         "post",
         "/profile/api-tokens/{api_token}/revoke/",
-        {**TOKEN_OWNERS, "officer_other_province": 404, "officer_same_province": 404,
-         "fund_officer": 302},
+        {
+            **TOKEN_OWNERS,
+            "officer_other_province": 404,
+            "officer_same_province": 404,
+            "fund_officer": 302,
+        },
     ),
 }

@@ -16,7 +16,9 @@ def world(reference):
     fund = make_user(roles=[Role.FUND_OFFICER])
     project, lead = funded_project(fund)
     other_lead = make_user(institution="南京大学")
-    make_proposal(make_call(), other_lead, partners=[make_user(institution="安徽大学")], submit=True)
+    make_proposal(
+        make_call(), other_lead, partners=[make_user(institution="安徽大学")], submit=True
+    )
     return {
         "fund": fund,
         "shanghai": make_user(roles=[Role.PROVINCIAL_OFFICER], province="310000"),

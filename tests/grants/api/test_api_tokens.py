@@ -40,8 +40,8 @@ def test_an_officer_makes_a_token_with_the_code_and_sees_it_once(client, officer
 def test_a_wrong_code_makes_no_token_and_keeps_what_was_typed(client, officer):
     client.force_login(officer)
     response = client.post(
-        "/profile/api-tokens/", {"name": "Payments script", "scope": "read", "days": "30",
-                                 "code": "000000"}
+        "/profile/api-tokens/",
+        {"name": "Payments script", "scope": "read", "days": "30", "code": "000000"},
     )
     assert response.status_code == 200
     assert "This code is wrong or has been used already." in response.content.decode()
