@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
@@ -47,6 +47,7 @@ api_v1 = [
         name="api_records_import",
     ),
     *api_router.urls,
+    re_path(r"^(?P<rest>[\s\S]*)\Z", api.not_found, name="api_not_found"),
 ]
 
 urlpatterns = [

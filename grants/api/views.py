@@ -6,7 +6,9 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from grants.accounts import permissions
@@ -24,6 +26,7 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.CallSerializer
     filterset_class = filters.CallFilter
     lookup_field = "code"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
 
     def get_queryset(self):
         return permissions.api_calls_for(self.request.user)
@@ -102,3 +105,11 @@ def call_ledger(request, code):
     )
     rows = ledger.ledger([call], provinces)
     return Response(serializers.LedgerRowSerializer(rows, many=True).data)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@permission_classes([AllowAny])
+def not_found(request, rest=""):
+    """Any other path under /api/: a 404 in the API's error shape, not the portal's HTML page."""
+    raise NotFound

@@ -88,6 +88,7 @@ API_ROWS = {
             "fund_officer": 400,
         },
     ),
+    "api_not_found": ("get", "/api/v1/nothing/here/", {"*": 404, "incomplete": PROFILE}),
     "api_schema": ("get", "/api/schema/", {"*": 200, "incomplete": PROFILE}),
     "api_docs": ("get", "/api/docs/", {"*": 200, "incomplete": PROFILE}),
     "api_tokens": (
