@@ -424,7 +424,9 @@ def decisions_for(user):
     the fund office, their province's for a provincial officer); none for anyone else."""
     from grants.models import Decision
 
-    if not roles_of(user) & OFFICE_ROLES:
+    if is_fund_officer(user):
+        return Decision.objects.all()  # only submitted proposals are ever decided
+    if not officer_province_code(user):
         return Decision.objects.none()
     return Decision.objects.filter(proposal__in=office_proposals_for(user).values("pk"))
 
