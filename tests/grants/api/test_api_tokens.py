@@ -109,3 +109,10 @@ def test_requests_past_the_rate_are_throttled_per_token(client, officer, monkeyp
     assert statuses == [200, 200, 429]
     assert client.get("/api/v1/calls/", **second).status_code == 200
     cache.clear()
+
+
+def test_the_profile_links_officers_to_their_tokens(client, officer):
+    client.force_login(officer)
+    assert 'href="/profile/api-tokens/"' in client.get("/profile/").content.decode()
+    client.force_login(make_user())
+    assert 'href="/profile/api-tokens/"' not in client.get("/profile/").content.decode()
