@@ -1,6 +1,11 @@
-from django.urls import path
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
 
 from grants.accounts import views as accounts
+from grants.api import token_views as api_tokens
+from grants.api import views as api
+from grants.api import write_views as api_writes
 from grants.calls import office_views as office_calls
 from grants.calls import views as calls
 from grants.funding import draw_views
@@ -19,7 +24,39 @@ from grants.site import audit_views as audit
 from grants.site import views as site
 from reviews import criteria_views
 
+# The JSON API (docs/api.md): /api/v1/<resource>/ and /api/v1/<resource>/<id>/.
+api_router = SimpleRouter()
+api_router.register("calls", api.CallViewSet, basename="api_calls")
+api_router.register("proposals", api.ProposalViewSet, basename="api_proposals")
+api_router.register("decisions", api.DecisionViewSet, basename="api_decisions")
+api_router.register("payments", api.PaymentViewSet, basename="api_payments")
+api_router.register("projects", api.ProjectViewSet, basename="api_projects")
+api_router.register("reports", api.ReportViewSet, basename="api_reports")
+api_router.register("external-records", api.ExternalRecordViewSet, basename="api_records")
+
+api_v1 = [
+    path("calls/<slug:code>/ledger/", api.call_ledger, name="api_call_ledger"),
+    path("calls/<slug:code>/confirmation/", api_writes.call_confirm, name="api_call_confirm"),
+    path(
+        "payments/<int:pk>/disbursements/",
+        api_writes.payment_disburse,
+        name="api_payment_disburse",
+    ),
+    path(
+        "external-records/import/",
+        api_writes.external_records_import,
+        name="api_records_import",
+    ),
+    *api_router.urls,
+    re_path(r"^(?P<rest>[\s\S]*)\Z", api.not_found, name="api_not_found"),
+]
+
 urlpatterns = [
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
+    path("profile/api-tokens/", api_tokens.token_list, name="api_tokens"),
+    path("profile/api-tokens/<int:pk>/revoke/", api_tokens.token_revoke, name="api_token_revoke"),
     path("", site.home, name="home"),
     path("dashboard/", site.dashboard, name="dashboard"),
     path("profile/", accounts.profile, name="profile"),

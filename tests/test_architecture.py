@@ -37,6 +37,8 @@ LAYERS = {
     "grants.office": 7,
     "grants.overlaps": 7,
     "grants.models.overlaps": 7,
+    "grants.api": 7,
+    "grants.models.api": 7,
     # The wiring: what Django loads by name, and so may import every part.
     "grants.urls": 8,
     "grants.admin": 8,

@@ -118,6 +118,26 @@ ELSEWHERE = {
     "shared_instruments_import": "tests/grants/overlaps/test_records_import.py::test_instruments_import_update_and_list",
 }
 # overlaps: screening
+# The JSON API and its tokens page.
+_API_TESTS = "tests/grants/api/"
+NOT_COVERED_API = {
+    "api_not_found": "Every method on an unknown /api/ path answers 404: there is nothing to post."
+}
+ELSEWHERE["api_tokens"] = (
+    _API_TESTS + "test_api_tokens.py::test_an_officer_makes_a_token_with_the_code_and_sees_it_once"
+)
+ELSEWHERE["api_token_revoke"] = (
+    _API_TESTS + "test_api_tokens.py::test_the_owner_revokes_a_token_and_it_stops_working"
+)
+ELSEWHERE["api_call_confirm"] = (
+    _API_TESTS + "test_api_writes.py::test_a_provincial_officer_confirms_the_provinces_share"
+)
+ELSEWHERE["api_payment_disburse"] = (
+    _API_TESTS + "test_api_writes.py::test_a_province_records_a_payment_on_its_instalment"
+)
+ELSEWHERE["api_records_import"] = (
+    _API_TESTS + "test_api_writes.py::test_the_fund_office_imports_other_funders_records"
+)
 ELSEWHERE["overlap_run"] = (
     "tests/grants/overlaps/test_screening_pages.py::test_run_the_check_starts_a_run_and_shows_its_progress"
 )
@@ -136,6 +156,7 @@ _ALLAUTH = (
 
 # url name -> why no happy-path test is registered.
 NOT_COVERED = {
+    **NOT_COVERED_API,
     **{
         name: _ALLAUTH
         for name in (

@@ -18,6 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from grants.models import Role
 from grants.proposals import consortium_workflow
 from tests.factories import make_call, make_proposal, make_user
+from tests.grants.api.matrix_api import API_ROWS
+from tests.grants.api.matrix_api import extend_scenario as extend_api_scenario
 from tests.grants.funding.matrix_draws import DRAW_ROWS
 from tests.grants.office.matrix_office import OFFICE_ROWS
 from tests.grants.office.matrix_office import extend_scenario as extend_office_scenario
@@ -273,6 +275,7 @@ MATRIX.update(CONFLICTED_OWN_ROWS)
 MATRIX.update(PROJECT_ROWS)
 MATRIX.update(SCREENING_ROWS)
 MATRIX.update(RECORDS_ROWS)
+MATRIX.update(API_ROWS)
 SCENARIO_EXTENSIONS = [
     extend_office_scenario,
     extend_review_scenario,
@@ -280,6 +283,7 @@ SCENARIO_EXTENSIONS = [
     extend_project_scenario,
     extend_payments_scenario,
     extend_screening_scenario,
+    extend_api_scenario,
 ]
 
 

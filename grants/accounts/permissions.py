@@ -396,3 +396,90 @@ def catalogue_import_scope(user) -> str | None:
     shared instrument catalogue: a provincial officer's own; None (any) for the fund office.
     Who may open the pages at all is role_required's (both kinds of officer)."""
     return None if is_fund_officer(user) else officer_province_code(user)
+
+
+# ---- the JSON API ---------------------------------------------------------------------------
+
+
+def api_tokens_for(user):
+    """A person's own API tokens. Officers make them, for the scripts of the fund office and
+    the provinces (403 for everyone else; anyone may still use the API signed in)."""
+    from grants.models import ApiToken
+
+    if not roles_of(user) & OFFICE_ROLES:
+        raise PermissionDenied
+    return ApiToken.objects.filter(user=user)
+
+
+def api_calls_for(user):
+    """The calls the API lists: every call for the fund office, as on its call pages; the
+    published ones for everyone else, as on the public call list."""
+    from grants.models import Call
+
+    return Call.objects.all() if is_fund_officer(user) else Call.objects.visible_to_applicants()
+
+
+def decisions_for(user):
+    """Funding decisions and their award shares: on the proposals an officer may list (all for
+    the fund office, their province's for a provincial officer); none for anyone else."""
+    from grants.models import Decision
+
+    if is_fund_officer(user):
+        return Decision.objects.all()  # only submitted proposals are ever decided
+    if not officer_province_code(user):
+        return Decision.objects.none()
+    return Decision.objects.filter(proposal__in=office_proposals_for(user).values("pk"))
+
+
+def ledger_provinces_for(user):
+    """The provinces whose ledger ``user`` reads: every funding province for the fund office,
+    their own for a provincial officer (403 for everyone else)."""
+    from grants.models import Province
+
+    if is_fund_officer(user):
+        return Province.objects.filter(is_funding=True)
+    if officer_province_code(user):
+        return Province.objects.filter(code=officer_province_code(user))
+    raise PermissionDenied
+
+
+def payments_for(user):
+    """The instalments ``user`` sees and pays, as on the projects' payments pages: every one for
+    the fund office, their province's for a provincial officer, none for anyone else."""
+    from grants.models import Payment
+
+    if is_fund_officer(user):
+        return Payment.objects.all()
+    province = officer_province_code(user)
+    if province:
+        return Payment.objects.filter(share__province_id=province)
+    return Payment.objects.none()
+
+
+def reports_for(user):
+    """The reports of the projects ``user`` may read (an expert's single report is read on its
+    page, not listed)."""
+    from grants.models import Report
+
+    return Report.objects.filter(project__in=projects_for(user).values("pk"))
+
+
+def external_records_for(user):
+    """Other funders' records, as on the records page: both kinds of officer read them all."""
+    from grants.models import ExternalRecord
+
+    if not roles_of(user) & OFFICE_ROLES:
+        return ExternalRecord.objects.none()
+    return ExternalRecord.objects.all()
+
+
+def sees_aggregate_scores(user) -> bool:
+    """The reviews' aggregate score (never who gave it) is for the officers, as on their
+    proposal lists; applicants read their scores in the evaluation summary after the decision."""
+    return bool(roles_of(user) & OFFICE_ROLES)
+
+
+def share_province_scope(user) -> str | None:
+    """Whose award shares an officer reads on a decision: every province's for the fund office
+    (None), their own for a provincial officer, as in the ledger."""
+    return None if is_fund_officer(user) else officer_province_code(user)

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 ACTION_LABELS = {
+    "api_token.created": gettext_lazy("API token made"),
+    "api_token.revoked": gettext_lazy("API token revoked"),
     "assignment.accepted": gettext_lazy("Reviewer accepted the invitation"),
     "assignment.added": gettext_lazy("Reviewer added to a proposal"),
     "assignment.adjusted": gettext_lazy("Proposed assignment adjusted"),

@@ -1,3 +1,4 @@
+from grants.models.api import ApiToken, TokenScope
 from grants.models.audit import AuditEntry
 from grants.models.calls import Call, CallStatus, Contribution, FundingModel, ProvinceRule
 from grants.models.decisions import (
@@ -61,6 +62,8 @@ from grants.models.proposals import (
 from grants.models.reference import Discipline, Institution, Province
 
 __all__ = [
+    "ApiToken",
+    "TokenScope",
     "ExternalRecord",
     "FlagStatus",
     "OverlapFlag",
