@@ -59,6 +59,7 @@ class CallForm(forms.ModelForm):
             "panel_min_provinces",
             "panel_max_province_share",
             "provincial_confirmation_required",
+            "open_data",
         ]
         field_classes = {
             "title_zh": DisplayTextField,
@@ -89,6 +90,12 @@ class CallForm(forms.ModelForm):
                 "Only for the mixed model: the fraction of each contribution kept in the balancing pot."
             ),
             "panel_max_province_share": _("A fraction: 0.40 means 40%."),
+            "open_data": _(
+                "When ticked, once the call is decided and its letters have gone out, anyone can "
+                "see its funded projects on the public open-data page: titles, institutions, "
+                "provinces, discipline, amounts, years and abstracts. Never people's contact "
+                "details, reviews or proposals that were not funded."
+            ),
         }
 
     CONTRIBUTION_PREFIX = "contribution_"
