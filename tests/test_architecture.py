@@ -35,6 +35,7 @@ LAYERS = {
     "grants.models.projects": 6,
     "grants.site": 7,
     "grants.office": 7,
+    "grants.opendata": 7,
     "grants.overlaps": 7,
     "grants.models.overlaps": 7,
     # The wiring: what Django loads by name, and so may import every part.
@@ -198,6 +199,8 @@ PURE = {
     "grants.proposals.eligibility_data",
     "grants.proposals.instrument_rules",
     "grants.overlaps.passages",
+    "grants.opendata.figures",
+    "grants.opendata.chart",
     "grants.funding.simulation",
     "grants.projects.award_budget",
     "grants.projects.change_rules",
