@@ -20,6 +20,7 @@ from grants.proposals import consortium_workflow
 from tests.factories import make_call, make_proposal, make_user
 from tests.grants.office.matrix_office import OFFICE_ROWS
 from tests.grants.office.matrix_office import extend_scenario as extend_office_scenario
+from tests.grants.opendata.matrix_opendata import OPENDATA_ROWS
 from tests.grants.overlaps.matrix_records import RECORDS_ROWS
 from tests.grants.overlaps.matrix_screening import SCREENING_ROWS
 from tests.grants.overlaps.matrix_screening import extend_scenario as extend_screening_scenario
@@ -271,6 +272,7 @@ MATRIX.update(CONFLICTED_OWN_ROWS)
 MATRIX.update(PROJECT_ROWS)
 MATRIX.update(SCREENING_ROWS)
 MATRIX.update(RECORDS_ROWS)
+MATRIX.update(OPENDATA_ROWS)
 SCENARIO_EXTENSIONS = [
     extend_office_scenario,
     extend_review_scenario,
