@@ -12,14 +12,14 @@ from decimal import Decimal
 from grants.opendata.figures import MoneyFigures
 
 WIDTH = 360
-LABEL_HEIGHT = 16  # a province's name above its pair of bars
+LABEL_HEIGHT = 18  # a province's name above its pair of bars
 BAR_HEIGHT = 12
 BAR_GAP = 3
 GROUP_GAP = 14
 FLOW_HEIGHT = 240  # the flows' columns, gaps included
 NODE_WIDTH = 14
 NODE_GAP = 10
-LABEL_ROOM = 70  # beside each column of the flows, for the province names
+LABEL_ROOM = 76  # beside each column of the flows, for the province names
 
 
 @dataclass(frozen=True)

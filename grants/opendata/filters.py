@@ -35,8 +35,8 @@ class OpenDataFilter(django_filters.FilterSet):
         to_field_name="code",
         field_name="proposal__call",
     )
-    year = django_filters.TypedChoiceFilter(
-        label=_("Year of the call"), field_name="proposal__call__year", coerce=int
+    year = django_filters.ChoiceFilter(
+        label=_("Year of the call"), field_name="proposal__call__year"
     )
     province = django_filters.ModelChoiceFilter(
         label=_("Province"),
