@@ -229,3 +229,15 @@ def test_the_office_publishes_a_call_from_its_form(client, reference):
     assert Call.objects.get(code="2027-materials").open_data is True
     client.post("/office/calls/new/", call_data(code="2027-quiet"))
     assert Call.objects.get(code="2027-quiet").open_data is False
+
+
+def test_odd_input_is_refused_beside_its_field_never_an_error(client, reference):
+    published_project()
+    script = "<script>alert(1)</script>"
+    query = f"?institution=abc&call=nope&province=999999&page=zz&q={script}"
+    for url in ("/open-data/", "/open-data/projects.json", "/open-data/projects.csv"):
+        assert client.get(url + query).status_code == 200
+    response = client.get("/open-data/" + query)
+    assert set(response.context["filter"].form.errors) == {"institution", "call", "province"}
+    assert script not in response.content.decode()
+    assert client.get("/open-data/?q=" + "长" * 101).context["filter"].form.errors["q"]
