@@ -65,6 +65,11 @@ urlpatterns = [
     path("office/calls/<slug:code>/", office_calls.call_detail, name="office_call"),
     path("office/calls/<slug:code>/edit/", office_calls.call_edit, name="office_call_edit"),
     path(
+        "office/calls/<slug:code>/open-data/",
+        office_calls.call_open_data,
+        name="office_call_open_data",
+    ),
+    path(
         "office/calls/<slug:code>/state/",
         office_calls.call_transition,
         name="office_call_transition",

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from grants.funding import decisions, outcomes
-from grants.models import Call, Project, Role
+from grants.models import AuditEntry, Call, Project, Role
 from grants.models.decisions import Outcome
 from tests.factories import make_user
 from tests.grants.opendata.factories import published_project
@@ -241,3 +241,25 @@ def test_odd_input_is_refused_beside_its_field_never_an_error(client, reference)
     assert set(response.context["filter"].form.errors) == {"institution", "call", "province"}
     assert script not in response.content.decode()
     assert client.get("/open-data/?q=" + "长" * 101).context["filter"].form.errors["q"]
+
+
+def test_the_office_publishes_a_decided_call_from_its_page_and_the_log_says_so(client, reference):
+    project = published_project(open_data=False)
+    call = project.proposal.call
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    client.force_login(officer)
+    assert "Publish as open data" in client.get(f"/office/calls/{call.code}/").content.decode()
+
+    response = client.post(f"/office/calls/{call.code}/open-data/", {"publish": "1"})
+    assert response.status_code == 302 and response["Location"] == f"/office/calls/{call.code}/"
+    assert listed(client) == [project.proposal.reference]
+    entry = AuditEntry.objects.get(call=call, action="call.open_data")
+    assert (entry.actor, entry.before, entry.after) == (
+        officer,
+        {"open_data": False},
+        {"open_data": True},
+    )
+
+    client.post(f"/office/calls/{call.code}/open-data/", {"publish": "0"})
+    assert listed(client) == []
+    assert AuditEntry.objects.filter(call=call, action="call.open_data").count() == 2
