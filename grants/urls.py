@@ -3,6 +3,7 @@ from django.urls import path
 from grants.accounts import views as accounts
 from grants.calls import office_views as office_calls
 from grants.calls import views as calls
+from grants.funding import draw_views
 from grants.funding import views as funding
 from grants.office import views as office
 from grants.opendata import views as opendata
@@ -85,6 +86,27 @@ urlpatterns = [
     path("office/proposals/<int:pk>/return/", office.proposal_return, name="office_return"),
     path("office/calls/<slug:code>/funding/", funding.funding_page, name="funding_page"),
     path("office/calls/<slug:code>/funding/commit/", funding.funding_commit, name="funding_commit"),
+    path("office/calls/<slug:code>/funding/draw/", draw_views.funding_draw, name="funding_draw"),
+    path(
+        "office/calls/<slug:code>/funding/draw/seed/",
+        draw_views.funding_draw_seed,
+        name="funding_draw_seed",
+    ),
+    path(
+        "office/calls/<slug:code>/funding/draw/witness/",
+        draw_views.funding_draw_witness,
+        name="funding_draw_witness",
+    ),
+    path(
+        "office/calls/<slug:code>/funding/draw/run/",
+        draw_views.funding_draw_run,
+        name="funding_draw_run",
+    ),
+    path(
+        "office/calls/<slug:code>/funding/draw/annul/",
+        draw_views.funding_draw_annul,
+        name="funding_draw_annul",
+    ),
     path(
         "office/calls/<slug:code>/funding/confirm/", funding.funding_confirm, name="funding_confirm"
     ),

@@ -202,6 +202,7 @@ PURE = {
     "grants.opendata.figures",
     "grants.opendata.chart",
     "grants.funding.simulation",
+    "grants.funding.lottery",
     "grants.projects.award_budget",
     "grants.projects.change_rules",
     "grants.projects.project_dates",

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from grants.models import Role
 from grants.proposals import consortium_workflow
 from tests.factories import make_call, make_proposal, make_user
+from tests.grants.funding.matrix_draws import DRAW_ROWS
 from tests.grants.office.matrix_office import OFFICE_ROWS
 from tests.grants.office.matrix_office import extend_scenario as extend_office_scenario
 from tests.grants.opendata.matrix_opendata import OPENDATA_ROWS
@@ -267,6 +268,7 @@ MATRIX = {
 
 # Each area keeps its own rows and scenario additions beside its tests.
 MATRIX.update(OFFICE_ROWS)
+MATRIX.update(DRAW_ROWS)
 MATRIX.update(REVIEW_ROWS)
 MATRIX.update(CONFLICTED_OWN_ROWS)
 MATRIX.update(PROJECT_ROWS)

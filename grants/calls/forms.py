@@ -51,6 +51,7 @@ class CallForm(forms.ModelForm):
             "max_equipment_share",
             "funding_model",
             "balancing_share",
+            "draw_at_funding_line",
             "reviewers_per_proposal",
             "reviewer_min_load",
             "reviewer_max_load",
@@ -90,6 +91,12 @@ class CallForm(forms.ModelForm):
                 "Only for the mixed model: the fraction of each contribution kept in the balancing pot."
             ),
             "panel_max_province_share": _("A fraction: 0.40 means 40%."),
+            "draw_at_funding_line": _(
+                "When the calibrated ranking cannot say which of the proposals around the funding "
+                "line is better (with 90 per cent confidence, each could rank on either side of "
+                "it), their places are filled in the order of a draw, with a seed fixed in "
+                "advance and a witness."
+            ),
             "open_data": _(
                 "When ticked, once the call is decided and its letters have gone out, anyone can "
                 "see its funded projects on the public open-data page: titles, institutions, "

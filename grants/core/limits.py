@@ -53,6 +53,11 @@ REVIEW_JUSTIFICATION = 3000
 PANEL_CONSENSUS_COMMENT = 2000
 PANEL_REORDER_REASON = 1000
 
+# ---- funding ----------------------------------------------------------------------------------
+
+# Why a draw at the funding line is annulled: kept with the draw and shown on the funding page.
+DRAW_ANNUL_REASON = 1000
+
 # ---- funded projects --------------------------------------------------------------------------
 
 # What a milestone delivers and how the office will know it is done: a paragraph.

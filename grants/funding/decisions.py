@@ -19,11 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from grants.core.audit import record
 from grants.core.errors import WorkflowError
 from grants.core.money import ZERO, allocate
-from grants.funding import simulation
+from grants.funding import lottery, simulation
 from grants.models import Call, Contribution, Proposal, Province
 from grants.models.decisions import (
     AwardShare,
     Decision,
+    FundingDraw,
     FundingRound,
     Outcome,
     Payment,
@@ -171,12 +172,17 @@ class Simulation:
     pools: dict
 
 
-def simulate_call(call, cuts=None):
+def simulate_call(call, cuts=None, *, with_draw=True):
+    """Funding down the locked ranking; with the call's draw at the funding line, once run,
+    filling its group's places in the drawn order (``with_draw=False``: the ranking as the
+    panels locked it, which is what the draw itself reads)."""
     rows = locked_ranking(call)
     if rows is None:
         raise WorkflowError(
             _("Every panel of the call must lock its ranking first."), code="not_locked"
         )
+    if with_draw:
+        rows = _with_drawn_order(call, rows)
     pools = pools_for(call)
     share = call.balancing_share if call.funding_model == simulation.MIXED else Decimal(0)
     try:
@@ -186,6 +192,17 @@ def simulate_call(call, cuts=None):
     except ValueError as error:
         raise WorkflowError(str(error), code="input") from error
     return Simulation(rows=rows, outcome=outcome, pools=pools)
+
+
+def _with_drawn_order(call, rows):
+    if not call.draw_at_funding_line:
+        return rows
+    order = (
+        FundingDraw.objects.filter(call=call, annulled_at__isnull=True, drawn_at__isnull=False)
+        .values_list("order", flat=True)
+        .first()
+    )
+    return lottery.reordered(rows, order, key=lambda place: place.pk) if order else rows
 
 
 # ---- committing -------------------------------------------------------------------------------
@@ -203,6 +220,15 @@ def funding_commit(*, call, actor, cuts=None):
     if call.status != "in_panel":
         raise WorkflowError(
             _("Funding is committed while the call is in its panel stage."), code="state"
+        )
+    if (
+        call.draw_at_funding_line
+        and FundingDraw.objects.filter(
+            call=call, annulled_at__isnull=True, drawn_at__isnull=True
+        ).exists()
+    ):
+        raise WorkflowError(
+            _("A draw at the funding line is under way: run it or annul it first."), code="draw"
         )
     simulated = simulate_call(call, cuts)
     outcome = simulated.outcome
@@ -263,9 +289,22 @@ def funding_commit(*, call, actor, cuts=None):
             "reserve": len(outcome.skipped),
             "total": str(outcome.funded_total),
             "cuts": funding_round.cuts,
+            **_draw_seed(call),
         },
     )
     return funding_round
+
+
+def _draw_seed(call):
+    """The seed of the draw the funding followed, for the audit entry; nothing without one."""
+    if not call.draw_at_funding_line:
+        return {}
+    seed = (
+        FundingDraw.objects.filter(call=call, annulled_at__isnull=True, drawn_at__isnull=False)
+        .values_list("seed", flat=True)
+        .first()
+    )
+    return {"draw_seed": seed} if seed else {}
 
 
 def _write_shares(decision, award, balancing_left, proposal):

@@ -89,6 +89,18 @@ CONFIDENTIALITY_NOTE = (
     "Reviewers' identities are confidential; reviews are told apart by number only."
 )
 
+# The draw at the funding line (grants.funding.lottery), said plainly.
+DRAWN = (
+    "本项目与资助线附近评审结果无法区分的项目一同参加抽签，经抽签获得资助。"
+    "Funded by the draw among proposals of equal standing: the reviews could not tell this "
+    "proposal apart from others at the funding line, and the draw decided."
+)
+NOT_DRAWN = (
+    "不予资助：未被抽中。本项目与资助线附近评审结果无法区分的项目一同参加抽签，未被抽中。"
+    "Not funded: not drawn. The reviews could not tell this proposal apart from others at the "
+    "funding line, and it was not drawn among them."
+)
+
 LETTER_STYLES = {
     "signature": _style("signature", 10, alignment=TA_RIGHT),
 }
@@ -140,6 +152,7 @@ class LetterData:
     schedule: tuple[tuple[str, tuple[YearAmount, ...]], ...]
     review: ReviewSummary | None
     outcome_note: str  # e.g. "Reserve list, place 3", or ""
+    draw_note: str = ""  # DRAWN or NOT_DRAWN when the draw at the funding line decided
 
 
 @dataclass(frozen=True)
@@ -176,6 +189,7 @@ def write_award_letter(data: LetterData, out: BinaryIO) -> None:
             "经评审，上述项目获得资助，资助金额及拨款计划如下。"
             "After review, the proposal above has been awarded funding as set out below."
         ),
+        *([_para(data.draw_note)] if data.draw_note else []),
         *_consortium(data),
         *_award(data),
         *_schedule(data),
@@ -198,6 +212,7 @@ def write_rejection_letter(data: LetterData, out: BinaryIO) -> None:
             "经评审，上述项目本次未获资助。"
             "After review, the proposal above has not been funded in this call."
         ),
+        *([_para(data.draw_note)] if data.draw_note else []),
         *_requested(data),
         *_heading("评审意见 Review summary"),
         *_review_summary(data.review),

@@ -12,7 +12,7 @@ from grants.core.money import ZERO
 from grants.funding import letters
 from grants.funding.decisions import requested_by_province
 from grants.models import CallStatus
-from grants.models.decisions import Decision, Outcome
+from grants.models.decisions import Decision, FundingDraw, Outcome
 from grants.proposals.proposal_workflow import consortium_emails
 from reviews.criteria import criteria_for, plain_criteria
 from reviews.models import Review
@@ -127,6 +127,12 @@ def letter_data(proposal, decision):
         Outcome.RESERVE: f"候补 Reserve list (place {decision.rank})",
         Outcome.BELOW_THRESHOLD: f"不予资助：{reason.message_zh} Not funded: {reason.message_en}",
     }
+    draw_note = _draw_note(proposal, decision)
+    if draw_note == letters.NOT_DRAWN:
+        notes[Outcome.RESERVE] = (
+            f"不予资助：未被抽中（候补第 {decision.rank} 位）"
+            f" Not funded: not drawn (reserve list, place {decision.rank})"
+        )
     return letters.LetterData(
         reference=proposal.reference,
         call_title=f"{snapshot['call']['title_zh']} / {snapshot['call']['title_en']}",
@@ -156,7 +162,23 @@ def letter_data(proposal, decision):
         ),
         review=review_summary(proposal),
         outcome_note=notes.get(decision.outcome, ""),
+        draw_note=draw_note,
     )
+
+
+def _draw_note(proposal, decision):
+    """What the letter says of the draw at the funding line: funded by it, or not drawn, for
+    the members of the call's live draw; nothing for everyone else."""
+    group = (
+        FundingDraw.objects.filter(
+            call_id=proposal.call_id, annulled_at__isnull=True, drawn_at__isnull=False
+        )
+        .values_list("group", flat=True)
+        .first()
+    )
+    if not group or proposal.pk not in {member["proposal"] for member in group}:
+        return ""
+    return letters.DRAWN if decision.outcome == Outcome.FUNDED else letters.NOT_DRAWN
 
 
 def letter_pdf(proposal):

@@ -27,7 +27,7 @@ from grants.accounts.permissions import (
 )
 from grants.core.errors import WorkflowError
 from grants.core.money import AMOUNT_NEGATIVE, AmountError, format_yuan, parse_amount
-from grants.funding import decisions, letters, outcomes, payments
+from grants.funding import decisions, draw_presenters, letters, outcomes, payments
 from grants.models import Call, CallStatus, Province, Role
 from grants.models.decisions import AwardShare, Decision, FundingRound, Outcome
 from grants.models.proposals import ProposalQuerySet
@@ -76,6 +76,7 @@ def funding_page(request, code):
     if funding_round:
         context.update(_committed(funding_round, request.GET.get("page")))
         context["confirmed"] = set(call.confirmations.values_list("province_id", flat=True))
+        context["draw_at_line"] = draw_presenters.for_funding_page(call)
         return render(request, "grants/funding/committed.html", context)
     cuts, errors = _cuts(request.GET)
     for error in errors:
@@ -91,6 +92,7 @@ def funding_page(request, code):
     outcome = simulation.outcome
     context.update(
         simulation=simulation,
+        draw_at_line=draw_presenters.for_funding_page(call, outcome),
         # Requests and shortfalls carry province codes; the page names them, in one query.
         province_names={province.code: province.name for province in Province.objects.all()},
         outcome_counts=[

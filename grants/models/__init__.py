@@ -3,6 +3,7 @@ from grants.models.calls import Call, CallStatus, Contribution, FundingModel, Pr
 from grants.models.decisions import (
     AwardShare,
     Decision,
+    FundingDraw,
     FundingRound,
     Outcome,
     Payment,
@@ -92,6 +93,7 @@ __all__ = [
     "Verdict",
     "AwardShare",
     "Decision",
+    "FundingDraw",
     "FundingRound",
     "Outcome",
     "Payment",

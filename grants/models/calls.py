@@ -129,6 +129,11 @@ class Call(models.Model):
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
     )
+    # Partial randomization (SNSF, NZ HRC, British Academy): proposals the calibrated ranking
+    # cannot tell apart at the funding line are funded in the order of a witnessed draw.
+    draw_at_funding_line = models.BooleanField(
+        _("draw among proposals of equal standing at the funding line"), default=False
+    )
 
     # Review
     reviewers_per_proposal = models.PositiveSmallIntegerField(

@@ -5,8 +5,10 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from grants.core import limits
 from grants.funding import simulation
 from grants.models.calls import Call
+from grants.models.fields import bounded_text
 from grants.models.reference import Province, in_reader_language
 
 
@@ -160,3 +162,63 @@ class ProvincialConfirmation(models.Model):
 
     def __str__(self):
         return f"{self.call} · {self.province}"
+
+
+class FundingDraw(models.Model):
+    """A call's draw at the funding line (grants.funding.lottery): the seed fixed in advance and
+    who fixed it, the witness, then once the result. A draw is never run again: an annulled one
+    keeps its row with who annulled it and why, and the next draw is a new row."""
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="funding_draws")
+    seed = models.CharField(_("seed"), max_length=64)
+    seed_fixed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    seed_fixed_at = models.DateTimeField(auto_now_add=True)
+    # Another fund officer of the portal, or a person from outside named here.
+    witness = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    witness_name = models.CharField(_("external witness"), max_length=200, blank=True)
+    witnessed_at = models.DateTimeField(null=True, blank=True)
+    # The fit whose 90 % intervals made the group, and what the draw found and decided.
+    fit = models.ForeignKey(
+        "reviews.RankingFit", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    line = models.PositiveIntegerField(null=True, blank=True)
+    places = models.PositiveIntegerField(null=True, blank=True)
+    # [{"proposal": id, "reference": ..., "place": ..., "low": ..., "high": ...}], ranking order
+    group = models.JSONField(default=list, blank=True)
+    order = models.JSONField(default=list, blank=True)  # the group's proposal ids, drawn order
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    drawn_at = models.DateTimeField(null=True, blank=True)
+    annulled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    annulled_at = models.DateTimeField(null=True, blank=True)
+    annul_reason = bounded_text(_("reason for annulling"), limits.DRAW_ANNUL_REASON)
+
+    class Meta:
+        ordering = ["call_id", "-seed_fixed_at", "-pk"]
+        verbose_name = _("draw at the funding line")
+        verbose_name_plural = _("draws at the funding line")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["call"],
+                condition=models.Q(annulled_at__isnull=True),
+                name="one_live_draw_per_call",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.call} · {self.seed_fixed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def witness_shown(self):
+        return str(self.witness) if self.witness_id else self.witness_name
+
+    def members(self):
+        """The proposal ids of the group."""
+        return {member["proposal"] for member in self.group}

@@ -4,6 +4,7 @@ import hashlib
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -301,6 +302,12 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
+        indexes = [
+            # Every dashboard looks up the open invitations to its user's address, case
+            # blind (email__iexact is UPPER(email) = UPPER(%s) on PostgreSQL): without this
+            # index each of them read the whole table.
+            models.Index(Upper("email"), name="invitation_email_upper"),
+        ]
 
     def __str__(self):
         return self.email

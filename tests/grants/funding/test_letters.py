@@ -8,6 +8,8 @@ import pytest
 from pypdf import PdfReader
 
 from grants.funding.letters import (
+    DRAWN,
+    NOT_DRAWN,
     CriterionSummary,
     LedgerRow,
     LetterData,
@@ -394,3 +396,24 @@ def test_write_ledger_report_streams_the_same_document():
         build_ledger_report("Call <b>&", LEDGER, "2026-12-31")
     )
     assert "Call<b>&" in squeezed(out.getvalue())
+
+
+# The draw at the funding line ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "build, note, printed",
+    [
+        (build_award_letter, DRAWN, "经抽签获得资助。Fundedbythedrawamongproposalsofequalstanding"),
+        (build_rejection_letter, NOT_DRAWN, "不予资助：未被抽中。"),
+        (build_rejection_letter, NOT_DRAWN, "Notfunded:notdrawn."),
+    ],
+)
+def test_letters_say_plainly_when_the_draw_decided(build, note, printed):
+    assert printed in squeezed(build(letter(draw_note=note)))
+
+
+@pytest.mark.parametrize("build", [build_award_letter, build_rejection_letter])
+def test_letters_say_nothing_of_a_draw_that_did_not_decide(build):
+    text = squeezed(build(letter()))
+    assert "抽签" not in text and "draw" not in text

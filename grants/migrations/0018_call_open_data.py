@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grants', '0015_overlaps'),
+        ('grants', '0017_funding_draw'),
     ]
 
     operations = [
