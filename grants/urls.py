@@ -11,6 +11,7 @@ from grants.calls import views as calls
 from grants.funding import draw_views
 from grants.funding import views as funding
 from grants.office import views as office
+from grants.opendata import views as opendata
 from grants.overlaps import records_views
 from grants.overlaps import views as overlaps
 from grants.projects import change_views as project_changes
@@ -64,6 +65,9 @@ urlpatterns = [
     path("institutions/request/", consortium.institution_request, name="institution_request"),
     path("calls/", calls.call_list, name="call_list"),
     path("calls/<slug:code>/", calls.call_detail, name="call_detail"),
+    path("open-data/", opendata.open_data, name="open_data"),
+    path("open-data/projects.json", opendata.open_data_json, name="open_data_json"),
+    path("open-data/projects.csv", opendata.open_data_csv, name="open_data_csv"),
     path("calls/<slug:code>/apply/", drafts.proposal_start, name="proposal_start"),
     path("proposals/<int:pk>/", proposals.proposal_detail, name="proposal_detail"),
     path("proposals/<int:pk>/edit/", proposals.proposal_edit, name="proposal_edit"),
@@ -98,6 +102,11 @@ urlpatterns = [
     path("office/calls/new/", office_calls.call_create, name="office_call_create"),
     path("office/calls/<slug:code>/", office_calls.call_detail, name="office_call"),
     path("office/calls/<slug:code>/edit/", office_calls.call_edit, name="office_call_edit"),
+    path(
+        "office/calls/<slug:code>/open-data/",
+        office_calls.call_open_data,
+        name="office_call_open_data",
+    ),
     path(
         "office/calls/<slug:code>/state/",
         office_calls.call_transition,

@@ -77,6 +77,7 @@ ELSEWHERE = {
     "office_call_create": "tests/grants/calls/test_office_calls.py::test_create_saves_every_rule_contributions_and_areas_as_a_draft",
     "office_call_edit": "tests/grants/calls/test_office_calls.py::test_editing_a_draft_changes_rules_and_records_what_changed",
     "office_call_transition": "tests/grants/calls/test_office_calls.py::test_a_draft_can_be_opened_from_its_page",
+    "office_call_open_data": "tests/grants/opendata/test_open_data_pages.py::test_the_office_publishes_a_decided_call_from_its_page_and_the_log_says_so",
     "office_call_criteria": "tests/reviews/test_criteria_views.py::test_editing_a_drafts_criteria_saves_them_in_order_and_records_the_change",
     "office_screen": "tests/grants/office/test_office_screening.py::test_mark_eligible",
     "office_return": "tests/grants/office/test_office_screening.py::test_return_for_correction_while_open",

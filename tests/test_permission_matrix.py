@@ -23,6 +23,7 @@ from tests.grants.api.matrix_api import extend_scenario as extend_api_scenario
 from tests.grants.funding.matrix_draws import DRAW_ROWS
 from tests.grants.office.matrix_office import OFFICE_ROWS
 from tests.grants.office.matrix_office import extend_scenario as extend_office_scenario
+from tests.grants.opendata.matrix_opendata import OPENDATA_ROWS
 from tests.grants.overlaps.matrix_records import RECORDS_ROWS
 from tests.grants.overlaps.matrix_screening import SCREENING_ROWS
 from tests.grants.overlaps.matrix_screening import extend_scenario as extend_screening_scenario
@@ -276,6 +277,7 @@ MATRIX.update(PROJECT_ROWS)
 MATRIX.update(SCREENING_ROWS)
 MATRIX.update(RECORDS_ROWS)
 MATRIX.update(API_ROWS)
+MATRIX.update(OPENDATA_ROWS)
 SCENARIO_EXTENSIONS = [
     extend_office_scenario,
     extend_review_scenario,

@@ -16,6 +16,7 @@ OPEN_PREFIXES = (
     "/static/",
     "/admin/",
     "/profile/",
+    "/open-data/",  # public: nothing there needs a profile
     "/invitations/",
     "/favicon.ico",
 )

@@ -252,6 +252,26 @@ def call_update(*, call, actor, fields: dict, areas, contributions: dict):
 
 
 @transaction.atomic
+def call_open_data_set(*, call, actor, publish):
+    """Publish the call's funded projects as open data, or stop. Unlike the rules, this may
+    change at any time: the fund often decides to publish once it sees the results, and the
+    public page shows nothing of a call before it is decided anyway (grants.opendata)."""
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    publish = bool(publish)
+    if call.open_data != publish:
+        record(
+            actor=actor,
+            action="call.open_data",
+            call=call,
+            before={"open_data": call.open_data},
+            after={"open_data": publish},
+        )
+        call.open_data = publish
+        call.save(update_fields=["open_data", "updated_at"])
+    return call
+
+
+@transaction.atomic
 def call_extend_deadline(*, call, actor, closes_at, reason, now=None):
     """Move an open call's deadline later, record it and tell the lead PIs of its drafts."""
     from grants.models.calls import DeadlineExtension

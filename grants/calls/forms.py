@@ -60,6 +60,7 @@ class CallForm(forms.ModelForm):
             "panel_min_provinces",
             "panel_max_province_share",
             "provincial_confirmation_required",
+            "open_data",
         ]
         field_classes = {
             "title_zh": DisplayTextField,
@@ -95,6 +96,12 @@ class CallForm(forms.ModelForm):
                 "line is better (with 90 per cent confidence, each could rank on either side of "
                 "it), their places are filled in the order of a draw, with a seed fixed in "
                 "advance and a witness."
+            ),
+            "open_data": _(
+                "When ticked, once the call is decided and its letters have gone out, anyone can "
+                "see its funded projects on the public open-data page: titles, institutions, "
+                "provinces, discipline, amounts, years and abstracts. Never people's contact "
+                "details, reviews or proposals that were not funded."
             ),
         }
 

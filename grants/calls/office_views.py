@@ -177,3 +177,17 @@ def audit_rows(entries):
             for value in (entry.before, entry.after)
         )
     return entries
+
+
+@require_POST
+@login_required_keeping_post
+@role_required(Role.FUND_OFFICER)
+def call_open_data(request, code):
+    call = get_office_call(request.user, code)
+    publish = request.POST.get("publish") == "1"
+    call = call_workflow.call_open_data_set(call=call, actor=request.user, publish=publish)
+    if publish:
+        messages.success(request, _("The call's funded projects are published as open data."))
+    else:
+        messages.success(request, _("The call's funded projects are no longer published."))
+    return redirect("office_call", code=call.code)

@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "call.panel_started": gettext_lazy("Panel stage started"),
     "call.review_started": gettext_lazy("Review stage started"),
     "call.updated": gettext_lazy("Call changed"),
+    "call.open_data": gettext_lazy("Open data publication changed"),
     "export.requested": gettext_lazy("Export requested"),
     "export.retried": gettext_lazy("Export requested again"),
     "expert_invitation.accepted": gettext_lazy("Expert joined the reviewer pool"),

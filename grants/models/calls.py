@@ -169,6 +169,9 @@ class Call(models.Model):
     provincial_confirmation_required = models.BooleanField(
         _("provinces confirm their share before awards are final"), default=True
     )
+    # Publication: the public open-data page (grants.opendata) shows the call's funded
+    # projects only when this is set, and only once the call is decided.
+    open_data = models.BooleanField(_("publish the funded projects as open data"), default=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

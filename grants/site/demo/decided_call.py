@@ -86,6 +86,7 @@ def seed_decided_call():
         review_deadline=deadline(-250),
         reviewers_per_proposal=3,
         reviewer_max_load=4,
+        open_data=True,  # its funded projects on the public open-data page once decided
     )
     call.discipline_areas.set(Discipline.objects.filter(code="E"))
     for code, amount in DECIDED_CONTRIBUTIONS.items():
