@@ -101,6 +101,8 @@ class _Book:
             worksheet.write_datetime(*at, local_time(value), self.formats[kind])
         else:
             text = NAMES_SEPARATOR.join(value) if kind == NAMES else str(value)
+            if not text:
+                return  # left blank, as filters expect of an empty cell
             # Shown as typed, and kept text even if someone edits the cell.
             style = self.formats["formula_like"] if looks_like_formula(text) else None
             worksheet.write_string(*at, text[:CELL_LENGTH], style)

@@ -25,7 +25,7 @@ COLUMNS = (
 )
 ROWS = [
     ["P-1", ["上海", "江苏"], Decimal("1234567.50"), Decimal("4.25"), AT, AT],
-    ["=HYPERLINK(\"http://x\")", ["浙江"], Decimal("0.00"), None, None, AT],
+    ['=HYPERLINK("http://x")', ["浙江"], Decimal("0.00"), None, None, AT],
 ]
 
 
@@ -110,7 +110,7 @@ def test_the_csv_of_the_same_table():
     assert out.getvalue().splitlines() == [
         "编号,省份,金额,评分,提交时间,记录时间",
         "P-1,上海; 江苏,1234567.50,4.25,2026-03-01 09:30,2026-03-01 09:30:15",
-        "\"'=HYPERLINK(\"\"http://x\"\")\",浙江,0.00,,,2026-03-01 09:30:15",
+        '"\'=HYPERLINK(""http://x"")",浙江,0.00,,,2026-03-01 09:30:15',
     ]
 
 
