@@ -80,9 +80,8 @@ def main():
             ]
         )
     setup()
-    text = (
-        f"{machine()}; {database_label()}.\n\n"
-        + table(["format", "proposals", "time", "peak memory (RSS growth)", "file"], rows)
+    text = f"{machine()}; {database_label()}.\n\n" + table(
+        ["format", "proposals", "time", "peak memory (RSS growth)", "file"], rows
     )
     report("Proposal list export, CSV against Excel", text, args.out)
 
