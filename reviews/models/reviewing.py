@@ -377,7 +377,8 @@ def export_file_name(job, filename):
 
 class ExportJob(models.Model):
     """A file built in the background for the person who asked for it (a panel book, a long
-    proposal list as CSV or as an Excel workbook): its progress while it is built, then the file for EXPORT_KEEP_DAYS days.
+    proposal list as CSV or as an Excel workbook): its progress while it is built, then the
+    file for EXPORT_KEEP_DAYS days.
 
     ``params`` says what to build: {"panel": id, "name": panel name} for a panel book,
     {"call": code, "query": "status=…", "scope": …} for a proposal list. What the builders
