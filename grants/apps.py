@@ -9,11 +9,11 @@ class GrantsConfig(AppConfig):
     def ready(self):
         # Reviews builds exports in the background but may not import the office's lists,
         # which sit above it: the office registers its proposal list here.
-        from grants.office.proposal_queries import export_proposals_csv
+        from grants.office.proposal_queries import proposal_table
         from reviews.exports import register_list_export
         from reviews.models import ExportJob
 
-        register_list_export(ExportJob.Kind.PROPOSALS_CSV, export_proposals_csv)
+        register_list_export(ExportJob.Kind.PROPOSALS_CSV, proposal_table)
 
         # The call's state machine is a lower part than the funding that decides a call.
         from grants.calls import call_workflow

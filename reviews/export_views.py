@@ -11,13 +11,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grants.accounts.permissions import get_office_call, role_required
+from grants.core.xlsx import CONTENT_TYPE as XLSX_CONTENT_TYPE
 from grants.models import Role
 from reviews import exports
 from reviews.models import EXPORT_KEEP_DAYS, ExportJob
 from reviews.permissions import get_panel
 
 OFFICERS = (Role.FUND_OFFICER, Role.PROVINCIAL_OFFICER)
-CONTENT_TYPES = {".pdf": "application/pdf", ".csv": "text/csv; charset=utf-8"}
+CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".csv": "text/csv; charset=utf-8",
+    ".xlsx": XLSX_CONTENT_TYPE,
+}
 
 
 @login_required
@@ -86,11 +91,13 @@ def panel_book_request(request, pk):
 @role_required(*OFFICERS)
 def proposals_export_request(request, code):
     call = get_office_call(request.user, code)
-    exports.proposals_csv_request(
+    file_format = request.POST.get("format")
+    exports.proposals_list_request(
         call=call,
         actor=request.user,
         query=request.POST.get("query", ""),
         language=request.LANGUAGE_CODE,
+        file_format=file_format if file_format in ExportJob.Format.values else ExportJob.Format.CSV,
     )
     messages.success(
         request,
@@ -101,7 +108,13 @@ def proposals_export_request(request, code):
     return redirect("export_list")
 
 
-def proposals_export_offer(request, call, rows):
-    """Shown instead of the CSV when the filtered list is too long to wait for."""
-    context = {"call": call, "rows": rows, "query": request.GET.urlencode()}
+def proposals_export_offer(request, call, rows, file_format):
+    """Shown instead of the file when the filtered list is too long to wait for."""
+    context = {
+        "call": call,
+        "rows": rows,
+        "query": request.GET.urlencode(),
+        "format": file_format,
+        "excel": file_format == ExportJob.Format.XLSX,
+    }
     return render(request, "reviews/exports/offer.html", context)

@@ -22,11 +22,13 @@ from django.utils import timezone, translation
 from grants.accounts.permissions import is_fund_officer, office_calls_for, officer_province_code
 from grants.core import emails
 from grants.core.audit import record
+from grants.core.table_responses import BYTE_ORDER_MARK
+from grants.core.tables import write_csv
+from grants.core.xlsx import write_xlsx
 from reviews.jobs import BUILD_EXPORT, enqueue, heartbeat, lost
 from reviews.models import EXPORT_KEEP_DAYS, WORKER_LOST, ExportJob, Panel
 from reviews.permissions import panels_for
 
-BYTE_ORDER_MARK = "\ufeff"  # so that Excel reads the CSV as UTF-8 and shows Chinese
 # Longer proposal lists are exported in the background rather than while the officer waits.
 SYNC_CSV_ROWS = 1000
 # Progress is written to the database about this many times per job, not once per row.
@@ -74,12 +76,13 @@ def panel_book_request(*, panel, actor, language):
 
 
 @transaction.atomic
-def proposals_csv_request(*, call, actor, query, language):
+def proposals_list_request(*, call, actor, query, language, file_format=ExportJob.Format.CSV):
     """The office's proposal list of ``call`` under the filters of ``query`` (a query string),
-    as ``actor`` sees it."""
+    as ``actor`` sees it, as CSV or as an Excel workbook (``file_format``)."""
     job = ExportJob.objects.create(
         requested_by=actor,
         kind=ExportJob.Kind.PROPOSALS_CSV,
+        file_format=file_format,
         params={"call": call.code, "query": query[:QUERY_LENGTH], "scope": reader_scope(actor)},
         language=language,
     )
@@ -92,10 +95,15 @@ def _queued(job, *, call):
         actor=job.requested_by,
         action="export.requested",
         call=call,
-        after={"job": job.pk, "kind": job.kind, **job.params},
+        after={"job": job.pk, "kind": job.kind, **_format_of(job), **job.params},
     )
     transaction.on_commit(lambda: enqueue(BUILD_EXPORT, job.pk))
     return job
+
+
+def _format_of(job):
+    """A list's file format, for its audit entry (a panel book is always a PDF)."""
+    return {} if job.kind == ExportJob.Kind.PANEL_BOOK else {"format": job.file_format}
 
 
 # ---- reading --------------------------------------------------------------------------------
@@ -308,28 +316,32 @@ def _in_order(ids, chunk=BOOK_CHUNK):
         yield from (found[pk] for pk in wanted)
 
 
-# The lists exported as CSV, by job kind. The parts that own the lists sit above reviews, so
-# they register them (grants.apps): ``build(request, call, out, progress)`` writes the list of
-# ``call`` that ``request`` (its reader and its filters) asks for on the text stream ``out``,
-# telling ``progress`` its total first, and returns the file's name.
+# The lists exported in the background, by job kind. The parts that own the lists sit above
+# reviews, so they register them (grants.apps): ``table(request, call)`` is the list of ``call``
+# that ``request`` (its reader and its filters) asks for, as a grants.core.tables.Table with its
+# total, written here as the job's file format.
 LIST_EXPORTS = {}
 
 
-def register_list_export(kind, build):
-    LIST_EXPORTS[kind] = build
+def register_list_export(kind, table):
+    LIST_EXPORTS[kind] = table
 
 
-def _list_csv(job, out, progress):
+def _list(job, out, progress):
     from grants.models import Call
 
     call = Call.objects.get(code=job.params["call"])
-    request = _request_for(job.requested_by, job.params["query"])
+    table = LIST_EXPORTS[job.kind](_request_for(job.requested_by, job.params["query"]), call)
+    progress.start(table.total)
+    if job.file_format == ExportJob.Format.XLSX:
+        write_xlsx(out, table, progress=progress)
+        return f"{table.name}.xlsx"
     text = io.TextIOWrapper(out, encoding="utf-8", newline="")
     text.write(BYTE_ORDER_MARK)
-    filename = LIST_EXPORTS[job.kind](request, call, text, progress)
+    write_csv(text, table, progress=progress)
     text.flush()
     text.detach()  # ``out`` stays open for storing
-    return filename
+    return f"{table.name}.csv"
 
 
 def _request_for(user, query):
@@ -343,7 +355,7 @@ def _request_for(user, query):
 
 BUILDERS = {
     ExportJob.Kind.PANEL_BOOK: _panel_book,
-    ExportJob.Kind.PROPOSALS_CSV: _list_csv,
+    ExportJob.Kind.PROPOSALS_CSV: _list,
 }
 
 

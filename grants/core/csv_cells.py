@@ -5,7 +5,11 @@
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
+def looks_like_formula(text: str) -> bool:
+    return text.lstrip(" ").startswith(FORMULA_STARTS)
+
+
 def csv_safe(value):
     """Text as a spreadsheet cell that never runs as a formula."""
     text = "" if value is None else str(value)
-    return "'" + text if text.lstrip(" ").startswith(FORMULA_STARTS) else text
+    return "'" + text if looks_like_formula(text) else text

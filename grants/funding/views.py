@@ -1,4 +1,3 @@
-import csv
 from decimal import Decimal
 
 from allauth.account.decorators import reauthentication_required
@@ -27,7 +26,9 @@ from grants.accounts.permissions import (
 )
 from grants.core.errors import WorkflowError
 from grants.core.money import AMOUNT_NEGATIVE, AmountError, format_yuan, parse_amount
+from grants.core.table_responses import CSV, XLSX, table_response
 from grants.funding import decisions, draw_presenters, letters, outcomes, payments
+from grants.funding.ledger_table import ledger_table
 from grants.models import Call, CallStatus, Province, Role
 from grants.models.decisions import AwardShare, Decision, FundingRound, Outcome
 from grants.models.proposals import ProposalQuerySet
@@ -375,37 +376,13 @@ def _schedule_rows(shares):
 @reading_from_replica()
 def ledger_csv(request):
     """One row per province for the provinces' finance systems; UTF-8 with BOM for Excel."""
-    provinces, calls, selected = _ledger_scope(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="ledger-{selected.code if selected else "all"}.csv"'
-    )
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "province_code",
-            "province",
-            "contributed",
-            "committed",
-            "paid",
-            "outstanding",
-            "remaining",
-        ]
-    )
-    for row in payments.ledger(calls, provinces):
-        writer.writerow(
-            [
-                row.province.code,
-                row.province.name_zh,
-                f"{row.contributed:.2f}",
-                f"{row.committed:.2f}",
-                f"{row.paid:.2f}",
-                f"{row.outstanding:.2f}",
-                f"{row.remaining:.2f}",
-            ]
-        )
-    return response
+    return table_response(ledger_table(*_ledger_scope(request)), CSV)
+
+
+@login_required
+@reading_from_replica()
+def ledger_xlsx(request):
+    return table_response(ledger_table(*_ledger_scope(request)), XLSX)
 
 
 @login_required

@@ -1,7 +1,6 @@
 """The fund office's list of a call's proposals, as its page shows it and as the CSV export
 (at once or in the background, reviews.exports) writes it: one filtered query for both."""
 
-import csv
 from decimal import Decimal
 
 from django.db.models import Prefetch
@@ -13,9 +12,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from grants.accounts.permissions import office_proposals_for
-from grants.core.csv_cells import csv_safe
 from grants.core.money import format_yuan
-from grants.models import ConsortiumMember, MemberStatus, Proposal
+from grants.core.tables import MINUTE, MONEY, NAMES, NUMBER, Column, Table
+from grants.models import ConsortiumMember, MemberStatus, Proposal, Province
 from grants.office.filters import OfficeProposalFilter
 from reviews.scoring import display_score
 
@@ -99,65 +98,67 @@ def _labels(field):
     return {value: str(label) for value, label in Proposal._meta.get_field(field).flatchoices}
 
 
-def _csv_row(proposal):
+def _row(proposal):
+    """A proposal's row of the exported list (proposal_table), as typed values."""
     members = proposal.accepted_members
     lead = next((m for m in members if m.is_lead), None)
     provinces = sorted({m.institution.province_id: m.institution.province for m in members}.items())
-    texts = [
+    return [
         proposal.reference,
         proposal.title_zh,
         proposal.title_en,
         proposal.lead.name,
         lead.institution.name if lead else "",
-        "; ".join(province.name for _code, province in provinces),
+        [province.name for _code, province in provinces],
         proposal.primary_code_id or "",
         proposal.get_status_display(),
         proposal.get_screening_display(),
-        timezone.localtime(proposal.submitted_at).strftime("%Y-%m-%d %H:%M")
-        if proposal.submitted_at
-        else "",
-    ]
-    # Amounts and scores stay numbers, so Excel can add them up and sort them.
-    return [csv_safe(text) for text in texts] + [
-        f"{proposal.direct_total:.2f}",
-        f"{proposal.total:.2f}",
-        "" if proposal.score is None else display_score(proposal.score),
-        csv_safe(proposal.outcome_label),
+        proposal.submitted_at,
+        proposal.direct_total,
+        proposal.total,
+        None if proposal.score is None else Decimal(display_score(proposal.score)),
+        proposal.outcome_label,
     ]
 
 
-def write_proposals_csv(out, filterset, progress=None):
-    """The filtered list as CSV on ``out`` (a response or a text file): the header, then a row
-    per proposal; ``progress(rows written)`` is told along the way (reviews.exports)."""
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            _("Reference"),
-            _("Title (Chinese)"),
-            _("Title (English)"),
-            _("Lead PI"),
-            _("Lead institution"),
-            _("Provinces"),
-            _("Primary discipline code"),
-            _("Status"),
-            _("Screening"),
-            _("Submitted at (Beijing time)"),
-            _("Direct costs (yuan)"),
-            _("Total (yuan)"),
-            _("Review score"),
-            _("Funding outcome"),
-        ]
+PROVINCES_COLUMN = 5
+
+
+def _columns():
+    return (
+        Column(_("Reference"), width=14),
+        Column(_("Title (Chinese)"), width=40),
+        Column(_("Title (English)"), width=40),
+        Column(_("Lead PI"), width=14),
+        Column(_("Lead institution"), width=24),
+        Column(_("Provinces"), NAMES, width=18),
+        Column(_("Primary discipline code"), width=10),
+        Column(_("Status"), width=12),
+        Column(_("Screening"), width=12),
+        Column(_("Submitted at (Beijing time)"), MINUTE, width=17),
+        Column(_("Direct costs (yuan)"), MONEY, width=16),
+        Column(_("Total (yuan)"), MONEY, width=16),
+        Column(_("Review score"), NUMBER, width=10),
+        Column(_("Funding outcome"), width=14),
     )
-    # Rows are fetched a chunk at a time, so a long list never sits in memory whole.
-    for count, proposal in enumerate(filterset.qs.iterator(chunk_size=500), 1):
-        writer.writerow(_csv_row(with_results(proposal)))
-        if progress:
-            progress(count)
 
 
-def export_proposals_csv(request, call, out, progress):
-    """The background export of the list (registered with reviews.exports in grants.apps)."""
+def proposal_table(request, call):
+    """The filtered list, exported (CSV or Excel, at once or in the background through
+    reviews.exports, which it is registered with in grants.apps): a row per proposal, and in
+    the workbook a sheet per province of the consortia besides the sheet of all of them."""
     filterset = filtered_proposals(request, call)
-    progress.start(filterset.qs.count())
-    write_proposals_csv(out, filterset, progress=progress)
-    return f"{call.code}-proposals.csv"
+    provinces = Province.objects.filter(
+        institutions__memberships__status=MemberStatus.ACCEPTED,
+        institutions__memberships__proposal__in=filterset.qs.values("pk"),
+    ).distinct()
+    # Rows are fetched a chunk at a time, so a long list never sits in memory whole.
+    rows = (_row(with_results(p)) for p in filterset.qs.iterator(chunk_size=500))
+    return Table(
+        name=f"{call.code}-proposals",
+        columns=_columns(),
+        rows=rows,
+        total=filterset.qs.count(),
+        sheet_column=PROVINCES_COLUMN,
+        sheets=lambda: [province.name for province in provinces.order_by("code")],
+    )

@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import Substr
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,13 +29,14 @@ from grants.accounts.permissions import (
 )
 from grants.calls.office_views import AUDIT_ROWS, audit_rows
 from grants.core.errors import WorkflowError
+from grants.core.table_responses import CSV, XLSX, table_response
 from grants.core.view_helpers import login_required_keeping_post
 from grants.models import CallStatus, Decision, Discipline, ProposalStatus, Province, Role
 from grants.office.proposal_queries import (
     filtered_proposals,
     list_rows,
+    proposal_table,
     with_results,
-    write_proposals_csv,
 )
 from grants.overlaps.screening import proposal_flags
 from grants.proposals import proposal_workflow
@@ -114,18 +114,23 @@ def proposal_list(request, code):
 @login_required
 @role_required(*OFFICERS)
 def proposal_export(request, code):
-    """The filtered list as CSV: UTF-8 with a byte-order mark, so Excel shows Chinese. A list
-    too long to wait for is offered as a background export instead."""
+    """The filtered list as CSV: UTF-8 with a byte-order mark, so Excel shows Chinese."""
+    return _proposal_export(request, code, CSV)
+
+
+@login_required
+@role_required(*OFFICERS)
+def proposal_export_xlsx(request, code):
+    return _proposal_export(request, code, XLSX)
+
+
+def _proposal_export(request, code, file_format):
+    """A list too long to wait for is offered as a background export instead."""
     call = get_office_call(request.user, code)
-    filterset = filtered_proposals(request, call)
-    rows = filterset.qs.count()
-    if exports.runs_in_background(rows):
-        return export_views.proposals_export_offer(request, call, rows)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{call.code}-proposals.csv"'
-    response.write(exports.BYTE_ORDER_MARK)
-    write_proposals_csv(response, filterset)
-    return response
+    table = proposal_table(request, call)
+    if exports.runs_in_background(table.total):
+        return export_views.proposals_export_offer(request, call, table.total, file_format)
+    return table_response(table, file_format)
 
 
 # ---- one proposal: screening ----------------------------------------------------------------

@@ -1,17 +1,15 @@
-"""The fund office's audit page: the log filtered, in words, a page at a time or as CSV."""
-
-import csv
+"""The fund office's audit page: the log filtered, in words, a page at a time or as CSV or
+an Excel workbook."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grants.accounts.permissions import audit_entries_for
 from grants.core.audit_text import action_label, change_text
-from grants.core.csv_cells import csv_safe
+from grants.core.table_responses import CSV, XLSX, table_response
+from grants.core.tables import SECOND, Column, Table
 from grants.site.filters import AuditFilter
 
 AUDIT_PAGE_SIZE = 50
@@ -41,25 +39,34 @@ def audit_log(request):
 
 @login_required
 def audit_csv(request):
-    filters = _filtered(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
-    response.write("\ufeff")  # so that Excel reads the file as UTF-8
-    writer = csv.writer(response)
-    writer.writerow(
-        [_("When"), _("Who"), _("Action"), _("Change"), _("Call"), _("Proposal"), _("Note")]
+    return table_response(_audit_table(request), CSV)
+
+
+@login_required
+def audit_xlsx(request):
+    return table_response(_audit_table(request), XLSX)
+
+
+def _audit_table(request):
+    columns = (
+        Column(_("When"), SECOND, width=19),
+        Column(_("Who"), width=24),
+        Column(_("Action"), width=24),
+        Column(_("Change"), width=48),
+        Column(_("Call"), width=12),
+        Column(_("Proposal"), width=16),
+        Column(_("Note"), width=32),
     )
-    for entry in filters.qs.iterator(chunk_size=500):
-        writer.writerow(
-            csv_safe(value)
-            for value in (
-                timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
-                entry.actor.email if entry.actor else _("System"),
-                action_label(entry.action),
-                change_text(entry.before, entry.after),
-                entry.call.code if entry.call else "",
-                entry.proposal.reference if entry.proposal else "",
-                entry.note,
-            )
+    rows = (
+        (
+            entry.at,
+            entry.actor.email if entry.actor else _("System"),
+            action_label(entry.action),
+            change_text(entry.before, entry.after),
+            entry.call.code if entry.call else "",
+            entry.proposal.reference if entry.proposal else "",
+            entry.note,
         )
-    return response
+        for entry in _filtered(request).qs.iterator(chunk_size=500)
+    )
+    return Table(name="audit-log", columns=columns, rows=rows)

@@ -376,8 +376,9 @@ def export_file_name(job, filename):
 
 
 class ExportJob(models.Model):
-    """A file built in the background for the person who asked for it (a panel book, a large
-    CSV): its progress while it is built, then the file for EXPORT_KEEP_DAYS days.
+    """A file built in the background for the person who asked for it (a panel book, a long
+    proposal list as CSV or as an Excel workbook): its progress while it is built, then the
+    file for EXPORT_KEEP_DAYS days.
 
     ``params`` says what to build: {"panel": id, "name": panel name} for a panel book,
     {"call": code, "query": "status=…", "scope": …} for a proposal list. What the builders
@@ -385,7 +386,12 @@ class ExportJob(models.Model):
 
     class Kind(models.TextChoices):
         PANEL_BOOK = "panel_book", _("Panel book (PDF)")
-        PROPOSALS_CSV = "proposals_csv", _("Proposal list (CSV)")
+        # The value predates the Excel workbooks; the job's file_format says which file it is.
+        PROPOSALS_CSV = "proposals_csv", _("Proposal list")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", _("Excel workbook")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -399,6 +405,10 @@ class ExportJob(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     params = models.JSONField(default=dict)
+    # A proposal list's file: a panel book is always a PDF.
+    file_format = models.CharField(
+        _("file format"), max_length=4, choices=Format.choices, default=Format.CSV
+    )
     # The language the file's headings and labels are written in: the requester's at the time.
     language = models.CharField(max_length=10)
     status = models.CharField(
@@ -430,6 +440,10 @@ class ExportJob(models.Model):
 
         if self.kind == self.Kind.PANEL_BOOK:
             return gettext("Panel book of %(panel)s") % {"panel": self.params.get("name", "")}
+        if self.file_format == self.Format.XLSX:
+            return gettext("Proposals of call %(call)s (Excel)") % {
+                "call": self.params.get("call", "")
+            }
         return gettext("Proposals of call %(call)s (CSV)") % {"call": self.params.get("call", "")}
 
     @property

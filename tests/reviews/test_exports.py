@@ -226,7 +226,7 @@ def test_background_csv_has_the_rows_of_the_synchronous_export(
     synchronous = client.get(f"/office/calls/{code}/proposals/export/?{query}").content
 
     with django_capture_on_commit_callbacks(execute=True):
-        job = exports.proposals_csv_request(
+        job = exports.proposals_list_request(
             call=panel.call, actor=officer, query=query, language="en"
         )
     job.refresh_from_db()
@@ -242,7 +242,7 @@ def test_background_csv_is_written_in_the_requesters_language(
 ):
     panel, _proposals, officer = panel_call
     with django_capture_on_commit_callbacks(execute=True):
-        job = exports.proposals_csv_request(
+        job = exports.proposals_list_request(
             call=panel.call, actor=officer, query="", language="zh-hans"
         )
     job.refresh_from_db()

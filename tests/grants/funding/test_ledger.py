@@ -79,3 +79,30 @@ def test_a_page_past_the_end_shows_the_last(client, committed, monkeypatch):
     client.force_login(officer)
     response = client.get(f"/ledger/?call={call.code}&page=99")
     assert response.context["schedule"].number == 2
+
+
+def test_the_ledger_workbook_has_the_csv_rows_as_yuan_amounts_under_chinese_headers(
+    client, committed, settings
+):
+    import openpyxl
+
+    from grants.core.xlsx import MONEY_FORMAT
+
+    call, _ranked, officer = committed
+    client.force_login(officer)
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(f"/ledger/ledger.csv?call={call.code}").content.decode("utf-8-sig")
+            )
+        )
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    response = client.get(f"/ledger/ledger.xlsx?call={call.code}")
+    assert response["Content-Disposition"] == f'attachment; filename="ledger-{call.code}.xlsx"'
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header, *rows = list(sheet.values)
+    assert header[:3] == ("省份代码", "省份", "出资额")
+    assert sheet.freeze_panes == "A2"
+    assert [[row[0], row[1], *(f"{v:.2f}" for v in row[2:])] for row in rows] == csv_rows[1:]
+    assert sheet["C2"].data_type == "n" and sheet["C2"].number_format == MONEY_FORMAT

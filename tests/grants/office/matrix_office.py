@@ -20,6 +20,7 @@ OFFICE_ROWS = {
     "office_call_list": ("get", "/office/calls/", FUND_OFFICE_ONLY),
     "office_audit": ("get", "/office/audit/", FUND_OFFICE_ONLY),
     "office_audit_csv": ("get", "/office/audit/csv/", FUND_OFFICE_ONLY),
+    "office_audit_xlsx": ("get", "/office/audit/xlsx/", FUND_OFFICE_ONLY),
     "office_call_create": ("get", "/office/calls/new/", FUND_OFFICE_ONLY),
     "office_call": ("get", "/office/calls/{draft_call}/", FUND_OFFICE_ONLY),
     "office_call_edit": ("get", "/office/calls/{draft_call}/edit/", FUND_OFFICE_ONLY),
@@ -31,6 +32,11 @@ OFFICE_ROWS = {
     ),
     "office_proposals": ("get", "/office/calls/{call}/proposals/", OFFICERS),
     "office_proposals_export": ("get", "/office/calls/{call}/proposals/export/", OFFICERS),
+    "office_proposals_export_xlsx": (
+        "get",
+        "/office/calls/{call}/proposals/export/xlsx/",
+        OFFICERS,
+    ),
     # Provincial officers read the proposals their province takes part in (the scenario's has a
     # Shanghai lead): another province's is not there for them.
     "office_proposal": (
@@ -59,6 +65,7 @@ OFFICE_ROWS = {
     "payments_record page": ("get", "/office/calls/{call}/payments/", FUND_OFFICE_ONLY),
     "ledger": ("get", "/ledger/", OFFICERS),
     "ledger_csv": ("get", "/ledger/ledger.csv", OFFICERS),
+    "ledger_xlsx": ("get", "/ledger/ledger.xlsx", OFFICERS),
     "ledger_pdf": ("get", "/ledger/ledger.pdf", OFFICERS),
     # Letters exist once the call is decided (tests/grants/funding/test_decisions.py); before, for all: 404.
     "decision_letter": ("get", "/proposals/{submitted}/letter/", {**SIGNED_OUT, "*": 404}),

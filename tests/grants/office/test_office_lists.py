@@ -621,3 +621,63 @@ def test_provincial_list_query_count_does_not_grow_with_rows(
     with django_assert_num_queries(13):
         response = client.get("/office/calls/busy/proposals/")
     assert len(response.context["page"]) == count
+
+
+def read_workbook(response):
+    import openpyxl
+
+    return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_the_workbook_has_the_csv_rows_typed_and_a_sheet_per_province(client, officer, decided):
+    from grants.core.xlsx import MONEY_FORMAT
+
+    _call, proposals = decided
+    client.force_login(officer)
+    query = "?ordering=-score"
+    header, *csv_rows = read_csv(client.get(f"/office/calls/decided/proposals/export/{query}"))
+    response = client.get(f"/office/calls/decided/proposals/export/xlsx/{query}")
+    assert response["Content-Disposition"] == 'attachment; filename="decided-proposals.xlsx"'
+    book = read_workbook(response)
+    assert book.sheetnames == ["All", "Shanghai", "Zhejiang"]
+    sheet = book["All"]
+    assert [cell.value for cell in sheet[1]] == header
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:N6"
+    assert [row[0].value for row in sheet.iter_rows(min_row=2)] == [r[0] for r in csv_rows]
+    top = sheet[2]
+    assert top[9].is_date
+    assert top[10].data_type == "n" and top[10].number_format == MONEY_FORMAT
+    assert f"{top[11].value:.2f}" == csv_rows[0][11]
+    assert top[12].value == 4.5
+    assert sheet.cell(row=6, column=13).value is None  # the unreviewed one has no score
+    assert book["Zhejiang"].max_row == 6  # every consortium has a Zhejiang partner
+
+
+def test_a_long_list_is_offered_as_a_background_workbook(
+    client, officer, decided, monkeypatch, django_capture_on_commit_callbacks
+):
+    from reviews import exports
+    from reviews.models import ExportJob
+
+    client.force_login(officer)
+    monkeypatch.setattr(exports, "SYNC_CSV_ROWS", 1)
+    offer = client.get("/office/calls/decided/proposals/export/xlsx/?ordering=-score")
+    assert b'name="format" value="xlsx"' in offer.content
+    assert b"Prepare the Excel workbook" in offer.content
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/office/calls/decided/proposals/export/background/",
+            {"query": "ordering=-score", "format": "xlsx"},
+        )
+    job = ExportJob.objects.get()
+    assert (job.file_format, job.filename, job.total, job.done) == (
+        "xlsx",
+        "decided-proposals.xlsx",
+        5,
+        5,
+    )
+    download = client.get(f"/exports/{job.pk}/download/")
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = read_workbook(download)
+    assert book.sheetnames == ["All", "Shanghai", "Zhejiang"]
+    assert book["All"].max_row == 6

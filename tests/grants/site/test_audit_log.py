@@ -142,3 +142,27 @@ def test_the_office_call_list_links_to_the_log(client, logged):
     officer, *_ = logged
     client.force_login(officer)
     assert 'href="/office/audit/"' in client.get("/office/calls/").text
+
+
+def test_the_workbook_keeps_the_filters_types_the_time_and_never_runs_a_formula(client, logged):
+    import openpyxl
+
+    officer, *_ = logged
+    client.force_login(officer)
+    response = client.get("/office/audit/xlsx/?call=second&action=call.deadline_extended")
+    assert response["Content-Disposition"] == 'attachment; filename="audit-log.xlsx"'
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    header, *rows = list(sheet.values)
+    assert header == ("When", "Who", "Action", "Change", "Call", "Proposal", "Note")
+    assert [row[1:] for row in rows] == [
+        (
+            officer.email,
+            "Call deadline extended",
+            "closes_at: 2026-09-01 → 2026-09-15",
+            "second",
+            None,
+            "=系统故障",
+        )
+    ]
+    assert sheet["A2"].is_date and sheet["A2"].number_format == "yyyy-mm-dd hh:mm:ss"
+    assert sheet["G2"].data_type == "s" and sheet["G2"].quotePrefix
