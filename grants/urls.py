@@ -68,6 +68,7 @@ urlpatterns = [
     path("open-data/", opendata.open_data, name="open_data"),
     path("open-data/projects.json", opendata.open_data_json, name="open_data_json"),
     path("open-data/projects.csv", opendata.open_data_csv, name="open_data_csv"),
+    path("open-data/projects.xlsx", opendata.open_data_xlsx, name="open_data_xlsx"),
     path("calls/<slug:code>/apply/", drafts.proposal_start, name="proposal_start"),
     path("proposals/<int:pk>/", proposals.proposal_detail, name="proposal_detail"),
     path("proposals/<int:pk>/edit/", proposals.proposal_edit, name="proposal_edit"),

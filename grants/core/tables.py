@@ -17,6 +17,8 @@ NUMBER = "number"  # a Decimal already rounded for reading (a score)
 MINUTE = "minute"  # an aware datetime, read to the minute in Beijing time
 SECOND = "second"  # an aware datetime, read to the second
 NAMES = "names"  # a list of names (a proposal's provinces)
+INTEGER = "integer"  # a whole number (a year, months)
+DATE = "date"  # a date, no time of day
 
 NAMES_SEPARATOR = "; "
 TIME_FORMATS = {MINUTE: "%Y-%m-%d %H:%M", SECOND: "%Y-%m-%d %H:%M:%S"}
@@ -56,8 +58,10 @@ def csv_cell(kind, value):
         return ""
     if kind == MONEY:
         return f"{value:.2f}"
-    if kind == NUMBER:
+    if kind in (NUMBER, INTEGER):
         return str(value)
+    if kind == DATE:
+        return value.isoformat()
     if kind in TIME_FORMATS:
         return local_time(value).strftime(TIME_FORMATS[kind])
     if kind == NAMES:
@@ -65,15 +69,36 @@ def csv_cell(kind, value):
     return csv_safe(value)
 
 
+def _header(table: Table):
+    return [column.key if table.key_headers else column.header for column in table.columns]
+
+
+def _cells(table: Table, row):
+    kinds = (column.kind for column in table.columns)
+    return [csv_cell(kind, value) for kind, value in zip(kinds, row, strict=True)]
+
+
 def write_csv(out, table: Table, progress: Callable[[int], None] | None = None):
     """``table`` as CSV on the text stream ``out``; ``progress(rows written)`` is told along
     the way (background exports, reviews.exports)."""
     writer = csv.writer(out)
-    writer.writerow(
-        [column.key if table.key_headers else column.header for column in table.columns]
-    )
-    kinds = [column.kind for column in table.columns]
+    writer.writerow(_header(table))
     for count, row in enumerate(table.rows, 1):
-        writer.writerow([csv_cell(kind, value) for kind, value in zip(kinds, row, strict=True)])
+        writer.writerow(_cells(table, row))
         if progress:
             progress(count)
+
+
+class _Line:
+    """A file for csv.writer that hands each line back instead of keeping it."""
+
+    def write(self, value):
+        return value
+
+
+def csv_lines(table: Table):
+    """``table`` as CSV, a line at a time, for a response sent while its rows are read."""
+    writer = csv.writer(_Line())
+    yield writer.writerow(_header(table))
+    for row in table.rows:
+        yield writer.writerow(_cells(table, row))

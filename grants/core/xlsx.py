@@ -13,11 +13,23 @@ import xlsxwriter
 from django.utils.translation import gettext as _
 
 from grants.core.csv_cells import looks_like_formula
-from grants.core.tables import MINUTE, MONEY, NAMES, NAMES_SEPARATOR, NUMBER, SECOND, local_time
+from grants.core.tables import (
+    DATE,
+    INTEGER,
+    MINUTE,
+    MONEY,
+    NAMES,
+    NAMES_SEPARATOR,
+    NUMBER,
+    SECOND,
+    local_time,
+)
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY_FORMAT = '"¥"#,##0.00'
 NUMBER_FORMAT = "0.00"
+INTEGER_FORMAT = "0"
+DATE_FORMAT = "yyyy-mm-dd"
 TIME_FORMATS = {MINUTE: "yyyy-mm-dd hh:mm", SECOND: "yyyy-mm-dd hh:mm:ss"}
 # Excel refuses sheet names longer than this or holding any of these characters.
 SHEET_NAME_LENGTH = 31
@@ -58,6 +70,8 @@ class _Book:
             "header": workbook.add_format({"bold": True}),
             MONEY: workbook.add_format({"num_format": MONEY_FORMAT}),
             NUMBER: workbook.add_format({"num_format": NUMBER_FORMAT}),
+            INTEGER: workbook.add_format({"num_format": INTEGER_FORMAT}),
+            DATE: workbook.add_format({"num_format": DATE_FORMAT}),
             "formula_like": workbook.add_format({"quote_prefix": True}),
             **{kind: workbook.add_format({"num_format": f}) for kind, f in TIME_FORMATS.items()},
         }
@@ -95,8 +109,10 @@ class _Book:
         kind = self.table.columns[index].kind
         if value is None:
             return
-        if kind in (MONEY, NUMBER):
+        if kind in (MONEY, NUMBER, INTEGER):
             worksheet.write_number(*at, float(Decimal(value)), self.formats[kind])
+        elif kind == DATE:
+            worksheet.write_datetime(*at, value, self.formats[kind])
         elif kind in TIME_FORMATS:
             worksheet.write_datetime(*at, local_time(value), self.formats[kind])
         else:

@@ -1,15 +1,13 @@
 """The published projects as the page, the downloads and the picture read them: one home for
 what a published project shows, so the page, the JSON and the CSV never disagree."""
 
-import csv
-import itertools
 import json
 from dataclasses import dataclass
 
 from django.db.models import F, Prefetch, Sum
 from django.utils.translation import gettext as _
 
-from grants.core.csv_cells import csv_safe
+from grants.core.tables import DATE, INTEGER, MONEY, NAMES, Column, Table
 from grants.models import ConsortiumMember, MemberStatus, Project, ProjectBudgetLine, Province
 from grants.models.decisions import AwardShare
 from grants.models.reference import in_reader_language
@@ -18,7 +16,6 @@ from grants.opendata.filters import OpenDataFilter
 from grants.opendata.permissions import published_projects
 
 CHUNK = 500
-BYTE_ORDER_MARK = "\ufeff"  # so that Excel reads the CSV as UTF-8 and shows Chinese
 
 
 @dataclass(frozen=True)
@@ -179,64 +176,53 @@ def json_lines(projects):
     yield "]}\n"
 
 
-# CSV ----------------------------------------------------------------------------------------
+# The CSV and the workbook ---------------------------------------------------------------------
 
 
-class _Echo:
-    def write(self, value):
-        return value
+def open_data_table(projects) -> Table:
+    """The download of ``projects`` (grants.core.tables): headers in the reader's language, a
+    row per project, and in the workbook a sheet per province after the sheet of all."""
+    columns = (
+        Column(_("Reference"), width=14),
+        Column(_("Call"), width=18),
+        Column(_("Year of the call"), INTEGER, width=8),
+        Column(_("Title (Chinese)"), width=40),
+        Column(_("Title (English)"), width=40),
+        Column(_("Lead institution"), width=24),
+        Column(_("Partner institutions"), NAMES, width=30),
+        Column(_("Provinces"), NAMES, width=16),
+        Column(_("Discipline code"), width=8),
+        Column(_("Amount per province (yuan)"), width=30),
+        Column(_("Total (yuan)"), MONEY, width=16),
+        Column(_("Duration (months)"), INTEGER, width=8),
+        Column(_("Start"), DATE, width=11),
+        Column(_("End"), DATE, width=11),
+        Column(_("Abstract (Chinese)"), width=60),
+        Column(_("Abstract (English)"), width=60),
+    )
+    rows = (_table_row(row) for row in _chunks(projects))
+    return Table(name="open-data", columns=columns, rows=rows, sheet_column=7)
 
 
-def csv_header():
-    return [
-        _("Reference"),
-        _("Call"),
-        _("Year of the call"),
-        _("Title (Chinese)"),
-        _("Title (English)"),
-        _("Lead institution"),
-        _("Partner institutions"),
-        _("Provinces"),
-        _("Discipline code"),
-        _("Amount per province (yuan)"),
-        _("Total (yuan)"),
-        _("Duration (months)"),
-        _("Start"),
-        _("End"),
-        _("Abstract (Chinese)"),
-        _("Abstract (English)"),
-    ]
-
-
-def csv_row(row: PublishedProject):
-    texts = [
+def _table_row(row: PublishedProject):
+    return (
         row.reference,
         row.call_code,
-        str(row.call_year),
+        row.call_year,
         row.title_zh,
         row.title_en,
         row.lead_institution_zh,
-        "; ".join(zh for zh, _en in row.partner_institutions),
-        "; ".join(p.province_zh for p in row.provinces),
+        [zh for zh, _en in row.partner_institutions],
+        [p.province_zh for p in row.provinces],
         row.discipline_code,
         "; ".join(f"{p.province_zh} {p.amount:.2f}" for p in row.contributions),
-    ]
-    return [csv_safe(text) for text in texts] + [
-        f"{row.total:.2f}",  # a number, so Excel can add the column up
-        str(row.duration_months),
-        row.starts_on.isoformat() if row.starts_on else "",
-        row.ends_on.isoformat() if row.ends_on else "",
-        csv_safe(row.abstract_zh),
-        csv_safe(row.abstract_en),
-    ]
-
-
-def csv_lines(projects):
-    """The header now, in the reader's language; the rows as the response is sent."""
-    writer = csv.writer(_Echo())
-    header = BYTE_ORDER_MARK + writer.writerow(csv_header())
-    rows = (writer.writerow(csv_row(row)) for row in _chunks(projects))
-    return itertools.chain([header], rows)
+        row.total,
+        row.duration_months,
+        row.starts_on,
+        row.ends_on,
+        row.abstract_zh,
+        row.abstract_en,
+    )
 
 
 # The money between provinces ----------------------------------------------------------------

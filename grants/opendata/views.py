@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 
+from grants.core.table_responses import CSV, XLSX, table_response
 from grants.opendata import chart, queries
 
 PAGE_SIZE = 25
@@ -58,5 +59,13 @@ def open_data_json(request):
 
 
 def open_data_csv(request):
+    return _table(request, CSV)
+
+
+def open_data_xlsx(request):
+    return _table(request, XLSX)
+
+
+def _table(request, file_format):
     projects = queries.filtered_projects(request.GET).qs
-    return _download(queries.csv_lines(projects), "text/csv; charset=utf-8", "open-data.csv")
+    return table_response(queries.open_data_table(projects), file_format, stream=True)

@@ -2,14 +2,27 @@
 the same table definition (grants/core/tables.py)."""
 
 import io
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
 
-from grants.core.tables import MINUTE, MONEY, NAMES, NUMBER, SECOND, TEXT, Column, Table, write_csv
+from grants.core.tables import (
+    DATE,
+    INTEGER,
+    MINUTE,
+    MONEY,
+    NAMES,
+    NUMBER,
+    SECOND,
+    TEXT,
+    Column,
+    Table,
+    csv_lines,
+    write_csv,
+)
 from grants.core.xlsx import MONEY_FORMAT, sheet_name, write_xlsx
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -122,3 +135,14 @@ def test_a_machine_read_csv_is_headed_by_keys():
 
 def test_text_columns_are_the_default():
     assert Column("x").kind == TEXT
+
+
+def test_whole_numbers_and_dates_are_typed_cells_and_plain_csv_text():
+    columns = (Column("年度", INTEGER), Column("开始", DATE))
+    rows = [[2026, date(2026, 3, 1)], [None, None]]
+    sheet = workbook(Table(name="d", columns=columns, rows=iter(rows))).active
+    assert (sheet["A2"].value, sheet["A2"].number_format) == (2026, "0")
+    assert (sheet["B2"].value, sheet["B2"].number_format) == (datetime(2026, 3, 1), "yyyy-mm-dd")
+    assert sheet["A3"].value is None and sheet["B3"].value is None
+    streamed = "".join(csv_lines(Table(name="d", columns=columns, rows=iter(rows))))
+    assert streamed.splitlines() == ["年度,开始", "2026,2026-03-01", ","]

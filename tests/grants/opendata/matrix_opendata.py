@@ -10,6 +10,7 @@ OPENDATA_ROWS = {
     "open_data": ("get", "/open-data/", EVERYONE),
     "open_data_json": ("get", "/open-data/projects.json", EVERYONE),
     "open_data_csv": ("get", "/open-data/projects.csv", EVERYONE),
+    "open_data_xlsx": ("get", "/open-data/projects.xlsx", EVERYONE),
     # Posted empty: publishing stays off, back to the call's page.
     "office_call_open_data": ("post", "/office/calls/{call}/open-data/", FUND_OFFICE_POST_REDIRECT),
 }

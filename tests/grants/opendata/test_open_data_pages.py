@@ -6,10 +6,12 @@ import io
 import json
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from grants.core.xlsx import MONEY_FORMAT
 from grants.funding import decisions, outcomes
 from grants.models import AuditEntry, Call, Project, Role
 from grants.models.decisions import Outcome
@@ -133,6 +135,20 @@ def test_the_csv_headers_are_chinese_for_chinese_readers(client, reference):
     response = client.get("/open-data/projects.csv", HTTP_ACCEPT_LANGUAGE="zh-hans")
     text = b"".join(response.streaming_content).decode("utf-8")
     assert text.splitlines()[0].startswith("\ufeff申请编号,指南,指南年度")
+
+
+def test_the_workbook_has_the_csv_rows_typed_and_a_sheet_per_province(client, reference):
+    published_project()
+    header, row = downloaded_csv(client)
+    response = client.get("/open-data/projects.xlsx")
+    assert response["Content-Disposition"] == 'attachment; filename="open-data.xlsx"'
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert book.sheetnames == ["All", "上海市", "浙江省"]
+    cells = [cell.value for cell in next(book["All"].iter_rows(min_row=2))]
+    assert [cell.value for cell in book["All"][1]] == header
+    assert cells[0] == row[0] and cells[2] == int(row[2])  # the call's year, a number
+    assert cells[10] == 780000 and book["All"]["K2"].number_format == MONEY_FORMAT
+    assert [r[0].value for r in book["浙江省"].iter_rows(min_row=2)] == [row[0]]
 
 
 # ---- the filters ------------------------------------------------------------------------------
