@@ -3,7 +3,6 @@ from decimal import Decimal
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
@@ -21,6 +20,7 @@ from grants.accounts.permissions import (
     get_proposal,
     is_consortium_pi,
     is_fund_officer,
+    ledger_provinces_for,
     officer_province_code,
     role_required,
 )
@@ -245,13 +245,7 @@ def _ledger_url():
 
 
 def _ledger_scope(request):
-    """Fund officers see every funding province; a provincial officer only their own."""
-    if is_fund_officer(request.user):
-        provinces = list(Province.objects.filter(is_funding=True))
-    elif officer_province_code(request.user):
-        provinces = list(Province.objects.filter(code=officer_province_code(request.user)))
-    else:
-        raise PermissionDenied
+    provinces = list(ledger_provinces_for(request.user))
     calls = Call.objects.exclude(status=CallStatus.DRAFT)
     selected = None
     if request.GET.get("call"):
