@@ -298,6 +298,8 @@ def _totals(rows):
         "paid": sum((r.paid for r in rows), zero),
         "outstanding": sum((r.outstanding for r in rows), zero),
         "remaining": sum((r.remaining for r in rows), zero),
+        "refund_owed": sum((r.refund_owed for r in rows), zero),
+        "refunded": sum((r.refunded for r in rows), zero),
     }
 
 
@@ -389,6 +391,8 @@ def ledger_csv(request):
             "paid",
             "outstanding",
             "remaining",
+            "refund_owed",
+            "refunded",
         ]
     )
     for row in payments.ledger(calls, provinces):
@@ -401,6 +405,8 @@ def ledger_csv(request):
                 f"{row.paid:.2f}",
                 f"{row.outstanding:.2f}",
                 f"{row.remaining:.2f}",
+                f"{row.refund_owed:.2f}",
+                f"{row.refunded:.2f}",
             ]
         )
     return response
@@ -419,6 +425,8 @@ def ledger_pdf(request):
             paid=row.paid,
             outstanding=row.outstanding,
             remaining=row.remaining,
+            refund_owed=row.refund_owed,
+            refunded=row.refunded,
             paid_by_year=tuple(
                 letters.YearAmount(year, amount) for year, amount in row.paid_by_year.items()
             ),

@@ -34,7 +34,6 @@ from grants.models.projects import (
     Project,
     ProjectBudgetLine,
     ProjectStatus,
-    Refund,
     Report,
     ReportKind,
     ReportStatus,
@@ -58,6 +57,7 @@ from grants.models.proposals import (
     TeamMember,
 )
 from grants.models.reference import Discipline, Institution, Province
+from grants.models.refunds import Refund, RefundReceipt
 
 __all__ = [
     "ExternalRecord",
@@ -83,6 +83,7 @@ __all__ = [
     "ProjectBudgetLine",
     "ProjectStatus",
     "Refund",
+    "RefundReceipt",
     "Report",
     "ReportKind",
     "ReportStatus",
