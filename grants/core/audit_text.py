@@ -68,6 +68,9 @@ ACTION_LABELS = {
     "project.task_book_issued": gettext_lazy("Task book issued for signature"),
     "project.task_book_signed": gettext_lazy("Task book signed"),
     "project.task_book_versioned": gettext_lazy("New task book version after a change"),
+    "project.task_book_version_signed": gettext_lazy(
+        "A changed task book is signed by every party it touches"
+    ),
     "project.terminated": gettext_lazy("Project terminated"),
     "project.opened": gettext_lazy("Project opened on the award"),
     "project.shares_rescheduled": gettext_lazy(
