@@ -17,6 +17,7 @@ from grants.overlaps import views as overlaps
 from grants.projects import change_views as project_changes
 from grants.projects import early_end_views as project_end
 from grants.projects import payment_views as project_payments
+from grants.projects import refund_views as project_refunds
 from grants.projects import report_views as project_reports
 from grants.projects import task_book_views as task_book
 from grants.projects import views as projects
@@ -205,9 +206,9 @@ urlpatterns = [
     path("projects/<int:pk>/resume/", project_end.project_resume, name="project_resume"),
     path("projects/<int:pk>/terminate/", project_end.project_terminate, name="project_terminate"),
     path(
-        "projects/<int:pk>/refunds/<int:refund_pk>/repaid/",
-        project_end.refund_repaid,
-        name="refund_repaid",
+        "projects/<int:pk>/refunds/<int:refund_pk>/",
+        project_refunds.refund_receive,
+        name="refund_receive",
     ),
     path("projects/reports/", project_reports.report_list, name="report_list"),
     path("projects/reports/<int:pk>/", project_reports.report_detail, name="report_detail"),

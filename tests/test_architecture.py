@@ -33,6 +33,7 @@ LAYERS = {
     "grants.models.decisions": 5,
     "grants.projects": 6,
     "grants.models.projects": 6,
+    "grants.models.refunds": 6,
     "grants.site": 7,
     "grants.office": 7,
     "grants.opendata": 7,

@@ -109,7 +109,7 @@ ELSEWHERE = {
     "project_suspend": "tests/grants/projects/test_change_pages.py::test_the_office_suspends_and_terminates_from_the_project_page",
     "project_resume": "tests/grants/projects/test_change_pages.py::test_the_office_suspends_and_terminates_from_the_project_page",
     "project_terminate": "tests/grants/projects/test_change_pages.py::test_the_office_suspends_and_terminates_from_the_project_page",
-    "refund_repaid": "tests/grants/projects/test_change_pages.py::test_the_office_suspends_and_terminates_from_the_project_page",
+    "refund_receive": "tests/grants/projects/test_refunds.py::test_the_province_records_money_received_back",
     "milestone_add": "tests/grants/projects/test_task_book_milestones.py::test_the_lead_adds_a_milestone",
     "milestone_edit": "tests/grants/projects/test_task_book_milestones.py::test_the_lead_edits_and_deletes_a_milestone",
     "milestone_delete": "tests/grants/projects/test_task_book_milestones.py::test_the_lead_edits_and_deletes_a_milestone",

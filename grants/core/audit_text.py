@@ -69,12 +69,15 @@ ACTION_LABELS = {
     "project.milestone_added": gettext_lazy("Milestone added to the task book"),
     "project.milestone_changed": gettext_lazy("Task book milestone changed"),
     "project.milestone_deleted": gettext_lazy("Milestone removed from the task book"),
-    "project.refund_repaid": gettext_lazy("Refund repaid to a province"),
+    "project.refund_received": gettext_lazy("Refund received back by a province"),
     "project.resumed": gettext_lazy("Project resumed"),
     "project.suspended": gettext_lazy("Project suspended"),
     "project.task_book_issued": gettext_lazy("Task book issued for signature"),
     "project.task_book_signed": gettext_lazy("Task book signed"),
     "project.task_book_versioned": gettext_lazy("New task book version after a change"),
+    "project.task_book_version_signed": gettext_lazy(
+        "A changed task book is signed by every party it touches"
+    ),
     "project.terminated": gettext_lazy("Project terminated"),
     "project.opened": gettext_lazy("Project opened on the award"),
     "project.shares_rescheduled": gettext_lazy(

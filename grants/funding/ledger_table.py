@@ -16,6 +16,8 @@ def ledger_table(provinces, calls, selected):
         Column(_("Paid"), MONEY, key="paid", width=18),
         Column(_("Outstanding"), MONEY, key="outstanding", width=18),
         Column(_("Remaining"), MONEY, key="remaining", width=18),
+        Column(_("Refund owed"), MONEY, key="refund_owed", width=18),
+        Column(_("Refunded"), MONEY, key="refunded", width=18),
     )
     rows = (
         (
@@ -26,6 +28,8 @@ def ledger_table(provinces, calls, selected):
             row.paid,
             row.outstanding,
             row.remaining,
+            row.refund_owed,
+            row.refunded,
         )
         for row in payments.ledger(calls, provinces)
     )

@@ -165,6 +165,8 @@ class LedgerRow:
     outstanding: Decimal
     remaining: Decimal
     paid_by_year: tuple[YearAmount, ...]
+    refund_owed: Decimal = ZERO
+    refunded: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -471,8 +473,18 @@ def _ledger_table(rows: tuple[LedgerRow, ...]) -> Table:
         "已拨付 Paid",
         "待拨付 Outstanding",
         "结余 Remaining",
+        "应退回 Refund owed",
+        "已退回 Refunded",
     ]
-    fields = ("contributed", "committed", "paid", "outstanding", "remaining")
+    fields = (
+        "contributed",
+        "committed",
+        "paid",
+        "outstanding",
+        "remaining",
+        "refund_owed",
+        "refunded",
+    )
     body = [
         [_para(row.province, "cell"), *(_amount(getattr(row, field)) for field in fields)]
         for row in rows
@@ -481,9 +493,7 @@ def _ledger_table(rows: tuple[LedgerRow, ...]) -> Table:
         "合计 Total",
         *(_amount(_sum(getattr(row, field) for row in rows)) for field in fields),
     ]
-    return _table(
-        [header, *body, footer], _widths(0.20, 0.16, 0.16, 0.16, 0.16, 0.16), total_row=True
-    )
+    return _table([header, *body, footer], _widths(0.16, *([0.12] * 7)), total_row=True)
 
 
 def _optional_amount(amount: Decimal | None) -> Paragraph:

@@ -1,8 +1,9 @@
 """The money after the decision: each province's ledger and the payments year by year.
 
 The awards' shares and their payment schedule are written by grants.funding.decisions when the
-funding is committed; the payments against them are recorded by grants.projects.payments. This
-module reads both into the ledger.
+funding is committed; the payments against them are recorded by grants.projects.payments, and
+what a terminated project owes back by grants.projects.early_end and grants.projects.refunds.
+This module reads them all into the ledger.
 """
 
 from collections import defaultdict
@@ -12,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from grants.core.money import ZERO
-from grants.models import Contribution, Province
+from grants.models import Contribution, Province, Refund
 from grants.models.decisions import AwardShare, Payment
 
 
@@ -23,6 +24,8 @@ class LedgerRow:
     committed: Decimal
     paid: Decimal
     paid_by_year: dict
+    refund_owed: Decimal = ZERO  # what terminations owe the province back
+    refunded: Decimal = ZERO  # what of it came back
 
     @property
     def remaining(self):
@@ -33,11 +36,29 @@ class LedgerRow:
         """Committed to the awards but not paid yet."""
         return self.committed - self.paid
 
+    @property
+    def refund_outstanding(self):
+        """Owed back by terminated projects and not received yet."""
+        return self.refund_owed - self.refunded
+
+
+def refund_totals(calls, provinces):
+    """What terminated projects of ``calls`` owe back, per province code: (owed, repaid)."""
+    return {
+        code: (owed or ZERO, repaid or ZERO)
+        for code, owed, repaid in Refund.objects.filter(
+            project__proposal__call__in=calls, province__in=provinces
+        )
+        .values_list("province_id")
+        .annotate(owed=Sum("amount"), repaid=Sum("repaid"))
+        .order_by("province_id")
+    }
+
 
 def ledger(calls, provinces):
     """One row per province over ``calls``: contributed, committed, paid (by year, what the
-    provinces recorded against the instalments), outstanding, remaining. Three aggregate
-    queries whatever the number of calls, awards and payments."""
+    provinces recorded against the instalments), outstanding, remaining, and the refunds owed
+    and received. Four aggregate queries whatever the number of calls, awards and payments."""
     contributed = dict(
         Contribution.objects.filter(call__in=calls, province__in=provinces)
         .values_list("province_id")
@@ -56,6 +77,7 @@ def ledger(calls, provinces):
         .annotate(total=Sum("paid"))
     ):
         paid_by_year[code][year] = amount
+    refunds = refund_totals(calls, provinces)
     return [
         LedgerRow(
             province=province,
@@ -63,6 +85,8 @@ def ledger(calls, provinces):
             committed=committed.get(province.code, ZERO),
             paid=sum(paid_by_year[province.code].values(), ZERO),
             paid_by_year=dict(sorted(paid_by_year[province.code].items())),
+            refund_owed=refunds.get(province.code, (ZERO, ZERO))[0],
+            refunded=refunds.get(province.code, (ZERO, ZERO))[1],
         )
         for province in provinces
     ]

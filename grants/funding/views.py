@@ -295,6 +295,8 @@ def _totals(rows):
         "paid": sum((r.paid for r in rows), zero),
         "outstanding": sum((r.outstanding for r in rows), zero),
         "remaining": sum((r.remaining for r in rows), zero),
+        "refund_owed": sum((r.refund_owed for r in rows), zero),
+        "refunded": sum((r.refunded for r in rows), zero),
     }
 
 
@@ -392,6 +394,8 @@ def ledger_pdf(request):
             paid=row.paid,
             outstanding=row.outstanding,
             remaining=row.remaining,
+            refund_owed=row.refund_owed,
+            refunded=row.refunded,
             paid_by_year=tuple(
                 letters.YearAmount(year, amount) for year, amount in row.paid_by_year.items()
             ),

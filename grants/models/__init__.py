@@ -36,7 +36,6 @@ from grants.models.projects import (
     Project,
     ProjectBudgetLine,
     ProjectStatus,
-    Refund,
     Report,
     ReportKind,
     ReportStatus,
@@ -60,6 +59,7 @@ from grants.models.proposals import (
     TeamMember,
 )
 from grants.models.reference import Discipline, Institution, Province
+from grants.models.refunds import Refund, RefundReceipt
 
 __all__ = [
     "ApiToken",
@@ -87,6 +87,7 @@ __all__ = [
     "ProjectBudgetLine",
     "ProjectStatus",
     "Refund",
+    "RefundReceipt",
     "Report",
     "ReportKind",
     "ReportStatus",

@@ -457,22 +457,3 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.change} · {self.province_id}: {'yes' if self.agreed else 'no'}"
-
-
-class Refund(models.Model):
-    """What a province is owed back after a termination: what it paid beyond what the project
-    may keep. ``repaid_on`` is set when the money came back."""
-
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="refunds")
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="+")
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
-    repaid_on = models.DateField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["project", "province"], name="one_refund_per_province"),
-            models.CheckConstraint(condition=models.Q(amount__gte=0), name="refund_not_negative"),
-        ]
-
-    def __str__(self):
-        return f"{self.project} · {self.province_id}: {self.amount}"

@@ -1,7 +1,6 @@
 """The forms of a project's changes and early end."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from grants.core import limits
@@ -191,15 +190,3 @@ class TerminateForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("kept_") and value is not None
         }
-
-
-class RepaidForm(forms.Form):
-    repaid_on = forms.DateField(
-        label=_("Repaid on"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def clean_repaid_on(self):
-        day = self.cleaned_data["repaid_on"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("The day cannot be in the future."))
-        return day

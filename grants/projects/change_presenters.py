@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from grants.accounts.permissions import is_fund_officer
+from grants.accounts.permissions import is_fund_officer, payment_provinces
 from grants.core.money import format_yuan
 from grants.models import (
     AwardCategory,
@@ -113,6 +113,8 @@ def project_changes_context(user, project):
         and changes.lead_pi(project) == user,
         "change_kinds": ChangeKind.choices,
         "refunds": list(project.refunds.select_related("province").order_by("province_id")),
+        # Who records money received back: the province's officer or the fund office.
+        "refund_provinces": payment_provinces(user, project),
         "office_early_end": office,
         "pending_change": project.changes.filter(status=ChangeStatus.PENDING).exists(),
     }
@@ -128,6 +130,5 @@ def early_end_forms(project, **bound):
         "suspend_form": bound.get("suspend_form") or change_forms.SuspendForm(prefix="suspend"),
         "terminate_form": bound.get("terminate_form")
         or change_forms.TerminateForm(prefix="terminate", paid=paid, provinces=provinces),
-        "repaid_form": bound.get("repaid_form") or change_forms.RepaidForm(prefix="repaid"),
         "paid_by_province": paid,
     }

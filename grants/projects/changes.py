@@ -2,9 +2,9 @@
 rules say so (grants.projects.change_rules), the fund office approves or refuses, and an
 approved change is applied and versions the task book.
 
-An approved change has been agreed by every party it affects (the provinces whose money moves,
-through their consent, and the fund office), so its new task book version is recorded without
-new signatures: the signatures of the award's version and the change's consents stand together.
+An approved change makes a new task book version, signed again by the parties the change
+touches (grants.projects.signing_rules.resigners) while the project keeps running; the
+signatures of the earlier versions stand for everyone else.
 """
 
 from decimal import Decimal
@@ -35,7 +35,7 @@ from grants.models import (
     TaskBook,
     User,
 )
-from grants.projects import change_money, change_rules, project_dates
+from grants.projects import change_money, change_rules, project_dates, signing
 from grants.projects.change_rules import Move
 from grants.projects.task_book import accepted_members, task_book_contents
 
@@ -413,17 +413,23 @@ APPLY = {
 def _new_task_book(project, change, actor):
     project.task_book_version += 1
     project.save(update_fields=["task_book_version"])
+    contents = task_book_contents(project)
+    contents["signers"] = signing.change_signers(project, contents)
     TaskBook.objects.create(
         project=project,
         number=project.task_book_version,
-        contents=task_book_contents(project),
+        contents=contents,
         change=change,
     )
     record(
         actor=actor,
         action="project.task_book_versioned",
         proposal=project.proposal,
-        after={"number": project.task_book_version, "change": change.pk},
+        after={
+            "number": project.task_book_version,
+            "change": change.pk,
+            "signers": contents["signers"],
+        },
     )
 
 

@@ -1,11 +1,11 @@
-"""The fund office's early end of a project: suspend, resume, terminate, a refund repaid
+"""The fund office's early end of a project: suspend, resume, terminate
 (grants.projects.early_end). Each form sits on the project page; a form with an error comes
 back on a page of its own, with what was typed."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from grants.accounts.permissions import get_project, is_fund_officer
@@ -97,29 +97,3 @@ def project_terminate(request, pk):
                 request, project, _("The project is terminated and the refunds worked out.")
             )
     return _page(request, project, "project_terminate", form, _("Terminate the project"))
-
-
-@login_required
-def refund_repaid(request, pk, refund_pk):
-    project = _office_project(request, pk)
-    refund = get_object_or_404(project.refunds.select_related("province"), pk=refund_pk)
-    form = change_forms.RepaidForm(
-        request.POST if request.method == "POST" else None, prefix="repaid"
-    )
-    if form.is_bound and form.is_valid():
-        try:
-            early_end.refund_repaid(
-                refund=refund, actor=request.user, on=form.cleaned_data["repaid_on"]
-            )
-        except WorkflowError as error:
-            form.add_error(None, error.message)
-        else:
-            return _done(request, project, _("The refund is recorded as repaid."))
-    return _page(
-        request,
-        project,
-        "refund_repaid",
-        form,
-        _("Refund repaid: %(province)s") % {"province": refund.province.name},
-        refund=refund,
-    )

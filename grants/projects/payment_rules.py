@@ -70,3 +70,44 @@ def batch_voucher(batch: str, reference: str) -> str:
     """The voucher of one instalment paid in a year's payment run: the run's voucher and the
     project's reference, so each stays unique within the province."""
     return f"{batch.strip()}/{reference}"
+
+
+# A refund received back: the same refusals where they mean the same, one of its own.
+NOTHING_OWED = "nothing_owed"
+AMOUNT_ABOVE_OWED = "amount_above_owed"
+
+REFUND_FIELD_OF = {
+    NOTHING_OWED: "amount",
+    AMOUNT_NOT_POSITIVE: "amount",
+    AMOUNT_ABOVE_OWED: "amount",
+    DATE_IN_FUTURE: "received_on",
+    VOUCHER_EMPTY: "voucher",
+    VOUCHER_USED: "voucher",
+}
+
+
+def refund_refusals(
+    *,
+    still_owed: Decimal,
+    amount: Decimal,
+    received_on: date,
+    today: date,
+    voucher: str,
+    voucher_used: bool,
+) -> list[str]:
+    """Every reason a refund received cannot be recorded, at most one per field: a province
+    never takes back more than it is still owed."""
+    found = []
+    if still_owed <= 0:
+        found.append(NOTHING_OWED)
+    elif amount <= 0:
+        found.append(AMOUNT_NOT_POSITIVE)
+    elif amount > still_owed:
+        found.append(AMOUNT_ABOVE_OWED)
+    if received_on > today:
+        found.append(DATE_IN_FUTURE)
+    if not voucher.strip():
+        found.append(VOUCHER_EMPTY)
+    elif voucher_used:
+        found.append(VOUCHER_USED)
+    return found

@@ -1,7 +1,11 @@
 """Signing the task book: each member institution accepts it through its PI, then each paying
 province countersigns it through one of its provincial officers; the last signature starts the
 project (grants.projects.project_workflow.project_start). The order and who must sign are the
-rules of grants.projects.signing_rules."""
+rules of grants.projects.signing_rules.
+
+A version made by an approved change (grants.projects.changes) is signed again by the parties
+the change touches, while the project keeps running: its payments and reports go on under the
+approved change, and the signatures make the new version binding on those it binds anew."""
 
 from dataclasses import dataclass
 
@@ -16,7 +20,16 @@ from grants.models import Project, ProjectStatus, Signature
 from grants.models.reference import in_reader_language
 from grants.projects import project_workflow, signing_rules
 from grants.projects.signing_rules import MEMBER, PROVINCE, Party
-from grants.projects.task_book import current_task_book, required_parties, signatory_emails
+from grants.projects.task_book import (
+    current_task_book,
+    required_parties,
+    signatory_emails,
+    version_terms,
+)
+
+# A first version is signed while the project waits for it; a version made by a change, while
+# the project runs.
+SIGNABLE = (ProjectStatus.SIGNING, ProjectStatus.RUNNING)
 
 REFUSALS = {
     "not_a_party": _("You do not sign this task book for that party."),
@@ -82,7 +95,7 @@ def task_book_sign(*, project, actor, party):
     """``actor`` signs the project's current task book for ``party`` (a signing_rules.Party).
     The last signature starts the project. Returns the signature."""
     project = Project.objects.select_for_update().get(pk=project.pk)
-    if project.status != ProjectStatus.SIGNING:
+    if project.status not in SIGNABLE:
         raise WorkflowError(_("The task book is not out for signature."), code="state")
     task_book = current_task_book(project)
     contents = task_book.contents
@@ -105,7 +118,16 @@ def task_book_sign(*, project, actor, party):
         proposal=project.proposal,
         after={"version": task_book.number, "party": party.token},
     )
-    if signing_rules.signing_state(required, [*signed, party]).complete:
+    if not signing_rules.signing_state(required, [*signed, party]).complete:
+        return signature
+    if project.status == ProjectStatus.RUNNING:
+        record(
+            actor=actor,
+            action="project.task_book_version_signed",
+            proposal=project.proposal,
+            after={"version": task_book.number, "change": task_book.change_id},
+        )
+    else:
         project_workflow.project_start(project, actor=actor)
         project.refresh_from_db()
         send_on_commit(
@@ -136,7 +158,7 @@ def signing_rows(task_book, user):
     required = required_parties(contents)
     state = signing_rules.signing_state(required, signatures)
     mine = set(parties_of(user, contents)) if user is not None else set()
-    open_for_signing = task_book.project.status == ProjectStatus.SIGNING
+    open_for_signing = task_book.project.status in SIGNABLE
     rows = []
     for party in required:
         problem = state.may_sign(party)
@@ -165,7 +187,7 @@ def awaiting_signature(user):
     if province:
         visible |= Q(decision__shares__province_id=province)
     projects = (
-        Project.objects.filter(status=ProjectStatus.SIGNING)
+        Project.objects.filter(status__in=SIGNABLE)
         .filter(pk__in=Project.objects.filter(visible).values("pk"))
         .select_related("proposal")
         .prefetch_related("task_books__signatures")
@@ -195,12 +217,40 @@ def task_book_context(user, project):
     book = current_task_book(project)
     rows = signing_rows(book, user) if book else []
     return {
+        # A version made by a change that some of the parties it touches have yet to sign.
+        "signing_again": project.status == ProjectStatus.RUNNING
+        and any(row.signature is None for row in rows),
         "task_book": book,
         "signing_rows": rows,
         "milestone_count": project.milestones.count(),
         "leads_project": project.proposal.lead_id == user.pk,
         "signs_now": any(row.may_sign_now for row in rows),
     }
+
+
+def last_signed_version(project):
+    """The project's latest task book version every party it names has signed."""
+    for book in project.task_books.prefetch_related("signatures").order_by("-number"):
+        state = signing_rules.signing_state(required_parties(book.contents), signed_parties(book))
+        if state.complete:
+            return book
+    return None
+
+
+def change_signers(project, contents):
+    """Who signs the version with ``contents`` that a change makes: the parties whose terms
+    differ from the last version signed in full (signing_rules.resigners), as tokens. Measured
+    against that version, not an unsigned one in between, so that no party's change goes
+    unsigned when a second change comes before the first is signed."""
+    signed = last_signed_version(project)
+    if signed is None:  # started without a signed version to compare with: everyone signs
+        return [party.token for party in required_parties(contents)]
+    return [
+        party.token
+        for party in signing_rules.resigners(
+            version_terms(signed.contents), version_terms(contents)
+        )
+    ]
 
 
 def signature_lines(contents, book):

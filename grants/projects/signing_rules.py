@@ -4,6 +4,12 @@ Pure: the parties' keys in, the parties still to sign out. A task book is accept
 member institution of the consortium (through its PI), then countersigned by every province
 whose committed share (charged from its pool plus its part of the balancing pot) is above zero:
 a province signs for money its institutions' PIs have already accepted to spend.
+
+A version made by an approved change is signed again, but only by the parties the change
+touches (``resigners``): what a fund office expects of a 变更, whose consent stage already
+heard every affected province, and what keeps a one-line reallocation from sending the whole
+consortium back to sign. A change to the terms every party signed for (the duration, the
+milestones) touches everyone, as the first version did.
 """
 
 from collections.abc import Iterable, Mapping
@@ -78,6 +84,42 @@ def refusal(required: Iterable[Party], signed: Iterable[Party], party: Party) ->
     if party not in required:
         return "not_a_party"
     return signing_state(required, signed).may_sign(party)
+
+
+@dataclass(frozen=True)
+class VersionTerms:
+    """What a task book version binds each party to, as plain values."""
+
+    members: tuple[str, ...]  # the members' keys, the lead first, in signing order
+    member_terms: Mapping[str, object]  # per member: its institution, PI and budget lines
+    member_province: Mapping[str, str]  # per member: the province that pays it
+    committed: Mapping[str, Decimal]  # per province: what it commits
+    shared_terms: object  # what binds everyone: the duration, the milestones
+
+
+def resigners(signed: VersionTerms, new: VersionTerms) -> list[Party]:
+    """Who signs ``new``, made by a change to the last fully signed version ``signed``: every
+    party if the shared terms changed; otherwise the lead (it asked for the change and answers
+    for the project), each member new or whose own terms changed, and each paying province
+    whose commitment changed or that pays a member whose terms changed. In signing order."""
+    everyone = parties(new.members, new.committed)
+    if signed.shared_terms != new.shared_terms:
+        return everyone
+    touched = {
+        key for key in new.members if signed.member_terms.get(key) != new.member_terms.get(key)
+    }
+    provinces = {new.member_province[key] for key in touched} | {
+        code
+        for code, amount in new.committed.items()
+        if signed.committed.get(code, Decimal(0)) != amount
+    }
+    touched.add(new.members[0])
+    return [
+        party
+        for party in everyone
+        if (party.kind == MEMBER and party.key in touched)
+        or (party.kind == PROVINCE and party.key in provinces)
+    ]
 
 
 def due_month_error(month: int | None, duration_months: int) -> str | None:

@@ -99,11 +99,44 @@ def task_book_contents(project):
 def required_parties(contents):
     """Who must sign the task book version with ``contents``: its members, then its paying
     provinces (grants.projects.signing_rules)."""
+    everyone = signing_rules.parties(
+        [str(member["id"]) for member in contents["members"]],
+        _committed(contents),
+    )
+    if "signers" not in contents:  # the award's version: everyone
+        return everyone
+    # A version made by a change names the parties it touches (signing_rules.resigners).
+    named = set(contents["signers"])
+    return [party for party in everyone if party.token in named]
+
+
+def _committed(contents):
     from decimal import Decimal
 
-    return signing_rules.parties(
-        [str(member["id"]) for member in contents["members"]],
-        {p["code"]: Decimal(p["committed"]) for p in contents["provinces"]},
+    return {p["code"]: Decimal(p["committed"]) for p in contents["provinces"]}
+
+
+def version_terms(contents):
+    """What the version with ``contents`` binds each party to, for signing_rules.resigners."""
+    members = [str(member["id"]) for member in contents["members"]]
+    lines = {key: [] for key in members}
+    for line in contents["budget"]:
+        lines.setdefault(str(line["member"]), []).append(
+            (line["category"], line["year"], line["amount"])
+        )
+    return signing_rules.VersionTerms(
+        members=tuple(members),
+        member_terms={
+            str(m["id"]): (m["institution_en"], m["pi_id"], tuple(lines[str(m["id"])]))
+            for m in contents["members"]
+        },
+        member_province={str(m["id"]): m["province_code"] for m in contents["members"]},
+        committed=_committed(contents),
+        # Not the dates: the award's version is frozen before the project starts and has none.
+        shared_terms=(
+            contents["duration_months"],
+            tuple(tuple(sorted(m.items())) for m in contents["milestones"]),
+        ),
     )
 
 

@@ -178,7 +178,7 @@ def task_book_issue(request, pk):
 def task_book_sign(request, pk):
     project = get_project(request.user, pk)
     book = task_book.current_task_book(project)
-    if book is None or project.status != ProjectStatus.SIGNING:
+    if book is None or project.status not in signing.SIGNABLE:
         messages.error(request, _("The task book is not out for signature."))
         return redirect("task_book", pk=pk)
     mine = {party.token: party for party in signing.parties_of(request.user, book.contents)}
@@ -196,13 +196,14 @@ def task_book_sign(request, pk):
     )
     if not form.is_valid():
         return _task_book_page(request, project, bound=form)
+    starting = project.status == ProjectStatus.SIGNING
     try:
         signing.task_book_sign(project=project, actor=request.user, party=party)
     except WorkflowError as error:
         messages.error(request, error.message)
         return redirect("task_book", pk=pk)
     project.refresh_from_db()
-    if project.status == ProjectStatus.RUNNING:
+    if starting and project.status == ProjectStatus.RUNNING:
         messages.success(request, _("Signed. Every party has now signed: the project has started."))
     else:
         messages.success(request, _("Signed for %(party)s.") % {"party": form.party_label})

@@ -71,8 +71,10 @@ def sections_for(user):
         (APPLICANT, applicant_section),
     ]
     sections = [build(user) for role, build in builders if role in roles]
-    signing = signatures_section(user)
-    return [signing, *sections] if signing else sections
+    waiting = [
+        section for section in (signatures_section(user), project_work_section(user)) if section
+    ]
+    return [*waiting, *sections]
 
 
 def signatures_section(user):
@@ -95,6 +97,46 @@ def signatures_section(user):
             for project, labels in waiting
         ],
     )
+
+
+def project_work_section(user):
+    """The changes waiting for the user's province's consent, and for the fund office the
+    reports and changes waiting for its decision; None when there is nothing."""
+    from grants.projects.waiting import changes_to_consent, office_decisions
+
+    reports, ready = office_decisions(user)
+    items = [
+        Item(
+            label=_project_label(change.project),
+            url=reverse("change_detail", args=[change.project_id, change.pk]),
+            note=_("consent to the change: %(kind)s") % {"kind": change.get_kind_display()},
+        )
+        for change in changes_to_consent(user)
+    ]
+    items += [
+        Item(
+            label=_project_label(report.project),
+            url=reverse("report_detail", args=[report.pk]),
+            note=_("decide on the report: %(kind)s, year %(year)s")
+            % {"kind": report.get_kind_display(), "year": report.year},
+        )
+        for report in reports
+    ]
+    items += [
+        Item(
+            label=_project_label(change.project),
+            url=reverse("change_detail", args=[change.project_id, change.pk]),
+            note=_("decide on the change: %(kind)s") % {"kind": change.get_kind_display()},
+        )
+        for change in ready
+    ]
+    if not items:
+        return None
+    return Section(role="project-work", title=_("Projects waiting for you"), items=items)
+
+
+def _project_label(project):
+    return project.proposal.reference or project.proposal.title
 
 
 def own_proposals(user):

@@ -102,6 +102,8 @@ def test_ledger_csv_for_the_finance_systems(client, panel_call):
         "paid",
         "outstanding",
         "remaining",
+        "refund_owed",
+        "refunded",
     ]
     assert rows[1] == [
         "310000",
@@ -111,6 +113,8 @@ def test_ledger_csv_for_the_finance_systems(client, panel_call):
         "0.00",
         "780000.00",
         "1220000.00",
+        "0.00",
+        "0.00",
     ]
     assert len(rows) == 5
 

@@ -184,7 +184,8 @@ PROJECT_ROWS = {
     # The scenario's project has not started: the office's attempt is refused with a message.
     "project_resume": ("post", "/projects/{project}/resume/", {**OFFICE_ONLY, "fund_officer": 302}),
     "project_terminate": ("get", "/projects/{project}/terminate/", OFFICE_ONLY),
-    "refund_repaid": ("get", "/projects/{project}/refunds/{refund}/repaid/", OFFICE_ONLY),
+    # Shanghai's refund: its officer and the fund office record money received against it.
+    "refund_receive": ("get", "/projects/{project}/refunds/{refund}/", PAYERS),
     "report_list": ("get", "/projects/reports/", {**SIGNED_OUT, "*": 403, "fund_officer": 200}),
     # The lead gets the form, the other readers the report.
     "report_detail": ("get", "/projects/reports/{report}/", CONSORTIUM_AND_PAYERS),

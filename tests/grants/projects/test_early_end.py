@@ -1,13 +1,11 @@
 """A project's early end: suspension, resumption, termination with refunds per province."""
 
-from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
-from django.utils import timezone
 
 from grants.core.errors import WorkflowError
-from grants.funding.payments import ledger
+from grants.funding.payments import ledger, refund_totals
 from grants.models import (
     AuditEntry,
     Call,
@@ -16,7 +14,6 @@ from grants.models import (
     Payment,
     ProjectStatus,
     Province,
-    Refund,
 )
 from grants.projects import changes, early_end
 from tests.grants.projects.change_factories import running_project
@@ -86,25 +83,9 @@ def test_termination_owes_back_what_was_paid_beyond_what_is_kept(reference):
     assert row.committed == D(390_000) + zhejiang  # the other award's share, and what was paid
     with pytest.raises(WorkflowError, match="running or suspended"):
         early_end.project_terminate(project=project, actor=officer, reason="Again.")
-    totals = early_end.refund_totals()
+    calls = Call.objects.filter(pk=project.proposal.call_id)
+    totals = refund_totals(calls, Province.objects.all())
     assert totals["310000"] == (shanghai - D("1000"), D("0"))
-
-
-def test_a_refund_repaid_once_and_not_in_the_future(reference):
-    project, _, _, officer = running_project()
-    pay_first_year(project)
-    early_end.project_terminate(project=project, actor=officer, reason="Stopped.")
-    refund = Refund.objects.get(project=project, province_id="330000")
-    with pytest.raises(WorkflowError, match="future"):
-        early_end.refund_repaid(
-            refund=refund, actor=officer, on=timezone.localdate() + timedelta(days=1)
-        )
-    early_end.refund_repaid(refund=refund, actor=officer, on=timezone.localdate())
-    with pytest.raises(WorkflowError, match="already"):
-        early_end.refund_repaid(refund=refund, actor=officer, on=timezone.localdate())
-    assert early_end.refund_totals(provinces=["330000"]) == {
-        "330000": (refund.amount, refund.amount)
-    }
 
 
 def test_nothing_paid_nothing_owed(reference):

@@ -80,3 +80,37 @@ def test_refusals(instalment, amount, paid_on, voucher, used, expected):
 )
 def test_a_payment_runs_voucher_names_the_project(batch, reference, expected):
     assert rules.batch_voucher(batch, reference) == expected
+
+
+@pytest.mark.parametrize(
+    ("still_owed", "amount", "received_on", "voucher", "used", "expected"),
+    [
+        ("5000.00", "5000.00", TODAY, "R-1", False, []),
+        ("5000.00", "0.01", date(2020, 1, 1), "R-1", False, []),
+        ("5000.00", "5000.01", TODAY, "R-1", False, [rules.AMOUNT_ABOVE_OWED]),
+        ("5000.00", "0", TODAY, "R-1", False, [rules.AMOUNT_NOT_POSITIVE]),
+        ("0.00", "10", TODAY, "R-1", False, [rules.NOTHING_OWED]),
+        ("5000.00", "10", date(2026, 7, 1), "R-1", False, [rules.DATE_IN_FUTURE]),
+        ("5000.00", "10", TODAY, " ", False, [rules.VOUCHER_EMPTY]),
+        ("5000.00", "10", TODAY, "R-1", True, [rules.VOUCHER_USED]),
+        (
+            "5000.00",
+            "9000",
+            date(2026, 7, 1),
+            "",
+            False,
+            [rules.AMOUNT_ABOVE_OWED, rules.DATE_IN_FUTURE, rules.VOUCHER_EMPTY],
+        ),
+    ],
+)
+def test_refund_refusals(still_owed, amount, received_on, voucher, used, expected):
+    found = rules.refund_refusals(
+        still_owed=Decimal(still_owed),
+        amount=Decimal(amount),
+        received_on=received_on,
+        today=TODAY,
+        voucher=voucher,
+        voucher_used=used,
+    )
+    assert found == expected
+    assert all(code in rules.REFUND_FIELD_OF for code in found)

@@ -88,3 +88,26 @@ def test_demo_has_a_decided_call_whose_ledger_adds_up(reference):
     for row in rows:
         assert row.committed <= row.contributed
         assert row.remaining == row.contributed - row.committed
+
+
+def test_demo_project_has_a_report_to_decide_and_a_change_to_consent(client, reference, settings):
+    from grants.models import ChangeStatus, Project, ReportStatus
+    from grants.projects import changes
+
+    seed()
+    running = Project.objects.get(status="running", proposal__lead__email="lead@example.org")
+    assert running.reports.filter(status=ReportStatus.SUBMITTED, kind="annual", year=1).exists()
+    change = running.changes.get(status=ChangeStatus.PENDING)
+    waiting = changes.consents_missing(change)
+    assert waiting and set(waiting) < set(change.details["consent_from"])
+    officer = User.objects.get(
+        role_grants__role="provincial_officer", role_grants__province_id=waiting[0]
+    )
+    sign_in(client, officer.email, settings.DEMO_PASSWORD, totp_secret=settings.DEMO_TOTP_SECRET)
+    assert f"/projects/{running.pk}/changes/{change.pk}/" in client.get("/dashboard/").text
+    client.logout()
+    sign_in(
+        client, "officer@example.org", settings.DEMO_PASSWORD, totp_secret=settings.DEMO_TOTP_SECRET
+    )
+    report = running.reports.get(status=ReportStatus.SUBMITTED)
+    assert f"/projects/reports/{report.pk}/" in client.get("/dashboard/").text

@@ -1,0 +1,39 @@
+"""What the funded projects wait for from a user, for the dashboard: a provincial officer's
+consent to a change that moves its province's money, the fund office's decision on a
+submitted report or on a change every affected province has consented to."""
+
+from grants.accounts.permissions import is_fund_officer, officer_province_code
+from grants.models import ChangeRequest, ChangeStatus, Report, ReportStatus
+from grants.projects.changes import consents_missing
+
+
+def _pending_changes():
+    return (
+        ChangeRequest.objects.filter(status=ChangeStatus.PENDING)
+        .select_related("project__proposal")
+        .prefetch_related("consents")
+        .order_by("requested_at", "pk")
+    )
+
+
+def changes_to_consent(user):
+    """The pending changes waiting for the consent of ``user``'s province."""
+    province = officer_province_code(user)
+    if not province:
+        return []
+    pending = _pending_changes().filter(project__decision__shares__province_id=province)
+    return [change for change in pending.distinct() if province in consents_missing(change)]
+
+
+def office_decisions(user):
+    """(submitted reports, changes with every consent given) for the fund office; empty
+    for anyone else."""
+    if not is_fund_officer(user):
+        return [], []
+    reports = (
+        Report.objects.filter(status=ReportStatus.SUBMITTED)
+        .select_related("project__proposal")
+        .order_by("submitted_at", "pk")
+    )
+    ready = [change for change in _pending_changes() if not consents_missing(change)]
+    return list(reports), ready
