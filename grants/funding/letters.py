@@ -1,5 +1,5 @@
-"""Decision letters and the ledger report as PDFs: award letter, rejection letter, evaluation
-summary, and the per-province ledger of a call.
+"""Decision letters as PDFs: award letter, rejection letter and evaluation summary (the
+ledger report, grants.funding.ledger_report, shares their letterhead and tables).
 
 Built from plain frozen dataclasses, like the proposal PDF (grants.proposals.pdf), whose font, styles,
 escaping and tables these documents share, so every document the fund issues looks alike.
@@ -55,7 +55,6 @@ NOT_APPLICABLE = "n/a"
 AWARD_LETTER = "资助通知书 Award letter"
 REJECTION_LETTER = "不予资助通知书 Notification of decision"
 EVALUATION_SUMMARY = "评审意见汇总 Evaluation summary"
-LEDGER_REPORT = "资金台账 Funding ledger"
 
 FUND_OFFICE_ZH = "长三角基础研究联合基金管理办公室"
 FUND_OFFICE_EN = "Office of the Yangtze River Delta Joint Fund for Basic Research"
@@ -156,20 +155,6 @@ class LetterData:
 
 
 @dataclass(frozen=True)
-class LedgerRow:
-    province_code: str
-    province: str
-    contributed: Decimal
-    committed: Decimal
-    paid: Decimal
-    outstanding: Decimal
-    remaining: Decimal
-    paid_by_year: tuple[YearAmount, ...]
-    refund_owed: Decimal = ZERO
-    refunded: Decimal = ZERO
-
-
-@dataclass(frozen=True)
 class _FooterText:
     # The proposal PDF's footer reads only ``reference`` from the document it is given.
     reference: str
@@ -237,26 +222,6 @@ def write_evaluation_summary(data: LetterData, out: BinaryIO) -> None:
         *_review_summary(data.review),
     ]
     _write(out, story, data.reference, _document_title(data))
-
-
-def build_ledger_report(call_title: str, rows: tuple[LedgerRow, ...], issued_on: str) -> bytes:
-    buffer = io.BytesIO()
-    write_ledger_report(call_title, rows, issued_on, buffer)
-    return buffer.getvalue()
-
-
-def write_ledger_report(
-    call_title: str, rows: tuple[LedgerRow, ...], issued_on: str, out: BinaryIO
-) -> None:
-    story = [
-        *_letterhead(LEDGER_REPORT),
-        _field_table([("项目指南 Call", call_title), ("日期 Date", issued_on)]),
-        *_heading("按省份 By province"),
-        _ledger_table(rows),
-        *_heading("按年度拨付 Paid by year"),
-        _by_year_table([(row.province, row.paid_by_year) for row in rows]),
-    ]
-    _write(out, story, LEDGER_REPORT, f"{LEDGER_REPORT} {call_title}")
 
 
 # Document -------------------------------------------------------------------------------------
@@ -463,37 +428,6 @@ def _by_year(payments: tuple[YearAmount, ...]) -> dict[int, Decimal]:
     for payment in payments:
         by_year[payment.year] = by_year.get(payment.year, ZERO) + payment.amount
     return by_year
-
-
-def _ledger_table(rows: tuple[LedgerRow, ...]) -> Table:
-    header = [
-        "省份 Province",
-        "出资 Contributed",
-        "已承诺 Committed",
-        "已拨付 Paid",
-        "待拨付 Outstanding",
-        "结余 Remaining",
-        "应退回 Refund owed",
-        "已退回 Refunded",
-    ]
-    fields = (
-        "contributed",
-        "committed",
-        "paid",
-        "outstanding",
-        "remaining",
-        "refund_owed",
-        "refunded",
-    )
-    body = [
-        [_para(row.province, "cell"), *(_amount(getattr(row, field)) for field in fields)]
-        for row in rows
-    ]
-    footer = [
-        "合计 Total",
-        *(_amount(_sum(getattr(row, field) for row in rows)) for field in fields),
-    ]
-    return _table([header, *body, footer], _widths(0.16, *([0.12] * 7)), total_row=True)
 
 
 def _optional_amount(amount: Decimal | None) -> Paragraph:

@@ -27,7 +27,7 @@ from grants.accounts.permissions import (
 from grants.core.errors import WorkflowError
 from grants.core.money import AMOUNT_NEGATIVE, AmountError, format_yuan, parse_amount
 from grants.core.table_responses import CSV, XLSX, table_response
-from grants.funding import decisions, draw_presenters, letters, outcomes, payments
+from grants.funding import decisions, draw_presenters, ledger_report, letters, outcomes, payments
 from grants.funding.ledger_table import ledger_table
 from grants.models import Call, CallStatus, Province, Role
 from grants.models.decisions import AwardShare, Decision, FundingRound, Outcome
@@ -386,7 +386,7 @@ def ledger_xlsx(request):
 def ledger_pdf(request):
     provinces, calls, selected = _ledger_scope(request)
     rows = tuple(
-        letters.LedgerRow(
+        ledger_report.LedgerRow(
             province_code=row.province.code,
             province=f"{row.province.name_zh} {row.province.name_en}",
             contributed=row.contributed,
@@ -404,7 +404,7 @@ def ledger_pdf(request):
     )
     title = f"{selected.title_zh} / {selected.title_en}" if selected else "全部指南 All calls"
     response = HttpResponse(
-        letters.build_ledger_report(title, rows, timezone.localdate().isoformat()),
+        ledger_report.build_ledger_report(title, rows, timezone.localdate().isoformat()),
         content_type="application/pdf",
     )
     response["Content-Disposition"] = 'attachment; filename="ledger.pdf"'

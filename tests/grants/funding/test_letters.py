@@ -7,22 +7,20 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
+from grants.funding.ledger_report import LedgerRow, build_ledger_report, write_ledger_report
 from grants.funding.letters import (
     DRAWN,
     NOT_DRAWN,
     CriterionSummary,
-    LedgerRow,
     LetterData,
     ProvinceAmount,
     ReviewSummary,
     YearAmount,
     build_award_letter,
     build_evaluation_summary,
-    build_ledger_report,
     build_rejection_letter,
     write_award_letter,
     write_evaluation_summary,
-    write_ledger_report,
     write_rejection_letter,
 )
 
