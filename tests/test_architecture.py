@@ -192,6 +192,7 @@ def strongly_connected(edges):
 # import no Django, and of the project only one another, so each can be tested as a table.
 PURE = {
     "grants.core.limits",
+    "grants.core.text_similarity",
     "grants.core.money",
     "grants.proposals.budget",
     "grants.proposals.eligibility",
