@@ -17,7 +17,8 @@ _DOI_PREFIX = re.compile(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _NOT_WORD = re.compile(r"[\W_]+")
 _ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dX])", re.IGNORECASE)
 # A proposal is compared with this many of a reviewer's papers: the closest few say what the
-# reviewer knows; averaging all of them would punish a broad career.
+# reviewer knows; averaging all of them would punish a broad career. A reviewer with fewer
+# close papers counts the missing ones as 0: one matching paper is weaker evidence than three.
 BEST_PAPERS = 3
 # A cosine below this is the noise any two texts of a field share: not counted, which also
 # keeps the products sparse for thousands of reviewers.
