@@ -27,6 +27,8 @@ from tests.grants.projects.matrix_projects import PROJECT_ROWS, extend_payments_
 from tests.grants.projects.matrix_projects import extend_scenario as extend_project_scenario
 from tests.matrix_roles import LOGIN, OUTSIDERS, POST_SIGNED_OUT, PROFILE, SIGNED_OUT
 from tests.reviews.matrix_exports import extend_scenario as extend_export_scenario
+from tests.reviews.matrix_publications import PUBLICATION_ROWS
+from tests.reviews.matrix_publications import extend_scenario as extend_publication_scenario
 from tests.reviews.matrix_reviews import CONFLICTED_OWN_ROWS, REVIEW_ROWS
 from tests.reviews.matrix_reviews import extend_scenario as extend_review_scenario
 
@@ -271,6 +273,7 @@ MATRIX.update(CONFLICTED_OWN_ROWS)
 MATRIX.update(PROJECT_ROWS)
 MATRIX.update(SCREENING_ROWS)
 MATRIX.update(RECORDS_ROWS)
+MATRIX.update(PUBLICATION_ROWS)
 SCENARIO_EXTENSIONS = [
     extend_office_scenario,
     extend_review_scenario,
@@ -278,6 +281,7 @@ SCENARIO_EXTENSIONS = [
     extend_project_scenario,
     extend_payments_scenario,
     extend_screening_scenario,
+    extend_publication_scenario,
 ]
 
 
