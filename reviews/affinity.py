@@ -1,5 +1,6 @@
-"""A reviewer's affinity for a proposal, in [0, 1], and why: from NSFC discipline codes and
-keywords. Pure; reviews.routing scores the candidates with it before reviews.assignment solves.
+"""A reviewer's affinity for a proposal, in [0, 1], and why: from NSFC discipline codes,
+keywords and, when the reviewer's publications are on file, how close their papers' text is to
+the proposal's (reviews.publication_rules). Pure; reviews.routing scores the candidates with it before reviews.assignment solves.
 """
 
 from __future__ import annotations
@@ -8,6 +9,10 @@ from collections.abc import Iterable
 
 DISCIPLINE_WEIGHT = 0.7
 KEYWORD_WEIGHT = 0.3
+# The papers' share when the reviewer has publications on file; codes and keywords keep the
+# rest in their proportions. A reviewer with none is scored on codes and keywords alone, not
+# marked down for papers the office never imported (docs/publications.md).
+TEXT_WEIGHT = 0.3
 # Score of the deepest level at which a proposal code and a reviewer code agree.
 EXACT_CODE = 1.0
 SAME_PARENT = 0.6  # same second-level code, e.g. F0601 and F0602, or F0601 and F06
@@ -28,13 +33,22 @@ def affinity(
     proposal_keywords: Iterable[str],
     reviewer_codes: str | Iterable[str],
     reviewer_keywords: Iterable[str],
+    text_similarity: float | None = None,
 ) -> tuple[float, str]:
-    """Affinity in [0, 1] of a reviewer for a proposal, and why, from NSFC codes and keywords."""
+    """Affinity in [0, 1] of a reviewer for a proposal, and why, from NSFC codes, keywords and
+    ``text_similarity`` (in [0, 1]; None when the reviewer has no publications on file)."""
     discipline, matched = _discipline(_codes(proposal_codes), _codes(reviewer_codes))
     shared = _shared_keywords(proposal_keywords, reviewer_keywords)
     keywords = min(len(shared), KEYWORD_CAP) / KEYWORD_CAP
     score = DISCIPLINE_WEIGHT * discipline + KEYWORD_WEIGHT * keywords
     parts = [matched] + ([f"keywords: {', '.join(shared)}"] if shared else [])
+    if text_similarity is None:
+        return round(score, 6), "; ".join(parts)
+    text = min(max(text_similarity, 0.0), 1.0)
+    score = (1 - TEXT_WEIGHT) * score + TEXT_WEIGHT * text
+    parts.append(
+        f"components: discipline {discipline:.2f}, keywords {keywords:.2f}, papers {text:.2f}"
+    )
     return round(score, 6), "; ".join(parts)
 
 

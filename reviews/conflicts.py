@@ -26,6 +26,9 @@ class ProposalSide:
     lead_province: str
     pi_ids: frozenset
     avoid_names: frozenset = frozenset()  # normalised names from the applicants' avoidance list
+    # How the consortium's people are recognised in an authors list (user:, orcid:, name:
+    # tokens of reviews.publication_rules.person_tokens).
+    member_tokens: frozenset = frozenset()
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,9 @@ class ReviewerSide:
     in_call_proposals: bool = False  # takes part in any proposal of the same call
     declared_people: frozenset = field(default_factory=frozenset)  # user ids
     declared_proposals: frozenset = field(default_factory=frozenset)  # proposal keys
+    # Everyone the reviewer shared a publication with inside the call's co-authorship window
+    # (reviews.publication_rules.recent_coauthors).
+    coauthors: frozenset = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,14 @@ def conflicts(
                 "avoidance_list",
                 "申请人要求该专家回避",
                 "The applicants asked that this expert not review the proposal",
+            )
+        )
+    if proposal.member_tokens & reviewer.coauthors:
+        found.append(
+            Conflict(
+                "coauthorship",
+                "评审专家近年与联合体成员合作发表过论文",
+                "The reviewer recently published together with a member of the consortium",
             )
         )
     return found

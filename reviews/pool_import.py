@@ -64,7 +64,7 @@ class ImportResult:
     updated: list
 
 
-def _decode(data: bytes) -> str:
+def decode_upload(data: bytes) -> str:
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportFileError(
             _("The file is larger than %(size)d MB: split it into several files.")
@@ -170,7 +170,7 @@ def _check_row(values, line, seen, institutions, codes):
 def import_read(data: bytes):
     """Check every row of an uploaded CSV file. Returns (rows, problems); the file is only
     good to import when ``problems`` is empty. Raises ImportFileError for an unreadable file."""
-    reader = csv.reader(io.StringIO(_decode(data), newline=""))
+    reader = csv.reader(io.StringIO(decode_upload(data), newline=""))
     names = _header(reader)
     institutions = {i.name_zh: i for i in Institution.objects.all()}
     codes = {d.code: d for d in Discipline.objects.all()}

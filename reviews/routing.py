@@ -4,8 +4,15 @@ reviews.conflicts and reviews.assignment take, and write the result back."""
 from collections import Counter, defaultdict
 
 from grants.models import MemberStatus, Proposal, ProposalStatus, Role, Screening, User
-from reviews import affinity, assignment, assignment_data, conflicts, randomized_assignment
-from reviews.models import DeclaredConflict
+from reviews import (
+    affinity,
+    assignment,
+    assignment_data,
+    conflicts,
+    publication_rules,
+    randomized_assignment,
+)
+from reviews.models import DeclaredConflict, Publication
 
 TOP_CANDIDATES = 150
 REASON_LABELS = {
@@ -14,6 +21,7 @@ REASON_LABELS = {
     "applicant_in_call": "applicants in this call",
     "declared": "declared conflicts",
     "avoidance_list": "on the avoidance list",
+    "coauthorship": "recent co-authors",
 }
 
 
@@ -23,7 +31,7 @@ def proposals_in_review(call):
             call=call, status=ProposalStatus.SUBMITTED, screening=Screening.ELIGIBLE
         )
         .select_related("primary_code", "secondary_code", "lead__institution")
-        .prefetch_related("members__institution", "avoided_experts")
+        .prefetch_related("members__institution", "members__pi", "avoided_experts")
         .order_by("reference")
     )
 
@@ -50,6 +58,13 @@ def proposal_side(proposal) -> conflicts.ProposalSide:
         avoid_names=frozenset(
             conflicts.normalise_name(e.name) for e in proposal.avoided_experts.all()
         ),
+        member_tokens=frozenset().union(
+            *(
+                publication_rules.person_tokens(m.pi_id, m.pi.name, m.pi.orcid)
+                for m in members
+                if m.pi_id
+            )
+        ),
     )
 
 
@@ -74,9 +89,39 @@ def declared_by_reviewer(user_ids) -> dict:
     return {uid: (frozenset(people[uid]), frozenset(proposals[uid])) for uid in user_ids}
 
 
+def papers(queryset) -> list:
+    return [
+        publication_rules.Paper(
+            owner=p.reviewer_id,
+            title=p.title,
+            year=p.year,
+            doi=p.doi,
+            abstract=p.abstract,
+            authors=tuple(
+                publication_rules.Author(a.get("name", ""), a.get("orcid", "")) for a in p.authors
+            ),
+        )
+        for p in queryset
+    ]
+
+
+def coauthors_by_reviewer(user_ids, call) -> dict:
+    """Everyone each reviewer published with inside the call's co-authorship window: the
+    authors of their papers, and any other account holding one of the same papers."""
+    since = publication_rules.window_start(call.closes_at.year, call.coauthorship_years)
+    recent = Publication.objects.filter(year__gte=since).only(
+        "reviewer_id", "title", "year", "doi", "authors"
+    )
+    everyone = papers(recent)
+    wanted = set(user_ids)
+    theirs = [paper for paper in everyone if paper.owner in wanted]
+    return publication_rules.recent_coauthors(theirs, since, everyone)
+
+
 def reviewer_sides(reviewers, call) -> list:
     participants = call_participants(call)
     declared = declared_by_reviewer([r.pk for r in reviewers])
+    coauthors = coauthors_by_reviewer([r.pk for r in reviewers], call)
     return [
         conflicts.ReviewerSide(
             user_id=r.pk,
@@ -86,6 +131,7 @@ def reviewer_sides(reviewers, call) -> list:
             in_call_proposals=r.pk in participants,
             declared_people=declared[r.pk][0],
             declared_proposals=declared[r.pk][1],
+            coauthors=coauthors.get(r.pk, frozenset()),
         )
         for r in reviewers
     ]
@@ -101,11 +147,36 @@ def proposal_codes(proposal):
     return [code for code in (proposal.primary_code_id, proposal.secondary_code_id) if code]
 
 
+def proposal_texts(proposal) -> list:
+    """The proposal's text in each language it is written in, for the papers' similarity."""
+    return [
+        publication_rules.proposal_text(proposal.title_zh, proposal.abstract_zh, []),
+        publication_rules.proposal_text(
+            proposal.title_en, proposal.abstract_en, proposal.keyword_list
+        ),
+    ]
+
+
+def text_similarities(proposals, reviewers) -> dict:
+    """Per proposal, per reviewer with publications on file, the papers' similarity (reviewers
+    without any are absent: affinity scores them on codes and keywords alone)."""
+    with_papers = papers(Publication.objects.filter(reviewer__in=reviewers))
+    if not with_papers:
+        return {}
+    index = publication_rules.PaperIndex(with_papers)
+    found = index.similarities({p.pk: proposal_texts(p) for p in proposals})
+    owners = {paper.owner for paper in with_papers}
+    return {
+        p.pk: {owner: found.get(p.pk, {}).get(owner, 0.0) for owner in owners} for p in proposals
+    }
+
+
 def build_instance(call, progress=lambda percent, message: None):
     """Everything the solver needs, plus the reasons reviewers were left out per proposal."""
     proposals = list(proposals_in_review(call))
     reviewers = list(reviewer_pool(call))
     sides = reviewer_sides(reviewers, call)
+    similarity = text_similarities(proposals, reviewers)
     profiles = [
         (
             [d.code for d in r.disciplines.all()],
@@ -118,13 +189,17 @@ def build_instance(call, progress=lambda percent, message: None):
         side = proposal_side(proposal)
         excluded = Counter()
         scored = []
+        texts = similarity.get(proposal.pk, {})
         for r_index, reviewer_side in enumerate(sides):
             found = conflicts.conflicts(side, reviewer_side, call.province_rule)
             if found:
                 excluded[REASON_LABELS[found[0].code]] += 1
                 continue
             value, why = affinity.affinity(
-                proposal_codes(proposal), proposal.keyword_list, *profiles[r_index]
+                proposal_codes(proposal),
+                proposal.keyword_list,
+                *profiles[r_index],
+                texts.get(reviewer_side.user_id),
             )
             scored.append((value, r_index, why))
         scored.sort(key=lambda item: (-item[0], item[1]))

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from reviews import calibration_views, export_views, office_views, panel_views, pool_views, views
+from reviews import (
+    calibration_views,
+    export_views,
+    office_views,
+    panel_views,
+    pool_views,
+    publication_views,
+    views,
+)
 
 urlpatterns = [
     path("reviews/", views.reviewer_home, name="reviewer_home"),
@@ -81,6 +89,17 @@ urlpatterns = [
         name="expert_invitation",
     ),
     path("reviews/settings/", pool_views.reviewer_settings, name="reviewer_settings"),
+    path(
+        "office/reviewers/publications/import/",
+        publication_views.publications_import,
+        name="publications_import",
+    ),
+    path("reviews/publications/", publication_views.my_publications, name="my_publications"),
+    path(
+        "reviews/publications/<int:pk>/delete/",
+        publication_views.my_publication_delete,
+        name="my_publication_delete",
+    ),
     path("exports/", export_views.export_list, name="export_list"),
     path("exports/<int:pk>/download/", export_views.export_download, name="export_download"),
     path("exports/<int:pk>/retry/", export_views.export_retry, name="export_retry"),

@@ -145,6 +145,18 @@ ELSEWHERE["overlap_run"] = (
 ELSEWHERE["overlap_resolve"] = (
     "tests/grants/overlaps/test_screening_pages.py::test_duplicate_flows_into_the_proposals_screening"
 )
+# reviews: reviewers' publications
+ELSEWHERE["publications_import"] = (
+    "tests/reviews/test_publications.py::"
+    "test_office_import_adds_the_sample_and_a_second_import_updates_in_place"
+)
+ELSEWHERE["my_publications"] = (
+    "tests/reviews/test_publications.py::test_reviewer_uploads_their_orcid_works_and_sees_them"
+)
+ELSEWHERE["my_publication_delete"] = (
+    "tests/reviews/test_publications.py::"
+    "test_reviewer_removes_one_of_their_publications_but_not_anothers"
+)
 
 ELSEWHERE["ranking_fit_start"] = (
     "tests/reviews/test_calibration_views.py::test_the_office_starts_a_fit_and_reads_the_intervals"

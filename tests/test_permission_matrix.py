@@ -31,6 +31,8 @@ from tests.grants.projects.matrix_projects import PROJECT_ROWS, extend_payments_
 from tests.grants.projects.matrix_projects import extend_scenario as extend_project_scenario
 from tests.matrix_roles import LOGIN, OUTSIDERS, POST_SIGNED_OUT, PROFILE, SIGNED_OUT
 from tests.reviews.matrix_exports import extend_scenario as extend_export_scenario
+from tests.reviews.matrix_publications import PUBLICATION_ROWS
+from tests.reviews.matrix_publications import extend_scenario as extend_publication_scenario
 from tests.reviews.matrix_reviews import CONFLICTED_OWN_ROWS, REVIEW_ROWS
 from tests.reviews.matrix_reviews import extend_scenario as extend_review_scenario
 
@@ -278,6 +280,7 @@ MATRIX.update(SCREENING_ROWS)
 MATRIX.update(RECORDS_ROWS)
 MATRIX.update(API_ROWS)
 MATRIX.update(OPENDATA_ROWS)
+MATRIX.update(PUBLICATION_ROWS)
 SCENARIO_EXTENSIONS = [
     extend_office_scenario,
     extend_review_scenario,
@@ -286,6 +289,7 @@ SCENARIO_EXTENSIONS = [
     extend_payments_scenario,
     extend_screening_scenario,
     extend_api_scenario,
+    extend_publication_scenario,
 ]
 
 

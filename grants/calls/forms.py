@@ -56,6 +56,7 @@ class CallForm(forms.ModelForm):
             "reviewer_min_load",
             "reviewer_max_load",
             "province_rule",
+            "coauthorship_years",
             "overall_threshold",
             "panel_min_provinces",
             "panel_max_province_share",
@@ -87,6 +88,10 @@ class CallForm(forms.ModelForm):
                 "A department letter covers all its codes. Hold Ctrl to pick several."
             ),
             "max_equipment_share": _("A fraction: 0.40 means 40%."),
+            "coauthorship_years": _(
+                "A reviewer who shared a publication with a consortium member in this many "
+                "years before the call closes may not review the proposal."
+            ),
             "balancing_share": _(
                 "Only for the mixed model: the fraction of each contribution kept in the balancing pot."
             ),

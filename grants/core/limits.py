@@ -73,3 +73,10 @@ REPORT_TEXT = 5000
 EXTERNAL_ABSTRACT = 6000
 # Why the shared instrument the catalogue lists cannot serve the project: a paragraph.
 SHARED_INSTRUMENT_REASON = 1000
+
+# ---- reviewers' publications -------------------------------------------------------------------
+
+# A paper's title as journals print it (the longest run to about 300 characters), and its
+# abstract (journals cap them at 250-500 words; Chinese ones at about 400 characters).
+PUBLICATION_TITLE = 500
+PUBLICATION_ABSTRACT = 6000

@@ -151,6 +151,11 @@ class Call(models.Model):
         choices=ProvinceRule.choices,
         default=ProvinceRule.ALL_CONSORTIUM,
     )
+    coauthorship_years = models.PositiveSmallIntegerField(
+        _("years a shared publication counts as co-authorship"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
     overall_threshold = models.DecimalField(
         _("overall threshold (weighted mean, 0–5)"),
         max_digits=3,

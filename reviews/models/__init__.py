@@ -1,4 +1,5 @@
 from reviews.models.calibration import RankEstimate, RankingFit
+from reviews.models.publications import Publication, PublicationSource
 from reviews.models.reviewing import (
     EXPORT_KEEP_DAYS,
     WORKER_LOST,
@@ -34,6 +35,8 @@ __all__ = [
     "ExportJob",
     "Panel",
     "PanelEntry",
+    "Publication",
+    "PublicationSource",
     "RankEstimate",
     "RankingFit",
     "Rating",

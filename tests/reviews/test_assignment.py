@@ -6,7 +6,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reviews.affinity import DISCIPLINE_WEIGHT, KEYWORD_WEIGHT, SAME_PARENT, affinity
+from reviews.affinity import (
+    DISCIPLINE_WEIGHT,
+    KEYWORD_WEIGHT,
+    SAME_PARENT,
+    TEXT_WEIGHT,
+    affinity,
+)
 from reviews.assignment import candidates_from_matrix, run_benchmark, solve
 from reviews.assignment_data import (
     CAPACITY,
@@ -415,3 +421,25 @@ def test_benchmark_summary_is_one_json_line(name):
     assert "\n" not in line
     assert {"total", "weakest", "max_load", "complete", "seconds"} <= summary.keys()
     assert summary["complete"] and summary["max_load"] <= 4
+
+
+@pytest.mark.parametrize(
+    ("text", "score", "papers"),
+    [
+        (None, DISCIPLINE_WEIGHT, None),
+        (0.0, (1 - TEXT_WEIGHT) * DISCIPLINE_WEIGHT, "0.00"),
+        (0.5, (1 - TEXT_WEIGHT) * DISCIPLINE_WEIGHT + TEXT_WEIGHT * 0.5, "0.50"),
+        (1.0, (1 - TEXT_WEIGHT) * DISCIPLINE_WEIGHT + TEXT_WEIGHT, "1.00"),
+        (1.7, (1 - TEXT_WEIGHT) * DISCIPLINE_WEIGHT + TEXT_WEIGHT, "1.00"),
+    ],
+)
+def test_affinity_weighs_the_papers_only_when_there_are_some(text, score, papers):
+    value, why = affinity(["F0601"], [], ["F0601"], [], text)
+    assert value == pytest.approx(score)
+    if papers is None:
+        assert why == "discipline F0601 exact match"
+    else:
+        assert why == (
+            "discipline F0601 exact match; "
+            f"components: discipline 1.00, keywords 0.00, papers {papers}"
+        )

@@ -9,6 +9,7 @@ PROPOSAL = ProposalSide(
     lead_province="310000",
     pi_ids=frozenset({100, 200}),
     avoid_names=frozenset({"张三"}),
+    member_tokens=frozenset({"user:100", "name:王五", "orcid:0000-0002-1825-0097"}),
 )
 
 
@@ -36,6 +37,9 @@ def reviewer(**overrides):
         ({"declared_proposals": frozenset({7})}, ALL_CONSORTIUM, ["declared"]),
         ({"name": " 张 三 "}, ALL_CONSORTIUM, ["avoidance_list"]),
         ({"province_code": None, "institution_id": None}, ALL_CONSORTIUM, []),
+        ({"coauthors": frozenset({"name:王五"})}, ALL_CONSORTIUM, ["coauthorship"]),
+        ({"coauthors": frozenset({"user:100"})}, ALL_CONSORTIUM, ["coauthorship"]),
+        ({"coauthors": frozenset({"name:赵六"})}, ALL_CONSORTIUM, []),
     ],
     ids=[
         "outside-reviewer-allowed",
@@ -49,6 +53,9 @@ def reviewer(**overrides):
         "declared-proposal",
         "avoidance-list-by-name",
         "reviewer-without-institution",
+        "coauthor-by-name",
+        "coauthor-holding-the-same-paper",
+        "coauthor-outside-the-consortium",
     ],
 )
 def test_conflict_rules(overrides, rule, codes):

@@ -61,6 +61,7 @@ def call_data(**overrides):
         "reviewer_min_load": "0",
         "reviewer_max_load": "6",
         "province_rule": "all",
+        "coauthorship_years": "3",
         "overall_threshold": "3.0",
         "panel_min_provinces": "3",
         "panel_max_province_share": "0.40",

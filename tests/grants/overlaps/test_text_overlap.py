@@ -2,6 +2,7 @@
 
 import pytest
 
+from grants.core import text_similarity
 from grants.overlaps import text_overlap
 from grants.overlaps.text_overlap import Document, TextIndex, shared_passages, similar_pairs
 from tests.grants.overlaps import factories_textoverlap as labelled_set
@@ -118,7 +119,7 @@ def test_in_a_large_corpus_what_every_text_says_weighs_nothing():
     boilerplate = "本项目拟开展系统研究并提出新方法"
     corpus = [
         Document(f"zh:{i}", "zh", boilerplate + invented(120))
-        for i in range(text_overlap.MAX_DF_FROM)
+        for i in range(text_similarity.MAX_DF_FROM)
     ]
     index = TextIndex(corpus, "zh")
     query = Document("q", "zh", boilerplate + invented(120))
