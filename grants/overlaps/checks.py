@@ -28,6 +28,7 @@ or identities joined)}; team {"shared", "jaccard"}; running_project {"project",
 "people", "text_score"}; instrument {"instrument", "amount", "threshold", "catalogue", "reason" (the applicant's, why the shared one cannot serve)}.
 """
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -356,33 +357,28 @@ FIELDS = (
 def write_flags(call, found):
     """Make the call's flags match ``found`` (see the module's docstring). Returns
     {"found", "created", "updated", "unchanged", "removed"}."""
-    existing = {
-        (flag.proposal_id, flag.key): flag for flag in OverlapFlag.objects.filter(call=call)
-    }
+    existing = _stored_fingerprints(call)
     created, updated, unchanged = [], [], 0
     for item in found:
-        values = {name: getattr(item, name) for name in FIELDS}
-        values["score"] = Decimal(str(round(min(1.0, max(0.0, item.score)), 3)))
-        # As stored (tuples become lists), so that a flag found as it was is seen unchanged.
-        values["evidence"] = json.loads(json.dumps(values["evidence"]))
-        flag = existing.pop((item.proposal_id, item.key), None)
-        if flag is None:
+        values = _stored_values(item)
+        stored = existing.pop((item.proposal_id, item.key), None)
+        if stored is None:
             created.append(
                 OverlapFlag(call=call, proposal_id=item.proposal_id, key=item.key, **values)
             )
-        elif all(getattr(flag, name) == value for name, value in values.items()):
+        elif stored.fingerprint == _fingerprint(values):
             # A re-run of an unchanged call writes nothing: rewriting every flag of a large
             # call took most of a re-run's time.
             unchanged += 1
         else:
-            for name, value in values.items():
-                setattr(flag, name, value)
-            flag.updated_at = timezone.now()
-            updated.append(flag)
+            # Only the found fields are written: the screening (status, reason, who and when)
+            # stays as the office left it.
+            updated.append(OverlapFlag(pk=stored.pk, updated_at=timezone.now(), **values))
     OverlapFlag.objects.bulk_create(created, batch_size=500)
     OverlapFlag.objects.bulk_update(updated, [*FIELDS, "updated_at"], batch_size=500)
-    gone = [flag.pk for flag in existing.values() if flag.status == FlagStatus.OPEN]
-    OverlapFlag.objects.filter(pk__in=gone).delete()
+    gone = [stored.pk for stored in existing.values() if stored.status == FlagStatus.OPEN]
+    for start in range(0, len(gone), 5000):  # SQLite caps the parameters of one statement
+        OverlapFlag.objects.filter(pk__in=gone[start : start + 5000]).delete()
     return {
         "found": len(found),
         "created": len(created),
@@ -390,6 +386,44 @@ def write_flags(call, found):
         "unchanged": unchanged,
         "removed": len(gone),
     }
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    pk: int
+    status: str
+    fingerprint: str
+
+
+def _stored_fingerprints(call):
+    """The call's flags by (proposal, key), each reduced to a fingerprint of its found fields.
+
+    Read one row at a time and never kept whole: a large call's flags carry a few KB of
+    passages each, and holding them all to compare took more memory than finding them."""
+    rows = OverlapFlag.objects.filter(call=call).values_list(
+        "pk", "proposal_id", "key", "status", *FIELDS
+    )
+    stored = {}
+    for pk, proposal_id, key, status, *found_fields in rows.iterator(chunk_size=2000):
+        values = dict(zip(FIELDS, found_fields, strict=True))
+        stored[(proposal_id, key)] = _Stored(pk, status, _fingerprint(values))
+    return stored
+
+
+def _stored_values(item):
+    """The found fields of ``item`` as a flag stores them."""
+    values = {name: getattr(item, name) for name in FIELDS}
+    values["score"] = Decimal(str(round(min(1.0, max(0.0, item.score)), 3)))
+    # As stored (tuples become lists), so that a flag found as it was is seen unchanged.
+    values["evidence"] = json.loads(json.dumps(values["evidence"]))
+    return values
+
+
+def _fingerprint(values):
+    """A digest of a flag's found fields: equal exactly when the fields are equal."""
+    comparable = {**values, "score": f"{Decimal(values['score']):.3f}"}
+    text = json.dumps(comparable, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def check_call(call, progress=None):

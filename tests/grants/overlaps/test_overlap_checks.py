@@ -301,3 +301,20 @@ def test_the_texts_compared_each_section_in_its_language():
         "zh": "标题\n中文摘要。\n研究基础，用中文写。",
         "en": "Title\nThe rationale, in English.",
     }
+
+
+def test_a_rerun_rewrites_a_flag_whose_evidence_changed_and_keeps_its_screening():
+    call = make_call()
+    submitted(call, 2)
+    submitted(call, 2)
+    checks.check_call(call)
+    flag = flags(call, "text").get(language="zh")
+    found_evidence = flag.evidence
+    OverlapFlag.objects.filter(pk=flag.pk).update(
+        status=FlagStatus.CLEARED, reason="已说明。", evidence={**found_evidence, "funded": True}
+    )
+    counts = checks.check_call(call)
+    assert (counts["updated"], counts["unchanged"]) == (1, 1)
+    flag.refresh_from_db()
+    assert flag.evidence == found_evidence
+    assert (flag.status, flag.reason) == (FlagStatus.CLEARED, "已说明。")
