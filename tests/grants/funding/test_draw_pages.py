@@ -107,3 +107,14 @@ def test_the_committed_funding_page_shows_the_draw_it_followed(client, draw_call
     assert text.count("funded by the draw") == 1 and text.count("not drawn") == 1
     # Once funding is committed the draw stands: no form to annul it.
     assert "Annul the draw" not in client.get(url(call)).content.decode()
+
+
+def test_the_page_of_a_call_that_does_not_draw_offers_no_step_of_a_draw(client, draw_call):
+    call, _, officer = draw_call
+    call.draw_at_funding_line = False
+    call.save(update_fields=["draw_at_funding_line"])
+    client.force_login(officer)
+    page = client.get(url(call)).content.decode()
+    assert "does not draw at the funding line" in page
+    assert url(call, "seed/") not in page
+    assert "No seed is fixed yet" not in page
