@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_POST
 from grants.accounts.permissions import has_role, role_required
 from grants.core.errors import WorkflowError
 from grants.core.forms import DateInput, DisplayTextField
-from grants.core.view_helpers import login_required_keeping_post
+from grants.core.view_helpers import invitation_landing, login_required_keeping_post
 from grants.core.widgets import FileInput
 from grants.models import Institution, Role
 from reviews import pool, pool_import
@@ -184,19 +183,9 @@ def reviewer_import(request):
 def expert_invitation(request, token):
     """The page an invited expert lands on, with or without an account."""
     found = pool.expert_invitation_by_token(token)
-    if not request.user.is_authenticated:
-        here = reverse("expert_invitation", args=[token])
-        return render(
-            request,
-            "reviews/pool/invitation_anonymous.html",
-            {
-                "invitation": found if found and found.usable() else None,
-                "login_url": f"{reverse('account_login')}?{urlencode({'next': here})}",
-                "signup_url": f"{reverse('account_signup')}?{urlencode({'next': here})}",
-            },
-        )
-    if not request.user.profile_complete:
-        return redirect(f"{reverse('profile')}?{urlencode({'next': request.path})}")
+    landing = invitation_landing(request, found, "reviews/pool/invitation_anonymous.html")
+    if landing is not None:
+        return landing
     if request.method == "POST":
         accept = request.POST.get("answer") == "accept"
         answer = pool.expert_invitation_accept if accept else pool.expert_invitation_decline

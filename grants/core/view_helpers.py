@@ -5,7 +5,9 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import QueryDict
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
 KEPT_POST = "kept_post"
@@ -49,3 +51,20 @@ def safe_next(request):
     target = request.POST.get("next") or request.GET.get("next") or ""
     allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
     return target if allowed else ""
+
+
+def invitation_landing(request, invitation, anonymous_template):
+    """The page an invitation link shows before it can be answered: to a visitor, the
+    invitation (while usable) with links to sign in or sign up and come back; to an account
+    without a complete profile, the profile first. None once the invited person may answer."""
+    if not request.user.is_authenticated:
+        back = {"next": request.path}
+        context = {
+            "invitation": invitation if invitation and invitation.usable() else None,
+            "login_url": f"{reverse('account_login')}?{urlencode(back)}",
+            "signup_url": f"{reverse('account_signup')}?{urlencode(back)}",
+        }
+        return render(request, anonymous_template, context)
+    if not request.user.profile_complete:
+        return redirect(f"{reverse('profile')}?{urlencode({'next': request.path})}")
+    return None

@@ -1,8 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,7 +9,7 @@ from grants.accounts.permissions import get_proposal, is_consortium_pi, require_
 from grants.core import emails
 from grants.core.audit import record
 from grants.core.errors import WorkflowError
-from grants.core.view_helpers import login_required_keeping_post, safe_next
+from grants.core.view_helpers import invitation_landing, login_required_keeping_post, safe_next
 from grants.models import ConsortiumMember, Role, User
 from grants.proposals import consortium_workflow, proposal_workflow
 from grants.proposals.forms import InvitationForm, MemberAddForm
@@ -125,19 +123,9 @@ def member_revoke(request, pk, member_pk):
 def invitation(request, token):
     """The page an invited partner PI lands on, with or without an account."""
     found = consortium_workflow.invitation_by_token(token)
-    if not request.user.is_authenticated:
-        here = reverse("invitation", args=[token])
-        return render(
-            request,
-            "grants/proposals/invitations/anonymous.html",
-            {
-                "invitation": found if found and found.usable() else None,
-                "login_url": f"{reverse('account_login')}?{urlencode({'next': here})}",
-                "signup_url": f"{reverse('account_signup')}?{urlencode({'next': here})}",
-            },
-        )
-    if not request.user.profile_complete:
-        return redirect(f"{reverse('profile')}?{urlencode({'next': request.path})}")
+    landing = invitation_landing(request, found, "grants/proposals/invitations/anonymous.html")
+    if landing is not None:
+        return landing
     if request.method == "POST":
         accept = request.POST.get("answer") == "accept"
         try:
