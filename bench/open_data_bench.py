@@ -44,6 +44,7 @@ def urls(call):
         ("JSON download, every project", "/open-data/projects.json"),
         ("CSV download, every project", "/open-data/projects.csv"),
         ("CSV download, one province", "/open-data/projects.csv?province=330000"),
+        ("Excel download, every project", "/open-data/projects.xlsx"),
     ]
 
 
