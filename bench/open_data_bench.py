@@ -14,9 +14,8 @@ the downloads are read to their last byte. Prints a markdown table; ``--out`` ap
 from __future__ import annotations
 
 import argparse
-import time
 
-from scale_data import machine, percentile, report, setup, table
+from scale_data import count_queries, machine, percentile, report, setup, table, time_requests
 
 TARGET_MS = 150
 
@@ -45,6 +44,7 @@ def urls(call):
         ("JSON download, every project", "/open-data/projects.json"),
         ("CSV download, every project", "/open-data/projects.csv"),
         ("CSV download, one province", "/open-data/projects.csv?province=330000"),
+        ("Excel download, every project", "/open-data/projects.xlsx"),
     ]
 
 
@@ -58,18 +58,9 @@ def fetch(client, url):
 
 
 def measure(client, url, runs):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    fetch(client, url)  # warms the caches
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        size = fetch(client, url)
-        times.append((time.perf_counter() - started) * 1000)
-    with CaptureQueriesContext(connection) as captured:
-        fetch(client, url)
-    return times, len(captured), size
+    times = time_requests(lambda: fetch(client, url), runs)
+    queries, size = count_queries(lambda: fetch(client, url))
+    return times, queries, size
 
 
 def main():

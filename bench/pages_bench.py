@@ -14,9 +14,17 @@ in production. The query count comes from one more request. Prints a markdown ta
 from __future__ import annotations
 
 import argparse
-import time
 
-from scale_data import machine, percentile, report, seeded, setup, table
+from scale_data import (
+    count_queries,
+    machine,
+    percentile,
+    report,
+    seeded,
+    setup,
+    table,
+    time_requests,
+)
 
 TARGET_MS = 150
 
@@ -134,26 +142,19 @@ def overlap_pages(data):
 
 def measure(client, user, url, runs, slow_runs):
     """Times in ms, queries, bytes. A page slower than a second gets ``slow_runs`` runs."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client.logout()
     if user is not None:
         client.force_login(user)
-    times = []
-    for number in range(1 + runs):
-        started = time.perf_counter()
+
+    def request():
         response = client.get(url)
-        elapsed = (time.perf_counter() - started) * 1000
         if response.status_code != 200:
             raise SystemExit(f"{url} answered {response.status_code}")
-        if number:  # the first request warms the caches and the session
-            times.append(elapsed)
-        if number and elapsed > 1000 and len(times) >= slow_runs:
-            break
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url)
-    return times, len(captured), len(response.content)
+        return response
+
+    times = time_requests(request, runs, slow_runs)
+    queries, response = count_queries(request)
+    return times, queries, len(response.content)
 
 
 def main():

@@ -8,6 +8,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -144,3 +145,28 @@ def git_revision() -> str:
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+
+
+def time_requests(request, runs, slow_runs=None):
+    """Times in ms of ``runs`` calls of ``request``, after one untimed call that warms the
+    caches and the session. With ``slow_runs``, a request slower than a second stops the runs
+    once that many are timed."""
+    request()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        request()
+        times.append((time.perf_counter() - started) * 1000)
+        if slow_runs and times[-1] > 1000 and len(times) >= slow_runs:
+            break
+    return times
+
+
+def count_queries(request):
+    """The number of queries one more call of ``request`` makes, and what it returned."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        result = request()
+    return len(captured), result

@@ -1,6 +1,7 @@
 """What each API resource shows. Reviewers' identities are never among it: a proposal carries
 the aggregate score of its reviews, and that only for the officers."""
 
+from django.utils.functional import cached_property
 from rest_framework import serializers
 
 from grants.accounts.permissions import sees_aggregate_scores, share_province_scope
@@ -116,7 +117,13 @@ class DecisionSerializer(serializers.ModelSerializer):
     def get_shares(self, decision) -> list[dict]:
         own = share_province_scope(self.context["request"].user)
         shares = [share for share in decision.shares.all() if own in (None, share.province_id)]
-        return ShareSerializer(shares, many=True).data
+        return [self._share_serializer.to_representation(share) for share in shares]
+
+    @cached_property
+    def _share_serializer(self):
+        # One for the whole list: building a serializer binds its fields anew, which cost
+        # more than the rows of a page did when it was made once per decision.
+        return ShareSerializer()
 
 
 class LedgerRowSerializer(serializers.Serializer):

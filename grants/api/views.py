@@ -15,6 +15,17 @@ from grants.accounts import permissions
 from grants.api import filters, serializers
 from grants.funding import payments as ledger
 from grants.models import CallStatus, ConsortiumMember, Disbursement
+from grants.models.proposals import ProposalQuerySet
+
+
+def _proposal_unread(relation):
+    """The JSON and long texts of a proposal a list reaches through ``relation`` but never
+    shows: decoding them per row was most of a page's time."""
+    return [
+        *ProposalQuerySet.list_deferred_through(relation),
+        f"{relation}__requested_by_province",
+        f"{relation}__review_result",
+    ]
 
 
 class ByIdViewSet(viewsets.ReadOnlyModelViewSet):
@@ -40,6 +51,8 @@ class ProposalViewSet(ByIdViewSet):
         members = ConsortiumMember.objects.select_related("institution").order_by("-is_lead", "pk")
         return (
             permissions.proposals_for(self.request.user)
+            .for_lists()
+            .defer("review_result")  # the score's columns suffice: its JSON is the reviews'
             .select_related("call")
             .prefetch_related(Prefetch("members", queryset=members))
         )
@@ -53,6 +66,7 @@ class DecisionViewSet(ByIdViewSet):
         return (
             permissions.decisions_for(self.request.user)
             .select_related("round__call", "proposal")
+            .defer("reasons", "round__cuts", *_proposal_unread("proposal"))
             .prefetch_related("shares")
         )
 
@@ -65,6 +79,10 @@ class PaymentViewSet(ByIdViewSet):
         return (
             permissions.payments_for(self.request.user)
             .select_related("share__decision__project", "share__decision__proposal")
+            .defer(
+                "share__decision__reasons",
+                *_proposal_unread("share__decision__proposal"),
+            )
             .prefetch_related(
                 Prefetch("disbursements", queryset=Disbursement.objects.order_by("pk"))
             )
@@ -76,7 +94,11 @@ class ProjectViewSet(ByIdViewSet):
     filterset_class = filters.ProjectFilter
 
     def get_queryset(self):
-        return permissions.projects_for(self.request.user).select_related("proposal__call")
+        return (
+            permissions.projects_for(self.request.user)
+            .select_related("proposal__call")
+            .defer(*_proposal_unread("proposal"))
+        )
 
 
 class ReportViewSet(ByIdViewSet):

@@ -58,6 +58,12 @@ class ProposalQuerySet(models.QuerySet):
     def for_lists(self):
         return self.defer(*self.LIST_DEFERRED)
 
+    @classmethod
+    def list_deferred_through(cls, relation):
+        """LIST_DEFERRED for a list of another model that select_relates its proposal as
+        ``relation``: the same wide columns stay unread there too."""
+        return [f"{relation}__{name}" for name in cls.LIST_DEFERRED]
+
     def lead_draft(self, *, call, lead):
         """The proposal ``lead`` last worked on in ``call`` that is still theirs to edit, if any."""
         if not lead.is_authenticated:

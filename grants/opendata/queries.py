@@ -17,6 +17,21 @@ from grants.opendata.permissions import published_projects
 
 CHUNK = 500
 
+# What the joined rows carry but a published project never shows: the frozen submission and
+# the reviews' JSON (kilobytes decoded per row), the proposal's other sections, the reasons.
+UNPUBLISHED_COLUMNS = (
+    "proposal__snapshot",
+    "proposal__review_result",
+    "proposal__requested_by_province",
+    "proposal__industry_problem",
+    "proposal__section_rationale",
+    "proposal__section_basis",
+    "proposal__section_other",
+    "proposal__other_funding_details",
+    "proposal__screening_reason",
+    "decision__reasons",
+)
+
 
 @dataclass(frozen=True)
 class ProvinceAmount:
@@ -79,11 +94,13 @@ def _with_details(projects):
         "institution__province"
     )
     shares = AwardShare.objects.select_related("province")
-    return projects.select_related(
-        "proposal__call", "proposal__primary_code", "decision"
-    ).prefetch_related(
-        Prefetch("proposal__members", members, to_attr="accepted_members"),
-        Prefetch("decision__shares", shares, to_attr="published_shares"),
+    return (
+        projects.select_related("proposal__call", "proposal__primary_code", "decision")
+        .defer(*UNPUBLISHED_COLUMNS)
+        .prefetch_related(
+            Prefetch("proposal__members", members, to_attr="accepted_members"),
+            Prefetch("decision__shares", shares, to_attr="published_shares"),
+        )
     )
 
 
