@@ -107,3 +107,16 @@ def test_the_committed_funding_page_shows_the_draw_it_followed(client, draw_call
     assert text.count("funded by the draw") == 1 and text.count("not drawn") == 1
     # Once funding is committed the draw stands: no form to annul it.
     assert "Annul the draw" not in client.get(url(call)).content.decode()
+
+
+def test_the_simulation_page_says_the_draw_comes_before_committing(client, draw_call):
+    call, (_, second, third), officer = draw_call
+    client.force_login(officer)
+    page = client.get(f"/office/calls/{call.code}/funding/").content.decode()
+    assert 'id="draw-refusal"' in page and "hold the draw before committing" in page
+    assert "Commit this funding" not in page
+    draws.draw_seed_fix(call=call, actor=officer, seed=seed_putting_first(third, [second, third]))
+    draws.draw_witness_record(call=call, actor=officer, witness_name="张公证")
+    draws.draw_run(call=call, actor=officer)
+    page = client.get(f"/office/calls/{call.code}/funding/").content.decode()
+    assert 'id="draw-refusal"' not in page and "Commit this funding" in page
