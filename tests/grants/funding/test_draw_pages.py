@@ -5,7 +5,8 @@ import pytest
 
 from grants.funding import decisions, draws
 from grants.models import AuditEntry
-from grants.models.decisions import FundingDraw
+from grants.models.decisions import FundingDraw, FundingRound
+from tests.factories import PASSWORD, sign_in
 from tests.grants.funding.draw_setup import make_draw_call, seed_putting_first, witness_officer
 
 
@@ -120,3 +121,13 @@ def test_the_simulation_page_says_the_draw_comes_before_committing(client, draw_
     draws.draw_run(call=call, actor=officer)
     page = client.get(f"/office/calls/{call.code}/funding/").content.decode()
     assert 'id="draw-refusal"' not in page and "Commit this funding" in page
+
+
+def test_posting_the_commit_before_the_draw_commits_nothing_and_says_why(client, draw_call):
+    call, _, officer = draw_call
+    sign_in(client, officer.email)
+    url_commit = f"/office/calls/{call.code}/funding/commit/"
+    reauthenticate = client.post(url_commit)["Location"]
+    response = client.post(reauthenticate, {"password": PASSWORD}, follow=True)
+    assert not FundingRound.objects.filter(call=call).exists()
+    assert "hold the draw before committing" in response.content.decode()
