@@ -33,6 +33,7 @@ from grants.models.decisions import (
 from grants.models.reference import in_reader_language
 from grants.proposals import budget
 from grants.proposals.snapshots import frozen_requests, snapshot_budget_lines
+from reviews import calibration
 
 # ---- the ranking and the requests -----------------------------------------------------------
 
@@ -205,6 +206,57 @@ def _with_drawn_order(call, rows):
     return lottery.reordered(rows, order, key=lambda place: place.pk) if order else rows
 
 
+# ---- the draw at the funding line, as committing sees it ---------------------------------
+
+
+def rank_intervals(fit):
+    """Each proposal's 90 % rank interval in the fit."""
+    return {
+        estimate.proposal_id: lottery.Interval(estimate.rank_90_low, estimate.rank_90_high)
+        for estimate in fit.estimates.all()
+    }
+
+
+def line_and_group(call, fit, plain=None):
+    """The ranking as the panels locked it, the fit's intervals, the line and its group."""
+    plain = plain or simulate_call(call, with_draw=False)
+    intervals = rank_intervals(fit)
+    line = lottery.funding_line(plain.outcome)
+    group = lottery.group_at_line(requests_for(plain.rows), intervals, line)
+    return plain, intervals, line, group
+
+
+COMMIT_REFUSALS = {
+    lottery.DRAW_UNDER_WAY: _("A draw at the funding line is under way: run it or annul it first."),
+    lottery.DRAW_NO_FIT: _(
+        "This call draws at the funding line: fit the calibrated ranking first, so that its "
+        "intervals show who straddles the line."
+    ),
+    lottery.DRAW_OWED: _(
+        "Proposals straddle the funding line and this call draws there: hold the draw before "
+        "committing funding."
+    ),
+}
+
+
+def commit_refusal(call, plain=None):
+    """Why the call's funding may not be committed yet because of its draw (a WorkflowError to
+    raise or show), or None. ``plain``: the funding without the draw and without cuts, when
+    the caller has it already."""
+    if not call.draw_at_funding_line:
+        return None
+    draw = FundingDraw.objects.filter(call=call, annulled_at__isnull=True).first()
+    drawn, under_way = draw is not None and draw.drawn_at is not None, draw is not None
+    group = None
+    if not drawn and not under_way:
+        fit = calibration.latest_fit(call)
+        group = None if fit is None else line_and_group(call, fit, plain)[3]
+    code = lottery.commit_waits_for(
+        draws_at_line=True, drawn=drawn, under_way=under_way and not drawn, group=group
+    )
+    return None if code is None else WorkflowError(COMMIT_REFUSALS[code], code=code)
+
+
 # ---- committing -------------------------------------------------------------------------------
 
 
@@ -221,15 +273,9 @@ def funding_commit(*, call, actor, cuts=None):
         raise WorkflowError(
             _("Funding is committed while the call is in its panel stage."), code="state"
         )
-    if (
-        call.draw_at_funding_line
-        and FundingDraw.objects.filter(
-            call=call, annulled_at__isnull=True, drawn_at__isnull=True
-        ).exists()
-    ):
-        raise WorkflowError(
-            _("A draw at the funding line is under way: run it or annul it first."), code="draw"
-        )
+    refusal = commit_refusal(call)
+    if refusal is not None:
+        raise refusal
     simulated = simulate_call(call, cuts)
     outcome = simulated.outcome
     funding_round = FundingRound.objects.create(

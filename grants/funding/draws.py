@@ -11,7 +11,9 @@
 
 The line is found on the funding as the pools leave it without cuts: a cut typed when funding
 is committed changes what a proposal receives, not which proposals the reviews could not tell
-apart. Committing waits while a draw is under way (seed fixed, not yet run).
+apart. Committing waits while a draw is under way (seed fixed, not yet run), and while a group
+straddles the line that has not been drawn (grants.funding.decisions.commit_refusal;
+grants.funding.lottery has the rule).
 """
 
 import secrets
@@ -27,14 +29,6 @@ from grants.funding import decisions, lottery
 from grants.models import Call
 from grants.models.decisions import FundingDraw, FundingRound
 from reviews import calibration
-
-
-def rank_intervals(fit):
-    """Each proposal's 90 % rank interval in the fit."""
-    return {
-        estimate.proposal_id: lottery.Interval(estimate.rank_90_low, estimate.rank_90_high)
-        for estimate in fit.estimates.all()
-    }
 
 
 def live_draw(call):
@@ -140,10 +134,7 @@ def draw_run(*, call, actor):
             _("The call has no finished calibrated ranking, so no rank intervals to draw from."),
             code="no_fit",
         )
-    plain = decisions.simulate_call(call, with_draw=False)
-    intervals = rank_intervals(fit)
-    line = lottery.funding_line(plain.outcome)
-    group = lottery.group_at_line(decisions.requests_for(plain.rows), intervals, line)
+    plain, intervals, line, group = decisions.line_and_group(call, fit)
     places = lottery.places_filled(group, plain.outcome)
     positions = {
         place.pk: (position, place.reference) for position, place in enumerate(plain.rows, 1)

@@ -27,6 +27,10 @@ by a standard: anyone can recompute the order from the seed and the published re
 with any tool, years later. Adding or removing a member never changes the others' relative
 order, so the draw cannot be steered by choosing who is in the group once the seed is known.
 
+**Before committing.** On a call that draws, funding is committed only once the draw is held
+(run and not annulled) or there is nothing to draw: the fit's intervals put nobody across the
+line. Without a finished fit nobody can say who straddles the line, so committing waits for one.
+
 **Into funding.** The group's members keep the places they held between them in the ranking,
 but fill them in the drawn order; everything else stays where it was, and funding goes down
 that ranking under the same pools as always (grants.funding.simulation).
@@ -72,6 +76,28 @@ def group_at_line(
         and request.proposal in intervals
         and straddles(intervals[request.proposal], line)
     ]
+
+
+# Why committing funding waits for the draw at the funding line (codes for the message).
+DRAW_UNDER_WAY = "draw_under_way"  # the seed is fixed, the draw not yet run
+DRAW_NO_FIT = "draw_no_fit"  # no finished calibrated ranking to find the group with
+DRAW_OWED = "draw_owed"  # a group straddles the line and no draw has been held
+
+
+def commit_waits_for(
+    *, draws_at_line: bool, drawn: bool, under_way: bool, group: Sequence | None
+) -> str | None:
+    """Why funding may not be committed yet because of the draw, or None when it may.
+    ``drawn``: a draw that is not annulled has been run; ``under_way``: one has its seed fixed
+    but has not been run; ``group``: who straddles the line, None when there is no fit to tell.
+    An annulled draw is neither: it counts for nothing."""
+    if not draws_at_line or drawn:
+        return None
+    if under_way:
+        return DRAW_UNDER_WAY
+    if group is None:
+        return DRAW_NO_FIT
+    return DRAW_OWED if group else None
 
 
 def places_filled(group: Sequence[Hashable], outcome: Outcome) -> int:

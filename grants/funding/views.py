@@ -27,7 +27,14 @@ from grants.accounts.permissions import (
 from grants.core.errors import WorkflowError
 from grants.core.money import AMOUNT_NEGATIVE, AmountError, format_yuan, parse_amount
 from grants.core.table_responses import CSV, XLSX, table_response
-from grants.funding import decisions, draw_presenters, ledger_report, letters, outcomes, payments
+from grants.funding import (
+    decisions,
+    draw_presenters,
+    ledger_report,
+    letters,
+    outcomes,
+    payments,
+)
 from grants.funding.ledger_table import ledger_table
 from grants.models import Call, CallStatus, Province, Role
 from grants.models.decisions import AwardShare, Decision, FundingRound, Outcome
@@ -94,6 +101,8 @@ def funding_page(request, code):
     context.update(
         simulation=simulation,
         draw_at_line=draw_presenters.for_funding_page(call, outcome),
+        # Without cuts and before a draw is held, the page's funding is the plain one.
+        draw_refusal=decisions.commit_refusal(call, None if cuts else simulation),
         # Requests and shortfalls carry province codes; the page names them, in one query.
         province_names={province.code: province.name for province in Province.objects.all()},
         outcome_counts=[

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from grants.site.demo.decided_call import seed_decided_call
+from grants.site.demo.drawing_call import seed_drawing_call
 from grants.site.demo.open_call import seed_open_call, seed_proposals
 from grants.site.demo.overlaps import seed_overlaps
 from grants.site.demo.people import demo_logins, seed_people
@@ -24,6 +25,8 @@ def seed(stdout=None):
         f"Call {call.code} decided: letters sent, a project running with its first year paid,"
         " another with its task book out for signature."
     )
+    call = seed_drawing_call()
+    write(f"Call {call.code} at its panel stage, drawing at the funding line, its ranking fitted.")
     seed_overlaps(open_call)
     write(
         "Other funders' records and the shared instrument catalogue imported; the open call checked for overlaps."

@@ -5,7 +5,8 @@ import pytest
 
 from grants.funding import decisions, draws
 from grants.models import AuditEntry
-from grants.models.decisions import FundingDraw
+from grants.models.decisions import FundingDraw, FundingRound
+from tests.factories import PASSWORD, sign_in
 from tests.grants.funding.draw_setup import make_draw_call, seed_putting_first, witness_officer
 
 
@@ -118,3 +119,24 @@ def test_the_page_of_a_call_that_does_not_draw_offers_no_step_of_a_draw(client, 
     assert "does not draw at the funding line" in page
     assert url(call, "seed/") not in page
     assert "No seed is fixed yet" not in page
+def test_the_simulation_page_says_the_draw_comes_before_committing(client, draw_call):
+    call, (_, second, third), officer = draw_call
+    client.force_login(officer)
+    page = client.get(f"/office/calls/{call.code}/funding/").content.decode()
+    assert 'id="draw-refusal"' in page and "hold the draw before committing" in page
+    assert "Commit this funding" not in page
+    draws.draw_seed_fix(call=call, actor=officer, seed=seed_putting_first(third, [second, third]))
+    draws.draw_witness_record(call=call, actor=officer, witness_name="张公证")
+    draws.draw_run(call=call, actor=officer)
+    page = client.get(f"/office/calls/{call.code}/funding/").content.decode()
+    assert 'id="draw-refusal"' not in page and "Commit this funding" in page
+
+
+def test_posting_the_commit_before_the_draw_commits_nothing_and_says_why(client, draw_call):
+    call, _, officer = draw_call
+    sign_in(client, officer.email)
+    url_commit = f"/office/calls/{call.code}/funding/commit/"
+    reauthenticate = client.post(url_commit)["Location"]
+    response = client.post(reauthenticate, {"password": PASSWORD}, follow=True)
+    assert not FundingRound.objects.filter(call=call).exists()
+    assert "hold the draw before committing" in response.content.decode()

@@ -6,15 +6,17 @@ from grants.core.errors import WorkflowError
 from grants.funding import decisions, draws, outcomes
 from grants.funding.letters import DRAWN, NOT_DRAWN
 from grants.models import AuditEntry, Role
-from grants.models.decisions import Decision, FundingDraw, Outcome
+from grants.models.decisions import Decision, FundingDraw, FundingRound, Outcome
 from reviews.models import RankingFit
 from tests.factories import make_user
 from tests.grants.funding.draw_setup import (
+    POOLS,
     add_fit,
     make_draw_call,
     seed_putting_first,
     witness_officer,
 )
+from tests.reviews.factories import make_panel_call
 
 
 @pytest.fixture
@@ -153,6 +155,37 @@ def test_commit_waits_for_a_draw_under_way_then_stands(draw_call):
     assert verdicts == {first.pk: Outcome.FUNDED, third.pk: Outcome.FUNDED, second.pk: "reserve"}
     with pytest.raises(WorkflowError, match="draw stands"):
         draws.draw_annul(call=call, actor=officer, reason="太晚了")
+
+
+def test_commit_is_refused_while_a_group_straddles_the_line_undrawn(draw_call):
+    call, (first, second, third), officer = draw_call
+    with pytest.raises(WorkflowError, match="hold the draw") as refused:
+        decisions.funding_commit(call=call, actor=officer)
+    assert refused.value.code == "draw_owed"
+    assert not FundingRound.objects.filter(call=call).exists()
+    # An annulled draw counts for nothing.
+    held(call, officer, seed_putting_first(third, [second, third]))
+    draws.draw_annul(call=call, actor=officer, reason="见证人未到场")
+    with pytest.raises(WorkflowError, match="hold the draw"):
+        decisions.funding_commit(call=call, actor=officer)
+    held(call, officer, seed_putting_first(third, [second, third]))
+    decisions.funding_commit(call=call, actor=officer)
+    verdicts = dict(Decision.objects.values_list("proposal_id", "outcome"))
+    assert verdicts == {first.pk: Outcome.FUNDED, third.pk: Outcome.FUNDED, second.pk: "reserve"}
+
+
+def test_commit_needs_no_draw_when_nobody_straddles_the_line(reference):
+    call, proposals, officer = make_panel_call(contributions=POOLS, draw_at_funding_line=True)
+    add_fit(call, proposals, officer, [(1, 1), (2, 2), (3, 3)])
+    decisions.funding_commit(call=call, actor=officer)
+    assert Decision.objects.filter(round__call=call, outcome=Outcome.FUNDED).count() == 2
+
+
+def test_commit_waits_for_a_fit_on_a_call_that_draws(reference):
+    call, proposals, officer = make_panel_call(contributions=POOLS, draw_at_funding_line=True)
+    with pytest.raises(WorkflowError, match="fit the calibrated ranking") as refused:
+        decisions.funding_commit(call=call, actor=officer)
+    assert refused.value.code == "draw_no_fit"
 
 
 def test_letters_say_funded_by_the_draw_and_not_drawn(draw_call):

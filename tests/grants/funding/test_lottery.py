@@ -3,7 +3,11 @@ from decimal import Decimal
 import pytest
 
 from grants.funding.lottery import (
+    DRAW_NO_FIT,
+    DRAW_OWED,
+    DRAW_UNDER_WAY,
     Interval,
+    commit_waits_for,
     draw,
     draw_key,
     funding_line,
@@ -164,3 +168,28 @@ def test_drawn_order_funds_under_the_same_pools():
     )
     assert [award.proposal for award in outcome.funded] == ["P1", "P3"]
     assert outcome.reserve == ["P2"]
+
+
+@pytest.mark.parametrize(
+    "draws_at_line, drawn, under_way, group, expected",
+    [
+        # A call that does not draw never waits.
+        (False, False, False, ["P2", "P3"], None),
+        # A group straddles the line and nothing was drawn (an annulled draw counts as none).
+        (True, False, False, ["P2", "P3"], DRAW_OWED),
+        # The seed is fixed, the draw not yet run.
+        (True, False, True, ["P2", "P3"], DRAW_UNDER_WAY),
+        (True, False, True, None, DRAW_UNDER_WAY),
+        # No finished fit: nobody can tell who straddles the line.
+        (True, False, False, None, DRAW_NO_FIT),
+        # Nobody straddles the line: nothing to draw.
+        (True, False, False, [], None),
+        # The draw is held.
+        (True, True, False, ["P2", "P3"], None),
+    ],
+)
+def test_commit_waits_for_the_draw(draws_at_line, drawn, under_way, group, expected):
+    assert (
+        commit_waits_for(draws_at_line=draws_at_line, drawn=drawn, under_way=under_way, group=group)
+        == expected
+    )

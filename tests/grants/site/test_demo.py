@@ -111,3 +111,19 @@ def test_demo_project_has_a_report_to_decide_and_a_change_to_consent(client, ref
     )
     report = running.reports.get(status=ReportStatus.SUBMITTED)
     assert f"/projects/reports/{report.pk}/" in client.get("/dashboard/").text
+
+
+def test_demo_has_a_call_that_draws_with_a_group_at_its_funding_line(reference):
+    from grants.funding import decisions
+    from grants.models import Call
+    from grants.site.demo.drawing_call import DRAWING_CALL
+    from reviews import calibration
+
+    seed()
+    call = Call.objects.get(code=DRAWING_CALL)
+    assert call.status == "in_panel" and call.draw_at_funding_line
+    fit = calibration.latest_fit(call)
+    _plain, _intervals, line, group = decisions.line_and_group(call, fit)
+    assert line == 2 and len(group) >= 2
+    # The draw is left for the office to hold: committing waits for it.
+    assert decisions.commit_refusal(call).code == "draw_owed"

@@ -1,0 +1,88 @@
+"""A call at its panel stage that draws at the funding line, its calibrated ranking fitted:
+the office opens the ranking with its intervals and holds the draw itself."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from grants.calls import call_workflow
+from grants.core.money import ZERO
+from grants.funding import decisions
+from grants.models import Call, Contribution, Discipline, User
+from grants.proposals import proposal_workflow
+from grants.site.demo.common import deadline, officer
+from grants.site.demo.decided_call import DECIDED_PROPOSALS
+from grants.site.demo.review_call import assign_and_review, panel_members, submit_past_proposal
+from reviews import calibration
+from reviews import panels as review_panels
+from reviews.ranking import computed_order
+
+DRAWING_CALL = "YRD-2026-E-DRAW"
+SMALLEST_POOL = Decimal(500_000)
+
+
+def seed_drawing_call():
+    """Proposals reviewed, the panel locked, the ranking fitted, the pools paying the top two."""
+    if Call.objects.filter(code=DRAWING_CALL).exists():
+        return Call.objects.get(code=DRAWING_CALL)
+    office = officer()
+    now = timezone.now()
+    call = Call.objects.create(
+        code=DRAWING_CALL,
+        year=now.year,
+        title_zh="长三角联合基金 2026 年度“材料与能源”专项（资助线抽签）",
+        title_en="2026 materials and energy call, drawing at the funding line",
+        summary_zh="资助线附近评审无法区分的申请以抽签排序。",
+        summary_en="Proposals the reviews cannot tell apart at the funding line are ordered by a draw.",
+        opens_at=now - timedelta(days=120),
+        closes_at=deadline(-60),
+        review_deadline=deadline(-10),
+        reviewers_per_proposal=3,
+        reviewer_max_load=4,
+        draw_at_funding_line=True,
+    )
+    call.discipline_areas.set(Discipline.objects.filter(code="E"))
+    for code in ("310000", "320000", "330000", "340000"):
+        Contribution.objects.create(call=call, province_id=code, amount=Decimal(1))
+    call = call_workflow.call_open(call=call, actor=office)
+    proposals = [
+        submit_past_proposal(call, 30 + number, row, now - timedelta(days=70))
+        for number, row in enumerate(DECIDED_PROPOSALS, 1)
+    ]
+    call = call_workflow.call_close(call=call, actor=office, now=now)
+    for proposal in proposals:
+        proposal_workflow.proposal_screen_eligible(proposal=proposal, actor=office)
+    call = call_workflow.call_start_review(call=call, actor=office)
+    assign_and_review(call, proposals, office, review_all=True, when=now - timedelta(days=30))
+    panel = review_panels.panel_create(
+        call=call,
+        area=Discipline.objects.get(code="E"),
+        name="工程与材料会评组 E（抽签）",
+        chair=User.objects.get(email="chair@example.org"),
+        members=panel_members(call),
+        actor=office,
+    )
+    review_panels.panel_lock(
+        panel=panel, actor=panel.chair, order=computed_order(panel), reasons={}
+    )
+    _pools_for_top_places(call)
+    call = call_workflow.call_start_panel(call=call, actor=office)
+    fit = calibration.fit_start(call=call, actor=office)
+    # Run here rather than by the worker, so the demo opens with its intervals; the queued
+    # task, if a worker picks it up later, stores the same estimates once more.
+    calibration.fit_run(fit.pk)
+    return call
+
+
+def _pools_for_top_places(call, places=2):
+    """Each province's pool pays exactly what the top ``places`` of the locked ranking ask of
+    it, so the funding line falls below them and the draw has a line to work at."""
+    asked = {}
+    for place in decisions.locked_ranking(call)[:places]:
+        for code, amount in place.requested.items():
+            asked[code] = asked.get(code, ZERO) + amount
+    for contribution in call.contributions.all():
+        # A province the top places ask nothing of still puts in less than any one request.
+        contribution.amount = max(asked.get(contribution.province_id, ZERO), SMALLEST_POOL)
+        contribution.save(update_fields=["amount"])
