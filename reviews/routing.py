@@ -173,9 +173,12 @@ def text_similarities(proposals, reviewers) -> dict:
 
 def build_instance(call, progress=lambda percent, message: None):
     """Everything the solver needs, plus the reasons reviewers were left out per proposal."""
+    progress(6, "reading proposals and reviewers")
     proposals = list(proposals_in_review(call))
     reviewers = list(reviewer_pool(call))
+    progress(8, "reading conflicts")
     sides = reviewer_sides(reviewers, call)
+    progress(9, "comparing papers")
     similarity = text_similarities(proposals, reviewers)
     profiles = [
         (
