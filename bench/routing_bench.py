@@ -84,7 +84,10 @@ def route(call) -> list[tuple[str, float]]:
 
     def progress(percent, message):
         if message != marks[-1][0]:
-            marks.append((message, time.perf_counter()))
+            now = time.perf_counter()
+            # Printed as it goes, so a run stopped early still shows where the time went.
+            print(f"{now - marks[0][1]:8.1f} s  {marks[-1][0]} done", flush=True)
+            marks.append((message, now))
 
     officer = User.objects.filter(role_grants__role=Role.FUND_OFFICER).first()
     result = routing.solve_call(call, progress=progress)
