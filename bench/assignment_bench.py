@@ -114,7 +114,7 @@ def synthetic(n_proposals: int, n_reviewers: int, seed: int) -> Synthetic:
     levels = _level_table(n_codes)
     r_province = _reviewer_provinces(rng, n_reviewers)
     consortia = _consortia(rng, n_proposals)
-    generate, build, candidates = time.perf_counter() - started, 0.0, []
+    generate, build, blocks = time.perf_counter() - started, 0.0, []
     for first in range(0, n_proposals, ROW_BLOCK):
         started = time.perf_counter()
         rows = slice(first, first + ROW_BLOCK)
@@ -122,11 +122,14 @@ def synthetic(n_proposals: int, n_reviewers: int, seed: int) -> Synthetic:
         conflict = consortia[rows][:, r_province] | (rng.random(scores.shape) < CONFLICT_RATE)
         generate += time.perf_counter() - started
         started = time.perf_counter()
-        candidates += assignment.candidates_from_matrix(
-            scores, top_n=TOP_N, conflict=conflict, first_proposal=first
+        blocks.append(
+            assignment.candidates_from_matrix(
+                scores, top_n=TOP_N, conflict=conflict, first_proposal=first
+            )
         )
         build += time.perf_counter() - started
     started = time.perf_counter()
+    candidates = assignment_data.Candidates.concatenate(blocks)
     proposals = [assignment_data.Proposal(i, f"P-{i:05d}") for i in range(n_proposals)]
     loads = rng.integers(4, 9, n_reviewers)
     reviewers = [
