@@ -3,8 +3,11 @@
 Synthetic instances shaped like a Joint Fund call, plus the real MIDL conference matrix:
 
     .venv/bin/python bench/assignment_bench.py [--seed 7] [--large] [--fair-time-limit 60]
+    .venv/bin/python bench/assignment_bench.py --dense [--repeat 3]
 
-Prints a markdown table. Synthetic calls: proposals from consortia of 2-3 of the four delta
+Prints a markdown table. ``--dense`` instead times the plain solver end to end (matrix in,
+Result out) on a dense 2,000 x 3,000 call with about 4 million eligible pairs, side by side
+with a bare OR-Tools min-cost flow on exactly the same pairs, and prints the ratio. Synthetic calls: proposals from consortia of 2-3 of the four delta
 provinces, reviewers from 30 provinces (the delta over-represented), reviewers from any
 consortium province excluded, a few declared conflicts, NSFC-like codes three levels deep and
 topic vectors that make most pairs weak and a few strong; the best 150 allowed reviewers per
@@ -55,6 +58,9 @@ class Synthetic:
 
 def main() -> None:
     args = _arguments()
+    if args.dense:
+        _dense_comparison(args.seed, args.repeat)
+        return
     rows = []
     instances = [("synthetic 2,000 x 3,000, k=5", 2_000, 3_000)]
     if args.large:
@@ -83,6 +89,10 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--large", action="store_true", help="also 10,000 x 20,000")
     parser.add_argument("--fair-time-limit", type=float, default=60.0)
     parser.add_argument("--randomized", default="0.5", help="the randomized mode's probability cap")
+    parser.add_argument(
+        "--dense", action="store_true", help="the plain solver against a bare min-cost flow"
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="--dense: runs of each, alternated")
     return parser.parse_args()
 
 
@@ -104,7 +114,7 @@ def synthetic(n_proposals: int, n_reviewers: int, seed: int) -> Synthetic:
     levels = _level_table(n_codes)
     r_province = _reviewer_provinces(rng, n_reviewers)
     consortia = _consortia(rng, n_proposals)
-    generate, build, candidates = time.perf_counter() - started, 0.0, []
+    generate, build, blocks = time.perf_counter() - started, 0.0, []
     for first in range(0, n_proposals, ROW_BLOCK):
         started = time.perf_counter()
         rows = slice(first, first + ROW_BLOCK)
@@ -112,11 +122,14 @@ def synthetic(n_proposals: int, n_reviewers: int, seed: int) -> Synthetic:
         conflict = consortia[rows][:, r_province] | (rng.random(scores.shape) < CONFLICT_RATE)
         generate += time.perf_counter() - started
         started = time.perf_counter()
-        candidates += assignment.candidates_from_matrix(
-            scores, top_n=TOP_N, conflict=conflict, first_proposal=first
+        blocks.append(
+            assignment.candidates_from_matrix(
+                scores, top_n=TOP_N, conflict=conflict, first_proposal=first
+            )
         )
         build += time.perf_counter() - started
     started = time.perf_counter()
+    candidates = assignment_data.Candidates.concatenate(blocks)
     proposals = [assignment_data.Proposal(i, f"P-{i:05d}") for i in range(n_proposals)]
     loads = rng.integers(4, 9, n_reviewers)
     reviewers = [
@@ -256,6 +269,106 @@ def _print_table(rows: list[list[str]]) -> None:
     print("|" + "|".join("---" for _ in header) + "|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
+
+
+# ---------------------------------------------------------------------------------------------
+# Dense: the plain solver against a bare min-cost flow on the same eligible pairs
+
+DENSE_SHAPE = (2_000, 3_000)
+# Half the reviewers from the delta, so the consortia's provinces exclude about a third of
+# the pairs: about 4 million of 6 million stay eligible.
+DENSE_DELTA_SHARE = 0.5
+
+
+def dense(n_proposals: int, n_reviewers: int, seed: int):
+    """(affinity matrix, allowed mask, proposals, reviewers) of a call scored in full."""
+    rng = np.random.default_rng(seed)
+    n_codes = DEPARTMENTS * SECOND_LEVEL * THIRD_LEVEL
+    popularity = rng.zipf(1.6, n_codes).astype(float)
+    popularity /= popularity.sum()
+    p_code = rng.choice(n_codes, n_proposals, p=popularity)
+    r_code = rng.choice(n_codes, n_reviewers, p=popularity)
+    p_topics = _topics(rng, p_code // THIRD_LEVEL, n_codes // THIRD_LEVEL)
+    r_topics = _topics(rng, r_code // THIRD_LEVEL, n_codes // THIRD_LEVEL)
+    scores = _affinities(_level_table(n_codes)[p_code][:, r_code], p_topics, r_topics)
+    weights = np.full(PROVINCES, (1 - DENSE_DELTA_SHARE) / (PROVINCES - DELTA))
+    weights[:DELTA] = DENSE_DELTA_SHARE / DELTA
+    r_province = rng.choice(PROVINCES, n_reviewers, p=weights)
+    conflict = _consortia(rng, n_proposals)[:, r_province]
+    conflict |= rng.random(scores.shape) < CONFLICT_RATE
+    proposals = [assignment_data.Proposal(i, f"P-{i:05d}") for i in range(n_proposals)]
+    loads = rng.integers(4, 9, n_reviewers)
+    reviewers = [
+        assignment_data.Reviewer(j, f"province {r_province[j]:02d}", int(loads[j]))
+        for j in range(n_reviewers)
+    ]
+    return scores.astype(np.float64), ~conflict, proposals, reviewers
+
+
+def bare_flow(scores: np.ndarray, allowed: np.ndarray, max_load: np.ndarray, k: int) -> float:
+    """source -> proposal -> reviewer -> sink, nothing else: the total affinity it assigns."""
+    from ortools.graph.python import min_cost_flow
+
+    n_p, n_r = scores.shape
+    prop, rev = np.nonzero(allowed)
+    cost = -np.rint(scores[prop, rev] * assignment_data.SCALE).astype(np.int64)
+    flow = min_cost_flow.SimpleMinCostFlow()
+    source, sink = 0, 1
+    nodes_p, nodes_r = 2 + np.arange(n_p), 2 + n_p + np.arange(n_r)
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.zeros(n_p, np.int32), nodes_p.astype(np.int32), np.full(n_p, k), np.zeros(n_p, np.int64)
+    )
+    pairs = flow.add_arcs_with_capacity_and_unit_cost(
+        nodes_p[prop].astype(np.int32),
+        nodes_r[rev].astype(np.int32),
+        np.ones(len(prop), np.int64),
+        cost,
+    )
+    flow.add_arcs_with_capacity_and_unit_cost(
+        nodes_r.astype(np.int32),
+        np.full(n_r, sink, np.int32),
+        max_load.astype(np.int64),
+        np.zeros(n_r, np.int64),
+    )
+    flow.set_node_supply(source, k * n_p)
+    flow.set_node_supply(sink, -k * n_p)
+    if flow.solve_max_flow_with_min_cost() != flow.OPTIMAL:
+        raise RuntimeError("bare min-cost flow failed")
+    chosen = flow.flows(pairs).astype(bool)
+    return float(scores[prop[chosen], rev[chosen]].sum())
+
+
+def portal_plain(scores, allowed, proposals, reviewers, k: int, spread: bool):
+    """The portal's plain solver, matrix in, Result out."""
+    candidates = assignment.candidates_from_matrix(scores, conflict=~allowed)
+    return assignment.solve(proposals, reviewers, candidates, k, spread_provinces=spread)
+
+
+def _dense_comparison(seed: int, repeat: int) -> None:
+    k = 5
+    scores, allowed, proposals, reviewers = dense(*DENSE_SHAPE, seed)
+    max_load = np.array([r.max_load for r in reviewers])
+    print(f"dense {DENSE_SHAPE[0]:,} x {DENSE_SHAPE[1]:,}, k={k}: {int(allowed.sum()):,} eligible")
+    print("| run | bare flow s | plain s | plain, no spread s | plain / bare | no spread / bare |")
+    print("|---|---|---|---|---|---|")
+    for run in range(1, repeat + 1):
+        started = time.perf_counter()
+        bare_total = bare_flow(scores, allowed, max_load, k)
+        bare = time.perf_counter() - started
+        started = time.perf_counter()
+        spread = portal_plain(scores, allowed, proposals, reviewers, k, spread=True)
+        plain = time.perf_counter() - started
+        started = time.perf_counter()
+        flat = portal_plain(scores, allowed, proposals, reviewers, k, spread=False)
+        no_spread = time.perf_counter() - started
+        # Both are exact on the same scaled costs; totals of two optima may differ by rounding.
+        if abs(flat.total - bare_total) > k * len(proposals) / assignment_data.SCALE:
+            raise RuntimeError(f"no-spread total {flat.total} differs from bare {bare_total}")
+        print(
+            f"| {run} | {bare:.2f} | {plain:.2f} | {no_spread:.2f} | {plain / bare:.2f} "
+            f"| {no_spread / bare:.2f} |"
+        )
+    print(f"totals: bare {bare_total:.4f}, plain {spread.total:.4f}, no spread {flat.total:.4f}")
 
 
 if __name__ == "__main__":

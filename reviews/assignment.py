@@ -48,6 +48,7 @@ from reviews.assignment_data import (
     CAPACITY,
     TOO_FEW_ELIGIBLE,
     Candidate,
+    Candidates,
     Instance,
     Pair,
     Proposal,
@@ -70,7 +71,7 @@ _COST_LIMIT = 2**62
 def solve(
     proposals: Sequence[Proposal],
     reviewers: Sequence[Reviewer],
-    candidates: Sequence[Candidate],
+    candidates: Candidates | Sequence[Candidate],
     k: int,
     *,
     fair: bool = False,
@@ -142,6 +143,13 @@ def flow_network(inst: Instance, *, unit: int = 1, pair_capacity: int = 1) -> Ne
     def add(tails, heads, capacity, cost):
         tails = np.asarray(tails, dtype=np.int64)
         heads = np.broadcast_to(np.asarray(heads, dtype=np.int64), tails.shape)
+        capacity = np.broadcast_to(np.asarray(capacity, dtype=np.int64), tails.shape)
+        cost = np.broadcast_to(np.asarray(cost, dtype=np.int64), tails.shape)
+        # An arc that can carry nothing still widens the cost range the solver scales over
+        # (the min-load bonus when no reviewer has a minimum): leave it out.
+        if not capacity.all():
+            used = capacity > 0
+            tails, heads, capacity, cost = tails[used], heads[used], capacity[used], cost[used]
         added.append((_add_arcs(flow, tails, heads, capacity, cost), tails, heads))
         return len(added) - 1
 
@@ -203,14 +211,11 @@ def _result(inst: Instance, chosen: np.ndarray, spread: bool, exact: bool) -> Re
     sums = np.bincount(prop, weights=aff, minlength=n_p)
     got = np.bincount(prop, minlength=n_p)
     loads = np.bincount(rev, minlength=n_r)
-    explanations = [inst.candidates[j].explanation for j in inst.source[chosen]]
     complete = got == inst.k
     return Result(
         pairs=[
-            Pair(inst.proposals[p].key, inst.reviewers[r].key, a, text)
-            for p, r, a, text in zip(
-                prop.tolist(), rev.tolist(), aff.tolist(), explanations, strict=True
-            )
+            Pair(inst.proposals[p].key, inst.reviewers[r].key, a, inst.explain(p, r))
+            for p, r, a in zip(prop.tolist(), rev.tolist(), aff.tolist(), strict=True)
         ],
         total=float(aff.sum()),
         weakest=float(sums[complete].min()) if complete.any() else 0.0,
@@ -274,7 +279,7 @@ def candidates_from_matrix(
     top_n: int | None = None,
     conflict: np.ndarray | None = None,
     first_proposal: int = 0,
-) -> list[Candidate]:
+) -> Candidates:
     """Candidates from a proposals x reviewers matrix, the ``top_n`` best allowed per row.
 
     ``conflict`` (same shape, True = never assign) and non-finite entries are left out.
@@ -288,17 +293,15 @@ def candidates_from_matrix(
     if top_n is not None and top_n < n_cols:
         ranked = np.where(allowed, -scores, np.inf)
         cols = np.sort(np.argpartition(ranked, top_n - 1, axis=1)[:, :top_n], axis=1)
+        rows = np.repeat(np.arange(n_rows), top_n)
+        cols = cols.ravel()
+        keep = allowed[rows, cols]
+        rows, cols = rows[keep], cols[keep]
     else:
-        cols = np.broadcast_to(np.arange(n_cols), (n_rows, n_cols))
-    rows = np.repeat(np.arange(n_rows), cols.shape[1])
-    cols = cols.ravel()
-    keep = allowed[rows, cols]
-    rows, cols = rows[keep], cols[keep]
-    values = scores[rows, cols].tolist()
-    return [
-        Candidate(p, r, a)
-        for p, r, a in zip((rows + first_proposal).tolist(), cols.tolist(), values, strict=True)
-    ]
+        rows, cols = np.nonzero(allowed)  # row-major: sorted by (proposal, reviewer)
+    return Candidates(
+        rows.astype(np.int64) + first_proposal, cols.astype(np.int64), scores[rows, cols]
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ states the rules); reviews.fair_assignment is its fair mode.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -47,6 +47,55 @@ class Candidate:
     reviewer: int
     affinity: float
     explanation: str = ""
+
+
+def _no_explanation(proposal: int, reviewer: int) -> str:
+    return ""
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The allowed pairs as columns: positions in the lists given to solve, and affinities.
+
+    ``explain(proposal position, reviewer position)`` says why a pair scores what it does; the
+    solver asks it only for the pairs it assigns, so a caller can score millions of pairs with
+    numpy and word the reasons for a few thousand.
+    """
+
+    proposal: np.ndarray
+    reviewer: np.ndarray
+    affinity: np.ndarray
+    explain: Callable[[int, int], str] = _no_explanation
+
+    @classmethod
+    def from_pairs(cls, pairs: Sequence[Candidate]) -> Candidates:
+        """Columns from a short list of hand-made pairs (tests, a single proposal)."""
+        n = len(pairs)
+        texts = {(c.proposal, c.reviewer): c.explanation for c in pairs if c.explanation}
+        return cls(
+            proposal=np.fromiter((c.proposal for c in pairs), dtype=np.int64, count=n),
+            reviewer=np.fromiter((c.reviewer for c in pairs), dtype=np.int64, count=n),
+            affinity=np.fromiter((c.affinity for c in pairs), dtype=np.float64, count=n),
+            explain=(lambda p, r: texts.get((p, r), "")) if texts else _no_explanation,
+        )
+
+    @classmethod
+    def concatenate(cls, parts: Sequence[Candidates]) -> Candidates:
+        """Row blocks of one call (candidates_from_matrix with ``first_proposal``), unexplained."""
+        return cls(
+            proposal=np.concatenate([part.proposal for part in parts]).astype(np.int64),
+            reviewer=np.concatenate([part.reviewer for part in parts]).astype(np.int64),
+            affinity=np.concatenate([part.affinity for part in parts]).astype(np.float64),
+        )
+
+    def __len__(self) -> int:
+        return len(self.proposal)
+
+
+def as_columns(candidates: Candidates | Sequence[Candidate]) -> Candidates:
+    if isinstance(candidates, Candidates):
+        return candidates
+    return Candidates.from_pairs(candidates)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,45 +144,55 @@ class Instance:
 
     proposals: Sequence[Proposal]
     reviewers: Sequence[Reviewer]
-    candidates: Sequence[Candidate]
     k: int
     prop: np.ndarray
     rev: np.ndarray
     aff: np.ndarray
     cost: np.ndarray  # affinity scaled to integers
-    source: np.ndarray  # position in the caller's candidate list, for explanations
+    explain: Callable[[int, int], str]
     max_load: np.ndarray
     min_load: np.ndarray
     group: np.ndarray  # spread group of each candidate, -1 when the rule does not bind
 
 
 def build_instance(proposals, reviewers, candidates, k, forbidden, spread) -> Instance:
-    """The candidates as sorted arrays, the forbidden and zero-load pairs dropped."""
+    """The candidates as arrays sorted by (proposal, reviewer), the forbidden and zero-load
+    pairs dropped. ``candidates``: Candidates columns, or a list of Candidate pairs."""
     _check_input(proposals, reviewers, k)
-    n = len(candidates)
-    prop = np.fromiter((c.proposal for c in candidates), dtype=np.int64, count=n)
-    rev = np.fromiter((c.reviewer for c in candidates), dtype=np.int64, count=n)
-    aff = np.fromiter((c.affinity for c in candidates), dtype=np.float64, count=n)
+    columns = as_columns(candidates)
+    prop = np.asarray(columns.proposal, dtype=np.int64)
+    rev = np.asarray(columns.reviewer, dtype=np.int64)
+    aff = np.asarray(columns.affinity, dtype=np.float64)
     _check_candidates(prop, rev, aff, len(proposals), len(reviewers))
     max_load = np.array([r.max_load for r in reviewers], dtype=np.int64)
     min_load = np.array([r.min_load for r in reviewers], dtype=np.int64)
     pair_code = prop * len(reviewers) + rev
-    keep = (max_load[rev] > 0) & ~np.isin(pair_code, _forbidden_codes(forbidden, len(reviewers)))
-    order = np.flatnonzero(keep)[np.lexsort((rev[keep], prop[keep]))]
-    if np.any(np.diff(pair_code[order]) == 0):
-        raise ValueError("a (proposal, reviewer) pair appears twice among the candidates")
-    prop, rev, aff = prop[order], rev[order], aff[order]
-    groups = _spread_groups(prop, rev, reviewers, k) if spread else np.full(len(prop), -1)
+    keep = max_load[rev] > 0
+    codes = _forbidden_codes(forbidden, len(reviewers))
+    if len(codes):
+        keep &= ~np.isin(pair_code, codes)
+    if not keep.all():
+        prop, rev, aff, pair_code = prop[keep], rev[keep], aff[keep], pair_code[keep]
+    # A dense matrix's pairs come sorted already; checking is linear, sorting is not.
+    if not np.all(pair_code[1:] > pair_code[:-1]):
+        order = np.argsort(pair_code, kind="stable")
+        prop, rev, aff, pair_code = prop[order], rev[order], aff[order], pair_code[order]
+        if np.any(pair_code[1:] == pair_code[:-1]):
+            raise ValueError("a (proposal, reviewer) pair appears twice among the candidates")
+    groups = (
+        _spread_groups(prop, rev, reviewers, k, len(proposals))
+        if spread
+        else np.full(len(prop), -1, dtype=np.int64)
+    )
     return Instance(
         proposals=proposals,
         reviewers=reviewers,
-        candidates=candidates,
         k=k,
         prop=prop,
         rev=rev,
         aff=aff,
         cost=np.rint(aff * SCALE).astype(np.int64),
-        source=order,
+        explain=columns.explain,
         max_load=max_load,
         min_load=min_load,
         group=groups,
@@ -165,11 +224,12 @@ def _forbidden_codes(forbidden, n_reviewers) -> np.ndarray:
     return pairs[:, 0] * n_reviewers + pairs[:, 1]
 
 
-def _spread_groups(prop, rev, reviewers, k) -> np.ndarray:
+def _spread_groups(prop, rev, reviewers, k, n_proposals) -> np.ndarray:
     """Per candidate, the (proposal, province) node it passes through, or -1 for none.
 
     A node is needed only where the rule can bind and be met: k >= 2, the proposal has
     eligible reviewers from two or more provinces, and k or more of them in this province.
+    Nodes are numbered by (proposal, province).
     """
     groups = np.full(len(prop), -1, dtype=np.int64)
     ids, n_names = province_ids(reviewers)
@@ -177,14 +237,12 @@ def _spread_groups(prop, rev, reviewers, k) -> np.ndarray:
     known = province >= 0
     if k < 2 or not known.any():
         return groups
-    code = prop * n_names + province
-    codes, counts = np.unique(code[known], return_counts=True)
-    n_provinces = np.bincount(codes // n_names, minlength=prop.max() + 1)
-    binding = codes[(counts >= k) & (n_provinces[codes // n_names] >= 2)]
-    slot = np.searchsorted(binding, code)
-    hit = known & (slot < len(binding))
-    hit[hit] = binding[slot[hit]] == code[hit]
-    groups[hit] = slot[hit]
+    code = prop[known] * n_names + province[known]
+    # Proposals x provinces is small next to the pairs: count in it rather than sort pairs.
+    counts = np.bincount(code, minlength=n_proposals * n_names).reshape(n_proposals, n_names)
+    binding = (counts >= k) & ((counts > 0).sum(axis=1) >= 2)[:, None]
+    number = np.cumsum(binding.ravel()) - 1
+    groups[known] = np.where(binding.ravel()[code], number[code], -1)
     return groups
 
 

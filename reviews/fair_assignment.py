@@ -93,7 +93,6 @@ def _subset(inst: Instance, keep: np.ndarray) -> Instance:
         rev=inst.rev[keep],
         aff=inst.aff[keep],
         cost=inst.cost[keep],
-        source=inst.source[keep],
         group=inst.group[keep],
     )
 

@@ -28,7 +28,14 @@ from fractions import Fraction
 import numpy as np
 
 from reviews import assignment
-from reviews.assignment_data import Candidate, Proposal, Result, Reviewer, build_instance
+from reviews.assignment_data import (
+    Candidate,
+    Candidates,
+    Proposal,
+    Result,
+    Reviewer,
+    build_instance,
+)
 
 # The finest cap the officer may set: hundredths (0.50, 0.33).
 MAX_UNIT = 100
@@ -62,7 +69,7 @@ def cap_fraction(cap: float | str) -> Fraction:
 def solve_randomized(
     proposals: Sequence[Proposal],
     reviewers: Sequence[Reviewer],
-    candidates: Sequence[Candidate],
+    candidates: Candidates | Sequence[Candidate],
     k: int,
     *,
     cap: float | str,

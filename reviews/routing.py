@@ -143,6 +143,23 @@ def conflicts_for_pair(proposal, reviewer):
     return conflicts.conflicts(proposal_side(proposal), side, proposal.call.province_rule)
 
 
+def conflicts_for_pairs(call, pairs) -> dict:
+    """The hard conflicts of many (proposal id, reviewer id) pairs of one call, read in a
+    fixed number of queries (publishing a run re-checks every pair)."""
+    pairs = list(pairs)
+    proposals = {
+        p.pk: proposal_side(p)
+        for p in proposals_in_review(call)
+        .model.objects.filter(pk__in={p for p, _ in pairs})
+        .prefetch_related("members__institution", "members__pi", "avoided_experts")
+    }
+    reviewers = User.objects.filter(pk__in={r for _, r in pairs}).select_related("institution")
+    sides = {side.user_id: side for side in reviewer_sides(list(reviewers), call)}
+    return {
+        (p, r): conflicts.conflicts(proposals[p], sides[r], call.province_rule) for p, r in pairs
+    }
+
+
 def proposal_codes(proposal):
     return [code for code in (proposal.primary_code_id, proposal.secondary_code_id) if code]
 
@@ -173,9 +190,12 @@ def text_similarities(proposals, reviewers) -> dict:
 
 def build_instance(call, progress=lambda percent, message: None):
     """Everything the solver needs, plus the reasons reviewers were left out per proposal."""
+    progress(6, "reading proposals and reviewers")
     proposals = list(proposals_in_review(call))
     reviewers = list(reviewer_pool(call))
+    progress(8, "reading conflicts")
     sides = reviewer_sides(reviewers, call)
+    progress(9, "comparing papers")
     similarity = text_similarities(proposals, reviewers)
     profiles = [
         (

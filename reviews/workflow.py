@@ -25,7 +25,7 @@ from reviews.models import (
     PanelEntry,
     Review,
 )
-from reviews.routing import conflicts_for_pair
+from reviews.routing import conflicts_for_pair, conflicts_for_pairs
 
 
 def proposal_score(proposal):
@@ -67,8 +67,9 @@ def fund_office_emails():
 # ---- assignment ---------------------------------------------------------------------------
 
 
-def refuse_if_conflicted(proposal, reviewer):
-    found = conflicts_for_pair(proposal, reviewer)
+def refuse_if_conflicted(proposal, reviewer, found=None):
+    """``found``: the pair's conflicts when the caller read them in bulk."""
+    found = conflicts_for_pair(proposal, reviewer) if found is None else found
     if found:
         reasons = "; ".join(c.message_en if not _chinese() else c.message_zh for c in found)
         raise WorkflowError(
@@ -153,22 +154,29 @@ def run_publish(*, run, actor):
             pk__in={p["reviewer"] for p in run.result["pairs"]}
         ).select_related("institution")
     }
-    created = []
-    for pair in run.result["pairs"]:
+    existing = set(
+        Assignment.objects.filter(proposal__call=run.call).values_list("proposal_id", "reviewer_id")
+    )
+    new_pairs = [p for p in run.result["pairs"] if (p["proposal"], p["reviewer"]) not in existing]
+    # A conflict may have been declared since the run: every pair is checked again.
+    found = conflicts_for_pairs(run.call, [(p["proposal"], p["reviewer"]) for p in new_pairs])
+    for pair in new_pairs:
         proposal, reviewer = proposals[pair["proposal"]], reviewers[pair["reviewer"]]
-        if Assignment.objects.filter(proposal=proposal, reviewer=reviewer).exists():
-            continue
-        refuse_if_conflicted(proposal, reviewer)  # a conflict may have been declared since
-        created.append(
-            Assignment.objects.create(
+        refuse_if_conflicted(proposal, reviewer, found[proposal.pk, reviewer.pk])
+    created = Assignment.objects.bulk_create(
+        [
+            Assignment(
                 call=run.call,
-                proposal=proposal,
-                reviewer=reviewer,
+                proposal=proposals[pair["proposal"]],
+                reviewer=reviewers[pair["reviewer"]],
                 affinity=Decimal(str(pair["affinity"])),
                 explanation=pair["explanation"][:300],
                 manual=pair.get("manual", False),
             )
-        )
+            for pair in new_pairs
+        ],
+        batch_size=2_000,
+    )
     run.status = AssignmentRun.Status.PUBLISHED
     run.save(update_fields=["status"])
     record(

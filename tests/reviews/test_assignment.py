@@ -334,12 +334,16 @@ def test_candidates_from_matrix_keeps_top_n_allowed_per_row():
     scores = np.array([[0.1, 0.9, 0.5, 0.7], [0.3, 0.2, np.nan, 0.4]])
     conflict = np.array([[False, True, False, False], [False] * 4])
     cands = candidates_from_matrix(scores, top_n=2, conflict=conflict, first_proposal=10)
-    assert cands == [
-        Candidate(10, 2, 0.5),
-        Candidate(10, 3, 0.7),
-        Candidate(11, 0, 0.3),
-        Candidate(11, 3, 0.4),
-    ]
+    columns = (cands.proposal.tolist(), cands.reviewer.tolist(), cands.affinity.tolist())
+    assert columns == ([10, 10, 11, 11], [2, 3, 0, 3], [0.5, 0.7, 0.3, 0.4])
+
+
+def test_candidates_from_matrix_without_top_n_keeps_every_allowed_finite_pair():
+    scores = np.array([[0.1, np.inf, 0.5], [0.3, 0.2, np.nan]])
+    conflict = np.array([[False, False, True], [False] * 3])
+    cands = candidates_from_matrix(scores, conflict=conflict)
+    columns = (cands.proposal.tolist(), cands.reviewer.tolist(), cands.affinity.tolist())
+    assert columns == ([0, 1, 1], [0, 0, 1], [0.1, 0.3, 0.2])
 
 
 # --- Affinity ----------------------------------------------------------------------------------

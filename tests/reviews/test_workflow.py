@@ -6,7 +6,7 @@ from django.core import mail
 from django.utils import timezone
 
 from grants.core.errors import WorkflowError
-from grants.models import Role
+from grants.models import Role, User
 from reviews import panels, workflow
 from reviews.models import AssignmentRun, AssignmentStatus, DeclaredConflict, Review
 from tests.factories import make_user
@@ -143,6 +143,31 @@ def test_assignment_run_computes_previews_and_publishes(
         item.reviewer.institution.province_id not in {"310000", "330000"} for item in created
     )
     assert {len(m.to) for m in mail.outbox if "review" in m.subject.lower()} == {1}
+
+
+@pytest.mark.parametrize("change", ["declared since", "assigned since"])
+def test_publishing_checks_every_pair_again_and_skips_pairs_already_assigned(
+    call_in_review, django_capture_on_commit_callbacks, change
+):
+    call, proposals = call_in_review
+    for place in ["武汉大学", "北京大学", "清华大学", "山东大学", "四川大学", "南京大学"]:
+        make_reviewer(institution=place)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = workflow.run_start(call=call, actor=officer())
+    run.refresh_from_db()
+    first = run.result["pairs"][0]
+    proposal = next(p for p in proposals if p.pk == first["proposal"])
+    reviewer = User.objects.get(pk=first["reviewer"])
+    if change == "declared since":
+        DeclaredConflict.objects.create(reviewer=reviewer, proposal=proposal, kind="other")
+        with pytest.raises(WorkflowError, match="declared a conflict"):
+            workflow.run_publish(run=run, actor=officer())
+        assert not proposal.assignments.exists()
+    else:
+        make_assignment(proposal, reviewer)
+        created = workflow.run_publish(run=run, actor=officer())
+        assert len(created) == len(run.result["pairs"]) - 1
+        assert proposal.assignments.filter(reviewer=reviewer).count() == 1
 
 
 def test_shortfall_names_the_proposal_and_why(call_in_review, django_capture_on_commit_callbacks):
