@@ -177,9 +177,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Django's and allauth's, loading the signed-in user with its roles in one query (grants/accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "grants.accounts.backends.ModelBackend",
+    "grants.accounts.backends.AuthenticationBackend",
 ]
 
 # Accounts: e-mail is the login, and nobody gets in before proving they own it.

@@ -7,6 +7,7 @@ from django.utils.http import urlencode
 from django_htmx.http import HttpResponseClientRedirect
 
 from grants.accounts.permissions import needs_mfa_setup
+from grants.accounts.second_factor import has_second_factor
 
 # Paths a signed-in person may use before completing the researcher profile.
 OPEN_PREFIXES = (
@@ -68,14 +69,6 @@ def needs_second_factor(user):
         return True
     # The admin edits every row, roles included: as weighty as any staff role, without one.
     return (user.is_staff or user.is_superuser) and not has_second_factor(user)
-
-
-def has_second_factor(user):
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(
-        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-    ).exists()
 
 
 def redirect_to_portal_sign_in(request):

@@ -9,6 +9,7 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 
+from grants.accounts.second_factor import has_second_factor, second_factors
 from grants.models import Role
 
 APPLICANT = "applicant"
@@ -21,10 +22,18 @@ def roles_of(user) -> frozenset[str]:
     cached = getattr(user, "_portal_roles", None)
     if cached is None:
         grants = {grant.role: grant.province_id for grant in user.role_grants.all()}
-        user._portal_province_code = grants.get(Role.PROVINCIAL_OFFICER)
-        cached = frozenset(grants) | ({APPLICANT} if user.profile_complete else set())
-        user._portal_roles = cached
+        cached = remember_roles(user, grants)
     return cached
+
+
+def remember_roles(user, grants, has_second_factor=None):
+    """Keep on ``user``, for this request, its roles from ``grants`` ({role: province code});
+    with ``has_second_factor`` when it was read with them (grants/accounts/backends.py)."""
+    user._portal_province_code = grants.get(Role.PROVINCIAL_OFFICER)
+    user._portal_roles = frozenset(grants) | ({APPLICANT} if user.profile_complete else set())
+    if has_second_factor is not None:
+        user._portal_has_second_factor = has_second_factor
+    return user._portal_roles
 
 
 def has_role(user, role) -> bool:
@@ -295,27 +304,20 @@ def needs_mfa_setup(user) -> bool:
 
     Asked on every request, so the answer rides on the query that loads the roles anyway.
     """
-    from allauth.mfa.models import Authenticator
     from django.db.models import Exists, OuterRef, Prefetch, prefetch_related_objects
 
     from grants.models import RoleGrant
 
     if not user.is_authenticated:
         return False
-    second_factors = Authenticator.objects.filter(
-        type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
-    )
     if getattr(user, "_portal_roles", None) is None:
         grants = RoleGrant.objects.annotate(
-            has_mfa=Exists(second_factors.filter(user=OuterRef("user")))
+            has_mfa=Exists(second_factors().filter(user=OuterRef("user")))
         )
         prefetch_related_objects([user], Prefetch("role_grants", queryset=grants))
     if not roles_of(user) & MFA_ROLES:
         return False
-    prefetched = getattr(user, "_prefetched_objects_cache", {}).get("role_grants")
-    if prefetched and hasattr(prefetched[0], "has_mfa"):
-        return not prefetched[0].has_mfa
-    return not second_factors.filter(user=user).exists()
+    return not has_second_factor(user)
 
 
 def audit_entries_for(user):

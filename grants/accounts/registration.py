@@ -59,7 +59,7 @@ def role_grant(*, user, role, province=None):
         role=role,
         defaults={"province": province if role == Role.PROVINCIAL_OFFICER else None},
     )
-    for attribute in ("_portal_roles", "_portal_province_code"):
+    for attribute in ("_portal_roles", "_portal_province_code", "_portal_has_second_factor"):
         user.__dict__.pop(attribute, None)
     getattr(user, "_prefetched_objects_cache", {}).pop("role_grants", None)
     return grant

@@ -525,9 +525,10 @@ def test_pool_list_query_count_is_constant(client, officer, django_assert_num_qu
         make_reviewer(institution="北京大学", disciplines=["F06", "E01"])
     pool.expert_invitation_send(actor=officer, email="x@example.org", name="X")
     client.force_login(officer)
-    # session, user, roles; count, page, disciplines; the invitation form's institutions, the
-    # recent invitations (the session's row is read, not rewritten: portal/sessions.py)
-    with django_assert_num_queries(8):
+    # session, the user with its roles; count, page, disciplines; the invitation form's
+    # institutions, the recent invitations (the session's row is read, not rewritten:
+    # portal/sessions.py)
+    with django_assert_num_queries(7):
         response = client.get("/office/reviewers/")
     assert len(response.context["page"].object_list) == n_reviewers
 

@@ -589,7 +589,7 @@ def test_list_query_count_does_not_grow_with_rows(
     many_proposals(count)
     client.force_login(officer)
     client.get("/office/calls/busy/proposals/")  # warm the session and caches
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(f"/office/calls/busy/proposals/?{query}")
     assert len(response.context["page"]) == count
     assert {(p.score, p.outcome) for p in response.context["page"]} == {
@@ -604,7 +604,7 @@ def test_export_query_count_does_not_grow_with_rows(
     many_proposals(count)
     client.force_login(officer)
     client.get("/office/calls/busy/proposals/export/")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get("/office/calls/busy/proposals/export/?ordering=-score")
     rows = read_csv(response)
     assert len(rows) == count + 1
@@ -618,7 +618,7 @@ def test_provincial_list_query_count_does_not_grow_with_rows(
     many_proposals(count)
     client.force_login(make_user(roles=[Role.PROVINCIAL_OFFICER], province="330000"))
     client.get("/office/calls/busy/proposals/")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get("/office/calls/busy/proposals/")
     assert len(response.context["page"]) == count
 
