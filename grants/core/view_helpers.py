@@ -5,8 +5,11 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import QueryDict
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+from grants.core.errors import WorkflowError
 
 KEPT_POST = "kept_post"
 
@@ -49,3 +52,15 @@ def safe_next(request):
     target = request.POST.get("next") or request.GET.get("next") or ""
     allowed = url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
     return target if allowed else ""
+
+
+def workflow_step(request, step, success, *to, **to_kwargs):
+    """Run ``step`` (a workflow function posted from a button) and go back to the page ``to``
+    (what redirect() takes): the workflow's refusal shows as an error, else ``success``."""
+    try:
+        step()
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect(*to, **to_kwargs)
