@@ -1,15 +1,14 @@
 """The call's calibrated ranking: the office starts a fit, follows its progress and reads the
 proposals' expected ranks and intervals beside the plain weighted mean."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grants.accounts.permissions import get_office_call, role_required
-from grants.core.errors import WorkflowError
+from grants.core.view_helpers import workflow_step
 from grants.models import Role
 from reviews import calibration
 from reviews.models import RankingFit, failure_text
@@ -52,15 +51,13 @@ def ranking_page(request, code):
 @role_required(Role.FUND_OFFICER)
 def ranking_fit_start(request, code):
     call = get_office_call(request.user, code)
-    try:
-        calibration.fit_start(call=call, actor=request.user)
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("The calibrated ranking is being fitted; this page shows its progress.")
-        )
-    return redirect("calibrated_ranking", code=code)
+    return workflow_step(
+        request,
+        lambda: calibration.fit_start(call=call, actor=request.user),
+        _("The calibrated ranking is being fitted; this page shows its progress."),
+        "calibrated_ranking",
+        code=code,
+    )
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from grants.accounts.permissions import get_office_call, is_fund_officer, role_required
 from grants.core.errors import WorkflowError
+from grants.core.view_helpers import workflow_step
 from grants.models import Role
 from reviews import calibration, panels
 from reviews.forms import ConsensusForm, PanelForm
@@ -108,10 +109,10 @@ def panel_lock(request, pk):
     reasons = {
         entry.proposal_id: request.POST.get(f"reason_{entry.proposal_id}", "") for entry in entries
     }
-    try:
-        panels.panel_lock(panel=panel, actor=request.user, order=order, reasons=reasons)
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The ranking is locked. Funding decisions will follow it."))
-    return redirect("panel_page", pk=pk)
+    return workflow_step(
+        request,
+        lambda: panels.panel_lock(panel=panel, actor=request.user, order=order, reasons=reasons),
+        _("The ranking is locked. Funding decisions will follow it."),
+        "panel_page",
+        pk=pk,
+    )

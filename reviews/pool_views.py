@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from grants.accounts.permissions import has_role, role_required
 from grants.core.errors import WorkflowError
 from grants.core.forms import DateInput, DisplayTextField
-from grants.core.view_helpers import invitation_landing, login_required_keeping_post
+from grants.core.view_helpers import invitation_landing, login_required_keeping_post, workflow_step
 from grants.core.widgets import FileInput
 from grants.models import Institution, Role
 from reviews import pool, pool_import
@@ -131,17 +131,13 @@ def expert_invite(request):
 @role_required(Role.FUND_OFFICER)
 def expert_invitation_revoke(request, pk):
     invitation = get_object_or_404(ExpertInvitation, pk=pk)
-    try:
-        pool.expert_invitation_revoke(invitation=invitation, actor=request.user)
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("The invitation to %(email)s is withdrawn; its link no longer works.")
-            % {"email": invitation.email},
-        )
-    return redirect("reviewer_pool")
+    return workflow_step(
+        request,
+        lambda: pool.expert_invitation_revoke(invitation=invitation, actor=request.user),
+        _("The invitation to %(email)s is withdrawn; its link no longer works.")
+        % {"email": invitation.email},
+        "reviewer_pool",
+    )
 
 
 @login_required

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from grants.accounts.permissions import role_required
 from grants.core.errors import WorkflowError
-from grants.core.view_helpers import login_required_keeping_post
+from grants.core.view_helpers import login_required_keeping_post, workflow_step
 from grants.models import Role
 from grants.proposals.presenters import document_for
 from reviews import windows, workflow
@@ -122,15 +122,14 @@ def decline(request, pk):
     form = DeclineForm(request.POST)
     if not form.is_valid():
         return _refused_answer(request, item, decline_form=form)
-    try:
-        workflow.assignment_decline(
+    return workflow_step(
+        request,
+        lambda: workflow.assignment_decline(
             assignment=item, reviewer=request.user, reason=form.cleaned_data["reason"]
-        )
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("You have declined. Thank you for telling us."))
-    return redirect("reviewer_home")
+        ),
+        _("You have declined. Thank you for telling us."),
+        "reviewer_home",
+    )
 
 
 @require_POST
@@ -140,20 +139,16 @@ def declare_conflict(request, pk):
     form = ConflictForm(request.POST)
     if not form.is_valid():
         return _refused_answer(request, item, conflict_form=form)
-    try:
-        workflow.assignment_declare_conflict(
+    return workflow_step(
+        request,
+        lambda: workflow.assignment_declare_conflict(
             assignment=item, reviewer=request.user, **form.cleaned_data
-        )
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _(
-                "Conflict recorded: the proposal has been removed from your list and the fund office told."
-            ),
-        )
-    return redirect("reviewer_home")
+        ),
+        _(
+            "Conflict recorded: the proposal has been removed from your list and the fund office told."
+        ),
+        "reviewer_home",
+    )
 
 
 @login_required_keeping_post

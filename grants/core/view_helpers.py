@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
+from grants.core.errors import WorkflowError
+
 KEPT_POST = "kept_post"
 
 
@@ -68,3 +70,13 @@ def invitation_landing(request, invitation, anonymous_template):
     if not request.user.profile_complete:
         return redirect(f"{reverse('profile')}?{urlencode({'next': request.path})}")
     return None
+def workflow_step(request, step, success, *to, **to_kwargs):
+    """Run ``step`` (a workflow function posted from a button) and go back to the page ``to``
+    (what redirect() takes): the workflow's refusal shows as an error, else ``success``."""
+    try:
+        step()
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+    return redirect(*to, **to_kwargs)

@@ -1,13 +1,12 @@
 """The draw at the funding line: its page and the four steps (grants.funding.draws)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grants.accounts.permissions import get_office_call, role_required
-from grants.core.errors import WorkflowError
+from grants.core.view_helpers import workflow_step
 from grants.funding import draw_forms, draw_presenters, draws
 from grants.models import Role
 from grants.models.decisions import FundingRound
@@ -36,16 +35,6 @@ def funding_draw(request, code):
     return _page(request, get_office_call(request.user, code))
 
 
-def _step(request, call, step, success):
-    try:
-        step()
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
-    return redirect("funding_draw", code=call.code)
-
-
 @require_POST
 @login_required
 @role_required(Role.FUND_OFFICER)
@@ -55,11 +44,12 @@ def funding_draw_seed(request, code):
     if not form.is_valid():
         return _page(request, call, seed_form=form)
     seed = form.cleaned_data["seed"]
-    return _step(
+    return workflow_step(
         request,
-        call,
         lambda: draws.draw_seed_fix(call=call, actor=request.user, seed=seed),
         _("The seed is fixed."),
+        "funding_draw",
+        code=call.code,
     )
 
 
@@ -74,9 +64,8 @@ def funding_draw_witness(request, code):
     )
     if not form.is_valid():
         return _page(request, call, witness_form=form)
-    return _step(
+    return workflow_step(
         request,
-        call,
         lambda: draws.draw_witness_record(
             call=call,
             actor=request.user,
@@ -84,6 +73,8 @@ def funding_draw_witness(request, code):
             witness_name=form.cleaned_data["witness_name"],
         ),
         _("The witness is recorded."),
+        "funding_draw",
+        code=call.code,
     )
 
 
@@ -92,11 +83,12 @@ def funding_draw_witness(request, code):
 @role_required(Role.FUND_OFFICER)
 def funding_draw_run(request, code):
     call = get_office_call(request.user, code)
-    return _step(
+    return workflow_step(
         request,
-        call,
         lambda: draws.draw_run(call=call, actor=request.user),
         _("The draw is held; funding down the ranking now follows its order."),
+        "funding_draw",
+        code=call.code,
     )
 
 
@@ -108,9 +100,10 @@ def funding_draw_annul(request, code):
     form = draw_forms.AnnulForm(request.POST)
     if not form.is_valid():
         return _page(request, call, annul_form=form)
-    return _step(
+    return workflow_step(
         request,
-        call,
         lambda: draws.draw_annul(call=call, actor=request.user, reason=form.cleaned_data["reason"]),
         _("The draw is annulled. Fix a new seed to hold another."),
+        "funding_draw",
+        code=call.code,
     )

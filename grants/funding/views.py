@@ -1,4 +1,5 @@
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
@@ -284,6 +285,8 @@ def _ledger_context(request, provinces, calls, selected):
         "selected": selected,
         "calls": Call.objects.exclude(status=CallStatus.DRAFT).order_by("-opens_at"),
         "schedule": schedule,
+        # The chosen call, kept in the schedule's page links.
+        "schedule_query": urlencode({"call": selected.code}) if selected else "",
         "schedule_rows": _schedule_rows(schedule),
         "own_province": officer_province_code(request.user),
         "funding_round": funding_round,

@@ -1,6 +1,8 @@
 """A project's reports: the lead's form, everyone else's reading of it, the fund office's list
 and decision, the attachment and the final acceptance certificate."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
@@ -221,6 +223,10 @@ def report_list(request):
             "status": status,
             "call": call,
             "overdue": overdue,
+            # The filters, kept in the page links.
+            "query": urlencode(
+                {"status": status, "call": call} | ({"overdue": 1} if overdue else {})
+            ),
             "today": timezone.localdate(),
         },
     )

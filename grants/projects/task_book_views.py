@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from grants.accounts.permissions import get_project, require_project_lead
 from grants.core.errors import WorkflowError
-from grants.core.view_helpers import login_required_keeping_post
+from grants.core.view_helpers import login_required_keeping_post, workflow_step
 from grants.models import ProjectStatus
 from grants.projects import signing, task_book, task_book_pdf
 from grants.projects.task_book_forms import MilestoneForm, SignForm
@@ -114,13 +114,15 @@ def milestone_delete(request, pk, milestone_pk):
     project = get_project(request.user, pk)
     milestone = get_object_or_404(project.milestones, pk=milestone_pk)
     require_project_lead(request.user, project)
-    try:
-        task_book.milestone_delete(project=project, actor=request.user, milestone=milestone)
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Milestone deleted."))
-    return redirect("project_milestones", pk=pk)
+    return workflow_step(
+        request,
+        lambda: task_book.milestone_delete(
+            project=project, actor=request.user, milestone=milestone
+        ),
+        _("Milestone deleted."),
+        "project_milestones",
+        pk=pk,
+    )
 
 
 # The task book --------------------------------------------------------------------------------

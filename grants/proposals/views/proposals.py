@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from grants.accounts.permissions import get_proposal, is_consortium_pi, require_lead
 from grants.core.errors import NotEligible, WorkflowError
 from grants.core.storage import STORAGE_DOWN, StorageUnavailable
-from grants.core.view_helpers import kept_post, login_required_keeping_post
+from grants.core.view_helpers import kept_post, login_required_keeping_post, workflow_step
 from grants.models import Discipline, MemberStatus, ProposalStatus
 from grants.proposals import proposal_workflow
 from grants.proposals.forms import AvoidedExpertsForm, ProposalForm
@@ -148,13 +148,13 @@ def proposal_submit(request, pk):
 def proposal_withdraw(request, pk):
     proposal = get_proposal(request.user, pk)
     require_lead(request.user, proposal)
-    try:
-        proposal_workflow.proposal_withdraw(proposal=proposal, actor=request.user)
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The proposal has been withdrawn."))
-    return redirect("proposal_detail", pk=pk)
+    return workflow_step(
+        request,
+        lambda: proposal_workflow.proposal_withdraw(proposal=proposal, actor=request.user),
+        _("The proposal has been withdrawn."),
+        "proposal_detail",
+        pk=pk,
+    )
 
 
 @login_required_keeping_post
