@@ -7,8 +7,6 @@ from decimal import Decimal
 from django.utils import timezone
 
 from grants.calls import call_workflow
-from grants.core.money import ZERO
-from grants.funding import decisions
 from grants.models import Call, Contribution, Discipline, User
 from grants.proposals import proposal_workflow
 from grants.site.demo.common import deadline, officer
@@ -19,7 +17,15 @@ from reviews import panels as review_panels
 from reviews.ranking import computed_order
 
 DRAWING_CALL = "YRD-2026-E-DRAW"
-SMALLEST_POOL = Decimal(500_000)
+# Each of the call's five proposals asks ¥1,320,000 of its lead's province and ¥880,000 of its
+# partner's (Shanghai leads three, Jiangsu and Zhejiang one each); these pools fit any two of
+# them that the draw may put first, never a third (tests/grants/site/test_demo.py checks it).
+DRAW_POOLS = {
+    "310000": Decimal(2_640_000),
+    "320000": Decimal(1_320_000),
+    "330000": Decimal(2_200_000),
+    "340000": Decimal(880_000),
+}
 
 
 def seed_drawing_call():
@@ -66,7 +72,7 @@ def seed_drawing_call():
     review_panels.panel_lock(
         panel=panel, actor=panel.chair, order=computed_order(panel), reasons={}
     )
-    _pools_for_top_places(call)
+    _pools_for_two_places(call)
     call = call_workflow.call_start_panel(call=call, actor=office)
     fit = calibration.fit_start(call=call, actor=office)
     # Run here rather than by the worker, so the demo opens with its intervals; the queued
@@ -75,14 +81,11 @@ def seed_drawing_call():
     return call
 
 
-def _pools_for_top_places(call, places=2):
-    """Each province's pool pays exactly what the top ``places`` of the locked ranking ask of
-    it, so the funding line falls below them and the draw has a line to work at."""
-    asked = {}
-    for place in decisions.locked_ranking(call)[:places]:
-        for code, amount in place.requested.items():
-            asked[code] = asked.get(code, ZERO) + amount
+def _pools_for_two_places(call):
+    """Pools that pay two of the call's proposals and never three, whichever order the draw
+    puts them in, while the plain ranking funds its top two: the line falls after place 2
+    and the draw, not the pools, decides which two (pools fitted to the top two alone would
+    leave nobody else payable, and the draw nothing to decide)."""
     for contribution in call.contributions.all():
-        # A province the top places ask nothing of still puts in less than any one request.
-        contribution.amount = max(asked.get(contribution.province_id, ZERO), SMALLEST_POOL)
+        contribution.amount = DRAW_POOLS[contribution.province_id]
         contribution.save(update_fields=["amount"])

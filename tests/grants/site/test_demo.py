@@ -1,3 +1,5 @@
+import itertools
+
 from django.core.management import call_command
 
 from grants.models import RoleGrant, User
@@ -114,7 +116,7 @@ def test_demo_project_has_a_report_to_decide_and_a_change_to_consent(client, ref
 
 
 def test_demo_has_a_call_that_draws_with_a_group_at_its_funding_line(reference):
-    from grants.funding import decisions
+    from grants.funding import decisions, simulation
     from grants.models import Call
     from grants.site.demo.drawing_call import DRAWING_CALL
     from reviews import calibration
@@ -127,3 +129,16 @@ def test_demo_has_a_call_that_draws_with_a_group_at_its_funding_line(reference):
     assert line == 2 and len(group) >= 2
     # The draw is left for the office to hold: committing waits for it.
     assert decisions.commit_refusal(call).code == "draw_owed"
+    # Whichever order the draw gives the group, the pools pay two, and which two it decides.
+    plain = _plain.rows
+    in_group = [place for place in plain if place.pk in group]
+    funded_pairs = set()
+    for order in itertools.permutations(in_group):
+        ranking = iter(order)
+        rows = [next(ranking) if place.pk in group else place for place in plain]
+        outcome = simulation.simulate(
+            decisions.requests_for(rows), decisions.pools_for(call), call.funding_model, 0, {}
+        )
+        assert len(outcome.funded) == 2
+        funded_pairs.add(frozenset(award.proposal for award in outcome.funded))
+    assert len(funded_pairs) > 1
