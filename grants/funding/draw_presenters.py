@@ -17,6 +17,8 @@ def draw_shown(draw, funded=None):
             "drawn_place": position,
             "key": lottery.draw_key(draw.seed, members[pk]["reference"]),
             "funded": None if funded is None else pk in funded,
+            # Drawn into a place, yet a province's pool could not pay it when its turn came.
+            "unpaid": funded is not None and pk not in funded and position <= draw.places,
         }
         for position, pk in enumerate(draw.order, 1)
     ]

@@ -99,6 +99,15 @@ NOT_DRAWN = (
     "Not funded: not drawn. The reviews could not tell this proposal apart from others at the "
     "funding line, and it was not drawn among them."
 )
+# Drawn into one of the places, but a province's pool had too little left for what the
+# proposal asks of it when its turn came, so the place went to the next in the drawn order.
+DRAWN_UNPAID = (
+    "不予资助：已被抽中，但省份资助额度不足。本项目与资助线附近评审结果无法区分的项目一同参加"
+    "抽签并被抽中，但轮到本项目时，其所需出资省份的剩余额度已不足以支付。"
+    "Not funded: drawn, but a province's pool could not pay it. The reviews could not tell this "
+    "proposal apart from others at the funding line and it was drawn among them, but when its "
+    "turn came a province it asks money of had too little left in its pool."
+)
 
 LETTER_STYLES = {
     "signature": _style("signature", 10, alignment=TA_RIGHT),
@@ -151,7 +160,8 @@ class LetterData:
     schedule: tuple[tuple[str, tuple[YearAmount, ...]], ...]
     review: ReviewSummary | None
     outcome_note: str  # e.g. "Reserve list, place 3", or ""
-    draw_note: str = ""  # DRAWN or NOT_DRAWN when the draw at the funding line decided
+    # DRAWN, DRAWN_UNPAID or NOT_DRAWN when the draw at the funding line decided.
+    draw_note: str = ""
 
 
 @dataclass(frozen=True)

@@ -140,3 +140,9 @@ def reordered(ranking: Sequence, order: Sequence, key: Callable) -> list:
     rows = {key(row): row for row in ranking if key(row) in in_group}
     drawn = iter(members)
     return [rows[next(drawn)] if key(row) in in_group else row for row in ranking]
+
+
+def drawn_into_a_place(order: Sequence[Hashable], places: int, proposal: Hashable) -> bool:
+    """Whether the drawn ``order`` put ``proposal`` among the ``places`` it fills: if it is not
+    funded all the same, a province's pool could not pay it when its turn came."""
+    return proposal in order[:places]

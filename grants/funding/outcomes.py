@@ -9,7 +9,7 @@ from grants.calls import call_workflow
 from grants.core.emails import send_on_commit
 from grants.core.errors import WorkflowError
 from grants.core.money import ZERO
-from grants.funding import letters
+from grants.funding import letters, lottery
 from grants.funding.decisions import requested_by_province
 from grants.models import CallStatus
 from grants.models.decisions import Decision, FundingDraw, Outcome
@@ -133,6 +133,12 @@ def letter_data(proposal, decision):
             f"不予资助：未被抽中（候补第 {decision.rank} 位）"
             f" Not funded: not drawn (reserve list, place {decision.rank})"
         )
+    elif draw_note == letters.DRAWN_UNPAID:
+        notes[Outcome.RESERVE] = (
+            f"不予资助：已被抽中，但省份资助额度不足（候补第 {decision.rank} 位）"
+            f" Not funded: drawn, but a province's pool could not pay it"
+            f" (reserve list, place {decision.rank})"
+        )
     return letters.LetterData(
         reference=proposal.reference,
         call_title=f"{snapshot['call']['title_zh']} / {snapshot['call']['title_en']}",
@@ -167,18 +173,21 @@ def letter_data(proposal, decision):
 
 
 def _draw_note(proposal, decision):
-    """What the letter says of the draw at the funding line: funded by it, or not drawn, for
-    the members of the call's live draw; nothing for everyone else."""
-    group = (
-        FundingDraw.objects.filter(
-            call_id=proposal.call_id, annulled_at__isnull=True, drawn_at__isnull=False
-        )
-        .values_list("group", flat=True)
-        .first()
-    )
-    if not group or proposal.pk not in {member["proposal"] for member in group}:
+    """What the letter says of the draw at the funding line, for the members of the call's
+    live draw: funded by it; drawn into a place that a province's pool could not pay; or not
+    drawn. Nothing for everyone else."""
+    draw = FundingDraw.objects.filter(
+        call_id=proposal.call_id, annulled_at__isnull=True, drawn_at__isnull=False
+    ).first()
+    if draw is None or proposal.pk not in {member["proposal"] for member in draw.group}:
         return ""
-    return letters.DRAWN if decision.outcome == Outcome.FUNDED else letters.NOT_DRAWN
+    if decision.outcome == Outcome.FUNDED:
+        return letters.DRAWN
+    return (
+        letters.DRAWN_UNPAID
+        if lottery.drawn_into_a_place(draw.order, draw.places, proposal.pk)
+        else letters.NOT_DRAWN
+    )
 
 
 def letter_pdf(proposal):

@@ -4,7 +4,7 @@ import pytest
 
 from grants.core.errors import WorkflowError
 from grants.funding import decisions, draws, outcomes
-from grants.funding.letters import DRAWN, NOT_DRAWN
+from grants.funding.letters import DRAWN, DRAWN_UNPAID, NOT_DRAWN
 from grants.models import AuditEntry, Role
 from grants.models.decisions import Decision, FundingDraw, FundingRound, Outcome
 from reviews.models import RankingFit
@@ -203,3 +203,19 @@ def test_letters_say_funded_by_the_draw_and_not_drawn(draw_call):
     assert data(first).draw_note == ""
     assert outcomes.letter_pdf(third)[0] == "award"
     assert outcomes.letter_pdf(second)[0] == "decision"
+
+
+def test_a_member_drawn_into_a_place_its_pools_could_not_pay_is_told_so(client, draw_call):
+    call, (_, second, third), officer = draw_call
+    held(call, officer, seed_putting_first(third, [second, third]))
+    decisions.funding_commit(call=call, actor=officer)
+    # As if the draw had put the second first and a province's pool, when its turn came, had
+    # too little left for it: the place went to the next in the drawn order.
+    FundingDraw.objects.filter(call=call).update(order=[second.pk, third.pk])
+    second.refresh_from_db()
+    letter = outcomes.letter_data(second, Decision.objects.get(proposal=second))
+    assert letter.draw_note == DRAWN_UNPAID
+    assert "drawn, but a province's pool could not pay it" in letter.outcome_note
+    client.force_login(officer)
+    page = client.get(f"/office/calls/{call.code}/funding/draw/").content.decode()
+    assert "drawn; a province's pool could not pay it" in page

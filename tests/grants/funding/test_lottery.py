@@ -10,6 +10,7 @@ from grants.funding.lottery import (
     commit_waits_for,
     draw,
     draw_key,
+    drawn_into_a_place,
     funding_line,
     group_at_line,
     places_filled,
@@ -193,3 +194,17 @@ def test_commit_waits_for_the_draw(draws_at_line, drawn, under_way, group, expec
         commit_waits_for(draws_at_line=draws_at_line, drawn=drawn, under_way=under_way, group=group)
         == expected
     )
+
+
+@pytest.mark.parametrize(
+    ("order", "places", "proposal", "expected"),
+    [
+        (["a", "b", "c"], 1, "a", True),
+        (["a", "b", "c"], 1, "b", False),
+        (["a", "b", "c"], 2, "b", True),
+        (["a", "b", "c"], 0, "a", False),
+        ([], 1, "a", False),
+    ],
+)
+def test_drawn_into_a_place_is_among_the_places_the_order_fills(order, places, proposal, expected):
+    assert drawn_into_a_place(order, places, proposal) is expected
