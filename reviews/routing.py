@@ -210,16 +210,15 @@ def build_instance(call, progress=lambda percent, message: None):
         excluded = Counter()
         scored = []
         texts = similarity.get(proposal.pk, {})
+        # Read once per proposal, not once per pair: the loop below runs P x R times.
+        codes, keywords = proposal_codes(proposal), proposal.keyword_list
         for r_index, reviewer_side in enumerate(sides):
             found = conflicts.conflicts(side, reviewer_side, call.province_rule)
             if found:
                 excluded[REASON_LABELS[found[0].code]] += 1
                 continue
             value, why = affinity.affinity(
-                proposal_codes(proposal),
-                proposal.keyword_list,
-                *profiles[r_index],
-                texts.get(reviewer_side.user_id),
+                codes, keywords, *profiles[r_index], texts.get(reviewer_side.user_id)
             )
             scored.append((value, r_index, why))
         scored.sort(key=lambda item: (-item[0], item[1]))
