@@ -70,6 +70,8 @@ def invitation_landing(request, invitation, anonymous_template):
     if not request.user.profile_complete:
         return redirect(f"{reverse('profile')}?{urlencode({'next': request.path})}")
     return None
+
+
 def workflow_step(request, step, success, *to, **to_kwargs):
     """Run ``step`` (a workflow function posted from a button) and go back to the page ``to``
     (what redirect() takes): the workflow's refusal shows as an error, else ``success``."""

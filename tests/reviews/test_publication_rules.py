@@ -115,7 +115,10 @@ def test_papers_close_to_the_proposal_score_higher_in_either_language():
     )
     found = index.similarities(
         {
-            "p": ["深度强化学习预测长江口水沙输运", "Forecasting sediment transport in the Yangtze"],
+            "p": [
+                "深度强化学习预测长江口水沙输运",
+                "Forecasting sediment transport in the Yangtze",
+            ],
         }
     )["p"]
     assert found[1] > 0.1 and found[3] > 0.1

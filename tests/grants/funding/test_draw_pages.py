@@ -119,6 +119,8 @@ def test_the_page_of_a_call_that_does_not_draw_offers_no_step_of_a_draw(client, 
     assert "does not draw at the funding line" in page
     assert url(call, "seed/") not in page
     assert "No seed is fixed yet" not in page
+
+
 def test_the_simulation_page_says_the_draw_comes_before_committing(client, draw_call):
     call, (_, second, third), officer = draw_call
     client.force_login(officer)
