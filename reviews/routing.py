@@ -139,8 +139,9 @@ def reviewer_sides(reviewers, call) -> list:
 
 def conflicts_for_pair(proposal, reviewer):
     """The hard conflicts of one pair, read fresh from the database (manual and admin paths)."""
-    side = reviewer_sides([reviewer], proposal.call)[0]
-    return conflicts.conflicts(proposal_side(proposal), side, proposal.call.province_rule)
+    return conflicts_for_pairs(proposal.call, [(proposal.pk, reviewer.pk)])[
+        (proposal.pk, reviewer.pk)
+    ]
 
 
 def conflicts_for_pairs(call, pairs) -> dict:
@@ -149,9 +150,9 @@ def conflicts_for_pairs(call, pairs) -> dict:
     pairs = list(pairs)
     proposals = {
         p.pk: proposal_side(p)
-        for p in proposals_in_review(call)
-        .model.objects.filter(pk__in={p for p, _ in pairs})
-        .prefetch_related("members__institution", "members__pi", "avoided_experts")
+        for p in Proposal.objects.filter(pk__in={p for p, _ in pairs}).prefetch_related(
+            "members__institution", "members__pi", "avoided_experts"
+        )
     }
     reviewers = User.objects.filter(pk__in={r for _, r in pairs}).select_related("institution")
     sides = {side.user_id: side for side in reviewer_sides(list(reviewers), call)}
