@@ -19,6 +19,9 @@ on every read: an idle session thus ends at most REFRESH_SECONDS early, never la
 from datetime import timedelta
 
 from django.contrib.sessions.backends.db import SessionStore as DBStore
+from django.utils import timezone
+
+from grants.core.compiled_queries import CompiledQuery
 
 REFRESH_SECONDS = 60
 
@@ -35,6 +38,15 @@ class SessionStore(DBStore):
 
     def _remember(self, row, data):
         return (row.session_key, row.expire_date, self._serialized(data))
+
+    def _get_session_from_db(self):
+        """The session's row while it has not expired. Read by its key alone, the expiry
+        checked here, so that the query's SQL is compiled once per process."""
+        rows = list(session_row(self.session_key)) if self.session_key else []
+        if rows and rows[0].expire_date > timezone.now():
+            return rows[0]
+        self._session_key = None
+        return None
 
     def load(self):
         row = self._get_session_from_db()
@@ -88,3 +100,8 @@ class SessionStore(DBStore):
             return
         await super().asave(must_create)
         self._stored = self._writing
+
+
+session_row = CompiledQuery(
+    lambda session_key: SessionStore.get_model_class().objects.filter(session_key=session_key)
+)
