@@ -44,7 +44,7 @@ class SessionUserMixin:
             return None
         user = rows[0]
         grants = {row.granted_role: row.granted_province for row in rows if row.granted_role}
-        remember_roles(user, grants, has_second_factor=bool(user.has_second_factor))
+        remember_roles(user, grants, has_second_factor=user.has_second_factor)
         return user if self.user_can_authenticate(user) else None
 
 

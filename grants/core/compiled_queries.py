@@ -4,33 +4,61 @@ Building a queryset and compiling it to SQL costs far more Python than running i
 signed-in user's query (its row, its role grants and its second-factor check) takes about
 0.7 ms to build and compile against 0.1 ms to send and read, and every signed-in page runs
 it. A CompiledQuery asks the ORM for the SQL once per process and database, with stand-in
-arguments, and then runs that SQL with each request's arguments through ``raw()``. The ORM
-still writes every word of the SQL, for whichever database is configured.
+arguments, and then runs that SQL with each request's arguments, turning the rows into model
+instances as the ORM's own iterator does (``select_related`` objects, annotations and the
+database's converters included; ``prefetch_related`` runs after). The ORM still writes every
+word of the SQL, for whichever database is configured.
 
-The arguments must be whole numbers or strings, each compared once as a plain value (``pk``,
-``session_key``): then the SQL's shape cannot depend on their value, and compiling checks
-that each stand-in comes out as exactly one parameter. Rows come back as model instances
-(``RawQuerySet``); annotations come back as the database gives them, with no conversion
-(SQLite gives an ``Exists`` as 0 or 1).
+The arguments are whole numbers, strings or aware datetimes, each compared as a plain value
+(``pk=``, ``session_key=``, ``expires_at__gt=``), so that the SQL's shape cannot depend on
+their value. Compiling checks it: the query is compiled twice with different stand-ins, and
+the SQL and every parameter but the stand-ins' must come out the same (an argument in a list,
+or in a value computed from it, is refused). Only querysets of model instances: not
+``values()`` or ``values_list()``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.db import connections, router
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models.query import ModelIterable, get_related_populators
 
 STAND_IN_NUMBER = -7_340_000_000_001
 STAND_IN_TEXT = "\x1fcompiled-query-argument-"
+STAND_IN_TIME = datetime(1901, 2, 3, 4, 5, 6, 7, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
     params: tuple
-    slots: tuple  # position in params of each argument
+    slots: tuple  # per argument, the positions in params it fills
+    compiler: object  # the ORM's compiler after compiling: what each column of a row is
+    prefetch: tuple
+
+    def objects(self, rows, alias) -> list:
+        """Model instances from the rows, as django.db.models.query.ModelIterable makes them."""
+        compiler = self.compiler
+        select, klass_info = compiler.select, compiler.klass_info
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        names = [column[0].target.attname for column in select[start:end]]
+        related = get_related_populators(klass_info, select, alias)
+        found = []
+        for row in compiler.results_iter([rows]):
+            instance = klass_info["model"].from_db(alias, names, row[start:end])
+            for populator in related:
+                populator.populate(row, instance)
+            for name, position in compiler.annotation_col_map.items():
+                setattr(instance, name, row[position])
+            found.append(instance)
+        if self.prefetch and found:
+            prefetch_related_objects(found, *self.prefetch)
+        return found
 
 
 class CompiledQuery:
@@ -42,63 +70,89 @@ class CompiledQuery:
         self._model = None
         self._compiled: dict[tuple, _Compiled] = {}
 
-    def __call__(self, *arguments):
+    def __call__(self, *arguments) -> list:
         kinds = tuple(_kind(argument) for argument in arguments)
         if self._model is None:
-            self._model = self._build(*(_stand_in(kind, i) for i, kind in enumerate(kinds))).model
+            self._model = self._build(*_stand_ins(kinds, 0)).model
         alias = router.db_for_read(self._model)
-        key = (alias, connections[alias].vendor, kinds)
+        connection = connections[alias]
+        key = (alias, connection.vendor, kinds)
         compiled = self._compiled.get(key) or self._compile(key)
         params = list(compiled.params)
-        for slot, argument in zip(compiled.slots, arguments, strict=True):
-            params[slot] = argument
-        return self._model._default_manager.db_manager(alias).raw(compiled.sql, params)
+        for slots, argument in zip(compiled.slots, arguments, strict=True):
+            value = _adapted(connection, argument)
+            for slot in slots:
+                params[slot] = value
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        return compiled.objects(rows, alias)
 
     def _compile(self, key) -> _Compiled:
         alias, _, kinds = key
+        connection = connections[alias]
         # Compiled twice with different stand-ins: the SQL and every other parameter must come
-        # out the same, which catches an argument used twice or in a derived value.
-        first = self._sql(alias, [_stand_in(kind, index, 0) for index, kind in enumerate(kinds)])
-        second = self._sql(alias, [_stand_in(kind, index, 1) for index, kind in enumerate(kinds)])
-        slots = _slots(first, second)
-        self._compiled[key] = _Compiled(first[0], tuple(first[1]), slots)
+        # out the same, which catches an argument in a list or in a derived value.
+        first, second = (self._sql(alias, _stand_ins(kinds, variant)) for variant in (0, 1))
+        slots = tuple(
+            _slots(first, second, _adapted(connection, one), _adapted(connection, other))
+            for one, other in zip(first[2], second[2], strict=True)
+        )
+        taken = {slot for argument in slots for slot in argument}
+        if any(
+            position not in taken and one != other
+            for position, (one, other) in enumerate(zip(first[1], second[1], strict=True))
+        ):
+            raise ValueError(_REFUSED.format(found="a value computed from an argument"))
+        sql, params, _, compiler, prefetch = first
+        self._compiled[key] = _Compiled(sql, tuple(params), slots, compiler, prefetch)
         return self._compiled[key]
 
     def _sql(self, alias, stand_ins):
-        sql, params = self._build(*stand_ins).query.get_compiler(using=alias).as_sql()
-        return sql, list(params), stand_ins
+        queryset = self._build(*stand_ins)
+        if queryset._iterable_class is not ModelIterable:
+            raise TypeError("a compiled query gives model instances: no values() or values_list()")
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        return sql, list(params), stand_ins, compiler, tuple(queryset._prefetch_related_lookups)
 
 
 def _kind(argument) -> type:
-    if isinstance(argument, bool) or not isinstance(argument, int | str):
-        raise TypeError(f"a compiled query takes whole numbers and strings, not {argument!r}")
-    return int if isinstance(argument, int) else str
+    if isinstance(argument, datetime) and argument.tzinfo is not None:
+        return datetime
+    if isinstance(argument, int) and not isinstance(argument, bool):
+        return int
+    if isinstance(argument, str):
+        return str
+    raise TypeError(
+        f"a compiled query takes whole numbers, strings and aware datetimes, not {argument!r}"
+    )
 
 
-def _stand_in(kind, index, variant=0):
-    if kind is int:
-        return STAND_IN_NUMBER - 1_000 * variant - index
-    return f"{STAND_IN_TEXT}{variant}-{index}"
+def _stand_ins(kinds, variant) -> list:
+    made = {
+        int: lambda index: STAND_IN_NUMBER - 1_000 * variant - index,
+        str: lambda index: f"{STAND_IN_TEXT}{variant}-{index}",
+        datetime: lambda index: STAND_IN_TIME + timedelta(days=1_000 * variant + index),
+    }
+    return [made[kind](index) for index, kind in enumerate(kinds)]
 
 
-def _slots(first, second) -> tuple:
-    """Where each argument goes among the parameters, checked against a second compilation."""
-    (sql, params, stand_ins), (other_sql, other_params, other_stand_ins) = first, second
+def _adapted(connection, argument):
+    """The argument as the ORM passes it to this database (SQLite takes datetimes as text)."""
+    if isinstance(argument, datetime):
+        return connection.ops.adapt_datetimefield_value(argument)
+    return argument
+
+
+def _slots(first, second, stand_in, other_stand_in) -> tuple:
+    (sql, params, *_), (other_sql, other_params, *_) = first, second
     if sql != other_sql or len(params) != len(other_params):
-        raise ValueError(_REFUSED.format(argument="an argument", found="a different SQL"))
-    slots = []
-    for stand_in, other in zip(stand_ins, other_stand_ins, strict=True):
-        found = [i for i, param in enumerate(params) if param == stand_in]
-        if len(found) != 1 or other_params[found[0]] != other or str(stand_in) in sql:
-            raise ValueError(_REFUSED.format(argument=repr(stand_in), found=len(found)))
-        slots.append(found[0])
-    for position, (param, other) in enumerate(zip(params, other_params, strict=True)):
-        if position not in slots and param != other:
-            raise ValueError(_REFUSED.format(argument="an argument", found="a derived value"))
-    return tuple(slots)
+        raise ValueError(_REFUSED.format(found="SQL that depends on an argument"))
+    slots = tuple(index for index, param in enumerate(params) if param == stand_in)
+    if not slots or any(other_params[slot] != other_stand_in for slot in slots):
+        raise ValueError(_REFUSED.format(found=f"{len(slots)} parameters for {stand_in!r}"))
+    return slots
 
 
-_REFUSED = (
-    "each argument of a compiled query must become exactly one SQL parameter: "
-    "{argument} gave {found}"
-)
+_REFUSED = "each argument of a compiled query must be a plain SQL parameter: found {found}"

@@ -1,13 +1,17 @@
 """A compiled query gives the rows its queryset gives, from SQL compiled once, and refuses
 arguments that could change the SQL's shape."""
 
+from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from grants.core.compiled_queries import CompiledQuery
-from grants.models import Institution, User
+from grants.models import Institution, RoleGrant, User
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +25,12 @@ BUILDS = {
     "annotated": lambda user_id: User.objects.filter(pk=user_id).annotate(
         grants=Count("role_grants")
     ),
+    "one argument twice": lambda user_id: User.objects.filter(
+        Q(pk=user_id) | Q(institution_id=user_id)
+    ).order_by("pk"),
+    "joined before a time": lambda user_id, when: User.objects.filter(
+        pk=user_id, date_joined__lt=when
+    ),
 }
 
 
@@ -30,6 +40,8 @@ def arguments(case, user):
         "by e-mail": (user.email,),
         "by name and institution": (user.name, user.institution_id),
         "annotated": (user.pk,),
+        "one argument twice": (user.pk,),
+        "joined before a time": (user.pk, timezone.now() + timedelta(days=user.pk % 2 * 2 - 1)),
     }[case]
 
 
@@ -59,7 +71,9 @@ def test_the_sql_is_compiled_once_per_database(reference):
     assert compile_sql.call_count == 1
 
 
-@pytest.mark.parametrize("argument", [None, True, 1.5, [1, 2], b"bytes"])
+@pytest.mark.parametrize(
+    "argument", [None, True, 1.5, [1, 2], b"bytes", timezone.now().replace(tzinfo=None)]
+)
 def test_arguments_other_than_numbers_and_strings_are_refused(argument):
     with pytest.raises(TypeError):
         CompiledQuery(BUILDS["by primary key"])(argument)
@@ -68,8 +82,8 @@ def test_arguments_other_than_numbers_and_strings_are_refused(argument):
 @pytest.mark.parametrize(
     "build",
     [
-        # Used twice: substituting one parameter would leave the other with the stand-in.
-        lambda user_id: User.objects.filter(Q(pk=user_id) | Q(institution_id=user_id)),
+        # In a value computed from it, which the stand-in's substitution would miss.
+        lambda user_id: User.objects.filter(Q(pk=user_id) | Q(institution_id=user_id + 1)),
         # Not used at all.
         lambda user_id: User.objects.all(),
         # Used as a list, whose length is part of the SQL.
@@ -77,7 +91,7 @@ def test_arguments_other_than_numbers_and_strings_are_refused(argument):
     ],
 )
 def test_an_argument_must_become_exactly_one_parameter(reference, build):
-    with pytest.raises(ValueError, match="exactly one SQL parameter"):
+    with pytest.raises(ValueError, match="plain SQL parameter"):
         CompiledQuery(build)(1)
 
 
@@ -85,3 +99,36 @@ def test_related_rows_are_read_as_the_orm_reads_them(reference):
     user = make_user()
     query = CompiledQuery(lambda user_id: Institution.objects.filter(people__pk=user_id))
     assert [row.pk for row in query(user.pk)] == [user.institution_id]
+
+
+def test_selected_and_prefetched_relations_come_with_the_rows(reference):
+    user = make_user(roles=["reviewer"])
+    query = CompiledQuery(
+        lambda user_id: (
+            User.objects.filter(pk=user_id)
+            .select_related("institution__province")
+            .prefetch_related("role_grants")
+        )
+    )
+    province = user.institution.province
+    (loaded,) = query(user.pk)
+    with CaptureQueriesContext(connection) as captured:
+        assert loaded.institution.province_id == province.pk
+        assert loaded.institution.province.name_en == province.name_en
+        assert [grant.role for grant in loaded.role_grants.all()] == ["reviewer"]
+    assert len(captured) == 0
+
+
+def test_annotations_are_converted_as_the_orm_converts_them(reference):
+    user = make_user()
+    query = CompiledQuery(
+        lambda user_id: User.objects.filter(pk=user_id).annotate(
+            has_grants=Exists(RoleGrant.objects.filter(user=OuterRef("pk")))
+        )
+    )
+    assert query(user.pk)[0].has_grants is False
+
+
+def test_values_are_refused(reference):
+    with pytest.raises(TypeError, match="model instances"):
+        CompiledQuery(lambda user_id: User.objects.filter(pk=user_id).values("pk"))(1)
