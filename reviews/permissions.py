@@ -18,7 +18,8 @@ def assignments_for(user):
 
 def assignments_listed(user):
     """assignments_for as the reviewer's lists show them: the call and the proposal's
-    discipline, without the proposal's snapshot and long texts (Proposal.LIST_DEFERRED)."""
+    discipline, without the proposal's snapshot and long texts (Proposal.LIST_DEFERRED).
+    ``user`` may be the reviewer's id."""
     return (
         Assignment.objects.filter(reviewer=user)
         .select_related("call", "proposal__primary_code")

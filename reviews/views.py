@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from grants.accounts.permissions import role_required
+from grants.core.compiled_queries import CompiledQuery
 from grants.core.errors import WorkflowError
 from grants.core.view_helpers import login_required_keeping_post, workflow_step
 from grants.models import Role
@@ -24,21 +25,30 @@ from reviews.models import AssignmentStatus, Review
 from reviews.permissions import assignments_listed, get_accepted_assignment, get_assignment
 
 
-@login_required
-@role_required(Role.REVIEWER)
-def reviewer_home(request):
-    items = (
-        assignments_listed(request.user)
+def _home_items(reviewer_id):
+    return (
+        assignments_listed(reviewer_id)
         # Declared conflicts leave the list, as the reviewer is told when declaring one.
         .exclude(status__in=[AssignmentStatus.DECLINED, AssignmentStatus.CONFLICT])
         .order_by("status", "proposal__reference")
     )
-    submitted = set(
-        Review.objects.filter(assignment__in=items, submitted_at__isnull=False).values_list(
-            "assignment_id", flat=True
-        )
-    )
-    closed = {pk for pk, reason in workflow.closed_reasons(list(items)).items() if reason}
+
+
+# Every reviewer's list reads these two: their SQL is compiled once per process.
+_home_assignments = CompiledQuery(_home_items)
+_home_submitted = CompiledQuery(
+    lambda reviewer_id: Review.objects.filter(
+        assignment__in=_home_items(reviewer_id), submitted_at__isnull=False
+    ).only("assignment_id")
+)
+
+
+@login_required
+@role_required(Role.REVIEWER)
+def reviewer_home(request):
+    items = _home_assignments(request.user.pk)
+    submitted = {review.assignment_id for review in _home_submitted(request.user.pk)}
+    closed = {pk for pk, reason in workflow.closed_reasons(items).items() if reason}
     rows = [_home_row(item, item.pk in submitted, item.pk in closed) for item in items]
     context = {"items": items, "submitted": submitted, "closed": closed, "rows": rows}
     return render(request, "reviews/home.html", context)
