@@ -150,9 +150,11 @@ def conflicts_for_pairs(call, pairs) -> dict:
     pairs = list(pairs)
     proposals = {
         p.pk: proposal_side(p)
-        for p in Proposal.objects.filter(pk__in={p for p, _ in pairs}).prefetch_related(
-            "members__institution", "members__pi", "avoided_experts"
-        )
+        # proposal_side reads the members and the avoidance list, not the proposal's own
+        # columns, whose snapshot is the widest of the table.
+        for p in Proposal.objects.filter(pk__in={p for p, _ in pairs})
+        .only("pk")
+        .prefetch_related("members__institution", "members__pi", "avoided_experts")
     }
     reviewers = User.objects.filter(pk__in={r for _, r in pairs}).select_related("institution")
     sides = {side.user_id: side for side in reviewer_sides(list(reviewers), call)}
