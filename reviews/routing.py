@@ -15,6 +15,9 @@ from reviews import (
 from reviews.models import DeclaredConflict, Publication
 
 TOP_CANDIDATES = 150
+# The proposal's JSON columns, which routing never reads: decoding 5,000 snapshots took a
+# quarter of reading a call.
+UNREAD_COLUMNS = ("snapshot", "review_result", "requested_by_province")
 REASON_LABELS = {
     "same_province": "excluded by province rule",
     "same_institution": "same institution",
@@ -200,7 +203,7 @@ def text_similarities(proposals, reviewers) -> tuple[list[dict], list[bool]]:
 def build_instance(call, progress=lambda percent, message: None):
     """Everything the solver needs, plus the reasons reviewers were left out per proposal."""
     progress(6, "reading proposals and reviewers")
-    proposals = list(proposals_in_review(call))
+    proposals = list(proposals_in_review(call).defer(*UNREAD_COLUMNS))
     reviewers = list(reviewer_pool(call))
     progress(8, "reading conflicts")
     sides = reviewer_sides(reviewers, call)
