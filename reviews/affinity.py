@@ -1,6 +1,8 @@
 """A reviewer's affinity for a proposal, in [0, 1], and why: from NSFC discipline codes,
 keywords and, when the reviewer's publications are on file, how close their papers' text is to
-the proposal's (reviews.publication_rules). Pure; reviews.routing scores the candidates with it before reviews.assignment solves.
+the proposal's (reviews.publication_rules). Pure. reviews.candidate_arrays scores a whole call
+with these weights as arrays and words the assigned pairs' reasons with ``affinity``, which
+stays the per-pair rule its tests compare against.
 """
 
 from __future__ import annotations

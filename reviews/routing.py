@@ -1,5 +1,6 @@
 """Route a call's proposals to reviewers: read the database into the plain data that
-reviews.conflicts and reviews.assignment take, and write the result back."""
+reviews.conflicts, reviews.candidate_arrays and reviews.assignment take, and write the result
+back."""
 
 from collections import defaultdict
 
