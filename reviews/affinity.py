@@ -1,6 +1,8 @@
 """A reviewer's affinity for a proposal, in [0, 1], and why: from NSFC discipline codes,
 keywords and, when the reviewer's publications are on file, how close their papers' text is to
-the proposal's (reviews.publication_rules). Pure; reviews.routing scores the candidates with it before reviews.assignment solves.
+the proposal's (reviews.publication_rules). Pure. reviews.candidate_arrays scores a whole call
+with these weights as arrays and words the assigned pairs' reasons with ``affinity``, which
+stays the per-pair rule its tests compare against.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ SAME_DEPARTMENT = 0.3  # same letter, e.g. F0601 and F02
 # Shared keywords count up to this many: a proposal has 3 to 5, so three shared is full marks
 # and a reviewer with a long keyword list is not penalised as Jaccard would.
 KEYWORD_CAP = 3
+# Scores are rounded to this many decimals, so that equal evidence gives equal scores.
+DIGITS = 6
 
 _LEVELS = (
     (EXACT_CODE, "exact match"),
@@ -37,22 +41,23 @@ def affinity(
 ) -> tuple[float, str]:
     """Affinity in [0, 1] of a reviewer for a proposal, and why, from NSFC codes, keywords and
     ``text_similarity`` (in [0, 1]; None when the reviewer has no publications on file)."""
-    discipline, matched = _discipline(_codes(proposal_codes), _codes(reviewer_codes))
+    discipline, matched = _discipline(clean_codes(proposal_codes), clean_codes(reviewer_codes))
     shared = _shared_keywords(proposal_keywords, reviewer_keywords)
     keywords = min(len(shared), KEYWORD_CAP) / KEYWORD_CAP
     score = DISCIPLINE_WEIGHT * discipline + KEYWORD_WEIGHT * keywords
     parts = [matched] + ([f"keywords: {', '.join(shared)}"] if shared else [])
     if text_similarity is None:
-        return round(score, 6), "; ".join(parts)
+        return round(score, DIGITS), "; ".join(parts)
     text = min(max(text_similarity, 0.0), 1.0)
     score = (1 - TEXT_WEIGHT) * score + TEXT_WEIGHT * text
     parts.append(
         f"components: discipline {discipline:.2f}, keywords {keywords:.2f}, papers {text:.2f}"
     )
-    return round(score, 6), "; ".join(parts)
+    return round(score, DIGITS), "; ".join(parts)
 
 
-def _codes(codes: str | Iterable[str]) -> list[str]:
+def clean_codes(codes: str | Iterable[str]) -> list[str]:
+    """The codes as compared: stripped, upper case, blanks dropped."""
     items = [codes] if isinstance(codes, str) else codes
     return [code.strip().upper() for code in items if code and code.strip()]
 
@@ -87,15 +92,16 @@ def _describe(level: int, ours: str, theirs: str) -> str:
 
 def _shared_keywords(ours: Iterable[str], theirs: Iterable[str]) -> list[str]:
     """Our keywords the reviewer also lists, case- and spacing-insensitive, in our order."""
-    known = {_normal(word) for word in theirs}
+    known = {normal_keyword(word) for word in theirs}
     shared, seen = [], set()
     for word in ours:
-        normal = _normal(word)
+        normal = normal_keyword(word)
         if normal and normal in known and normal not in seen:
             seen.add(normal)
             shared.append(word.strip())
     return shared
 
 
-def _normal(word: str) -> str:
+def normal_keyword(word: str) -> str:
+    """A keyword as compared: spacing collapsed, case folded."""
     return " ".join(word.split()).casefold()

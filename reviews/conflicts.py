@@ -1,8 +1,10 @@
 """Conflicts of interest (回避): the hard rules that keep a reviewer away from a proposal.
 
 Pure: plain data in, the list of reasons out. Every path that pairs a reviewer with a
-proposal — the solver's candidates, a pair added by hand, the admin, an import — asks this
-module, so no path can skip a rule.
+proposal — a pair added by hand, the admin, an import, publishing a run — asks this module,
+so no path can skip a rule. The solver's candidates apply the same rules to a whole pool at
+once through reviews.conflict_masks, which its tests hold equal to ``conflicts`` pair by pair:
+a rule added here goes there too, in the same order.
 """
 
 from dataclasses import dataclass, field

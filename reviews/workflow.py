@@ -147,7 +147,14 @@ def run_publish(*, run, actor):
     run = AssignmentRun.objects.select_for_update().select_related("call").get(pk=run.pk)
     if run.status != AssignmentRun.Status.DONE:
         raise WorkflowError(_("Only a finished run can be published."), code="state")
-    proposals = {p.pk: p for p in Proposal.objects.filter(call=run.call).select_related("call")}
+    # Only the run's proposals, and none of their wide JSON columns (snapshot, review result):
+    # a call of 20,000 proposals took 4 s to read whole; the rows only name the proposal.
+    proposals = {
+        p.pk: p
+        for p in Proposal.objects.filter(
+            call=run.call, pk__in={p["proposal"] for p in run.result["pairs"]}
+        ).only("pk", "call_id", "reference", "title_zh", "title_en")
+    }
     reviewers = {
         u.pk: u
         for u in User.objects.filter(
