@@ -2,6 +2,7 @@
 
 from django.db.models import Q
 
+from grants.core.compiled_queries import CompiledQuery
 from grants.models import (
     BudgetCategory,
     BudgetLine,
@@ -42,15 +43,36 @@ def rules_for(call) -> Rules:
     )
 
 
-def members_of(proposal):
-    return list(proposal.members.select_related("institution__province", "pi"))
-
-
-def budget_lines(proposal, members=None) -> tuple[budget.Line, ...]:
-    members = {m.pk: m for m in (members or members_of(proposal))}
-    lines = BudgetLine.objects.filter(member__proposal=proposal).order_by(
-        "member_id", "year", "category"
+# The proposal's page, its office page and every eligibility check read a proposal's members
+# and budget lines: their SQL is compiled once per process (grants.core.compiled_queries).
+_members = CompiledQuery(
+    lambda proposal_id: ConsortiumMember.objects.filter(proposal_id=proposal_id).select_related(
+        "institution__province", "pi"
     )
+)
+_lines = CompiledQuery(
+    lambda proposal_id: BudgetLine.objects.filter(member__proposal_id=proposal_id).order_by(
+        "member_id", "year", "category", "pk"
+    )
+)
+
+
+def members_of(proposal):
+    """The consortium's members, in the model's order, as proposal.members.all() gives them."""
+    members = _members(proposal.pk)
+    for member in members:
+        member.proposal = proposal
+    return members
+
+
+def lines_of(proposal) -> list:
+    """Every budget line of the proposal, by member, year and category."""
+    return _lines(proposal.pk)
+
+
+def budget_lines(proposal, members=None, lines=None) -> tuple[budget.Line, ...]:
+    members = {m.pk: m for m in (members or members_of(proposal))}
+    lines = lines if lines is not None else lines_of(proposal)
     return tuple(
         budget.Line(
             member=str(line.member_id),
@@ -64,18 +86,17 @@ def budget_lines(proposal, members=None) -> tuple[budget.Line, ...]:
     )
 
 
-def instrument_lines(proposal, members) -> tuple[InstrumentLine, ...]:
+def instrument_lines(proposal, members, lines=None) -> tuple[InstrumentLine, ...]:
     """The equipment lines above the call's instrument threshold, each with the shared
     catalogue's likely match for what it names."""
     members = {m.pk: m for m in members}
-    lines = BudgetLine.objects.filter(
-        member__proposal=proposal,
-        category=BudgetCategory.EQUIPMENT,
-        amount__gt=proposal.call.instrument_threshold,
-    ).order_by("member_id", "year")
+    lines = lines if lines is not None else lines_of(proposal)
+    threshold = proposal.call.instrument_threshold
     found = []
     for line in lines:
         if line.member_id not in members:
+            continue
+        if line.category != BudgetCategory.EQUIPMENT or not line.amount > threshold:
             continue
         match = likely_instrument(line.instrument)
         found.append(
@@ -128,6 +149,7 @@ def _load(rows) -> dict:
 
 def proposal_data(proposal, members=None) -> ProposalData:
     members = members if members is not None else members_of(proposal)
+    lines = lines_of(proposal)
     submitted_load, draft_load = pi_loads(proposal, members)
     return ProposalData(
         title_zh=proposal.title_zh,
@@ -153,8 +175,8 @@ def proposal_data(proposal, members=None) -> ProposalData:
             )
             for member in members
         ),
-        budget_lines=budget_lines(proposal, members),
-        instrument_lines=instrument_lines(proposal, members),
+        budget_lines=budget_lines(proposal, members, lines),
+        instrument_lines=instrument_lines(proposal, members, lines),
         pi_load=submitted_load,
         pi_draft_load=draft_load,
     )
