@@ -10,6 +10,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 
 from grants.accounts.second_factor import has_second_factor, second_factors
+from grants.core.compiled_queries import CompiledQuery
 from grants.models import Role
 
 APPLICANT = "applicant"
@@ -70,20 +71,24 @@ def role_required(*roles):
 
 def proposals_for(user):
     """Every proposal ``user`` may read. Drafts stay private to their consortium."""
+    from grants.models import Proposal
+
+    if not user.is_authenticated:
+        return Proposal.objects.none()
+    return _readable(user.pk, Role.FUND_OFFICER in roles_of(user), officer_province_code(user))
+
+
+def _readable(user_id, fund_officer, province):
     from django.db.models import Q
 
     from grants.models import UNSUBMITTED, MemberStatus, Proposal, ProposalStatus
 
-    if not user.is_authenticated:
-        return Proposal.objects.none()
-    roles = roles_of(user)
     # A discarded draft is gone for its consortium too; only the audit log still names it.
-    visible = (Q(lead=user) | Q(members__pi=user, members__status=MemberStatus.ACCEPTED)) & ~Q(
-        status=ProposalStatus.DISCARDED
-    )
-    if Role.FUND_OFFICER in roles:
+    visible = (
+        Q(lead_id=user_id) | Q(members__pi_id=user_id, members__status=MemberStatus.ACCEPTED)
+    ) & ~Q(status=ProposalStatus.DISCARDED)
+    if fund_officer:
         visible |= ~Q(status__in=UNSUBMITTED)
-    province = officer_province_code(user)
     if province:
         visible |= ~Q(status__in=UNSUBMITTED) & Q(
             members__institution__province_id=province, members__status=MemberStatus.ACCEPTED
@@ -92,13 +97,49 @@ def proposals_for(user):
     return Proposal.objects.filter(pk__in=ids)
 
 
+def _readable_one(fund_officer):
+    """The one readable proposal with its call, lead and primary code, by (user id, pk[,
+    province code]): a compiled query per kind of reader, since the fund office's condition
+    has another shape (grants.core.compiled_queries)."""
+    return CompiledQuery(
+        lambda user_id, pk, province=None: (
+            _readable(user_id, fund_officer, province)
+            .select_related("call", "lead", "primary_code")
+            .filter(pk=pk)
+        )
+    )
+
+
+# Every proposal page reads its proposal through one of these.
+_READ_ONE = {True: _readable_one(True), False: _readable_one(False)}
+
+
+def _proposal_key(pk) -> int:
+    """``pk`` as a number a proposal could have, or 404."""
+    from django.http import Http404
+
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as error:
+        raise Http404 from error
+    if not 0 < pk < 2**63:  # no row has such a key, and the database would refuse the number
+        raise Http404
+    return pk
+
+
 def get_proposal(user, pk):
     """The proposal, or 404 for anyone who may not read it."""
-    from django.shortcuts import get_object_or_404
+    from django.http import Http404
 
-    return get_object_or_404(
-        proposals_for(user).select_related("call", "lead", "primary_code"), pk=pk
-    )
+    if not user.is_authenticated:
+        raise Http404
+    pk = _proposal_key(pk)
+    province = officer_province_code(user)
+    query = _READ_ONE[Role.FUND_OFFICER in roles_of(user)]
+    found = query(user.pk, pk, *([province] if province else []))
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def is_consortium_pi(user, proposal):
@@ -161,22 +202,38 @@ def office_proposals_for(user):
     """The submitted (never draft) proposals an officer may list: all of them for the fund
     office; for a provincial officer only those with an accepted member institution in the
     officer's province, even where the officer also applies elsewhere."""
+    from grants.models import Proposal
+
+    if is_fund_officer(user):
+        return _office_readable()
+    province = officer_province_code(user)
+    if not province:
+        return Proposal.objects.none()
+    return _office_readable(province)
+
+
+def _office_readable(province=None):
     from django.db.models import Exists, OuterRef
 
     from grants.models import UNSUBMITTED, ConsortiumMember, MemberStatus, Proposal
 
     submitted = Proposal.objects.exclude(status__in=UNSUBMITTED)
-    if is_fund_officer(user):
+    if province is None:
         return submitted
-    province = officer_province_code(user)
-    if not province:
-        return Proposal.objects.none()
     in_province = ConsortiumMember.objects.filter(
         proposal=OuterRef("pk"),
         status=MemberStatus.ACCEPTED,
         institution__province_id=province,
     )
     return submitted.filter(Exists(in_province))
+
+
+def _office_readable_one(pk, province=None):
+    return _office_readable(province).select_related("call", "lead", "primary_code").filter(pk=pk)
+
+
+# Every office page of a proposal reads it through this (grants.core.compiled_queries).
+_OFFICE_READ_ONE = CompiledQuery(_office_readable_one)
 
 
 OFFICE_ROLES = frozenset({Role.FUND_OFFICER, Role.PROVINCIAL_OFFICER})
@@ -186,13 +243,16 @@ def get_office_proposal(user, pk):
     """A submitted proposal as an officer reads it: any of them for the fund office, one with
     an accepted institution of their province for a provincial officer (404 for drafts and for
     other provinces' proposals, 403 for everyone else)."""
-    from django.shortcuts import get_object_or_404
+    from django.http import Http404
 
     if not roles_of(user) & OFFICE_ROLES:
         raise PermissionDenied
-    return get_object_or_404(
-        office_proposals_for(user).select_related("call", "lead", "primary_code"), pk=pk
-    )
+    pk = _proposal_key(pk)
+    province = None if is_fund_officer(user) else officer_province_code(user)
+    found = _OFFICE_READ_ONE(pk, *([province] if province else []))
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def get_proposal_to_screen(user, pk):

@@ -121,6 +121,10 @@ def _kind(argument) -> type:
     if isinstance(argument, datetime) and argument.tzinfo is not None:
         return datetime
     if isinstance(argument, int) and not isinstance(argument, bool):
+        # The ORM answers "no rows" for a number no column can hold; the database would refuse
+        # it as a parameter, so the caller must check.
+        if not -(2**63) <= argument < 2**63:
+            raise ValueError(f"{argument} does not fit in a 64-bit integer column")
         return int
     if isinstance(argument, str):
         return str

@@ -132,3 +132,9 @@ def test_annotations_are_converted_as_the_orm_converts_them(reference):
 def test_values_are_refused(reference):
     with pytest.raises(TypeError, match="model instances"):
         CompiledQuery(lambda user_id: User.objects.filter(pk=user_id).values("pk"))(1)
+
+
+@pytest.mark.parametrize("number", [2**63, -(2**63) - 1, 10**30])
+def test_numbers_no_column_can_hold_are_refused(number):
+    with pytest.raises(ValueError, match="64-bit"):
+        CompiledQuery(BUILDS["by primary key"])(number)
