@@ -27,7 +27,9 @@ from django.db import connections, router
 from django.db.models import QuerySet, prefetch_related_objects
 from django.db.models.query import ModelIterable, get_related_populators
 
-STAND_IN_NUMBER = -7_340_000_000_001
+# Stand-ins fit every integer column, the small ones included: the ORM turns a number out of
+# a column's range into "no rows" and leaves the parameter out.
+STAND_IN_NUMBER = 32_100
 STAND_IN_TEXT = "\x1fcompiled-query-argument-"
 STAND_IN_TIME = datetime(1901, 2, 3, 4, 5, 6, 7, tzinfo=UTC)
 
@@ -135,7 +137,7 @@ def _kind(argument) -> type:
 
 def _stand_ins(kinds, variant) -> list:
     made = {
-        int: lambda index: STAND_IN_NUMBER - 1_000 * variant - index,
+        int: lambda index: STAND_IN_NUMBER + 300 * variant + index,
         str: lambda index: f"{STAND_IN_TEXT}{variant}-{index}",
         datetime: lambda index: STAND_IN_TIME + timedelta(days=1_000 * variant + index),
     }

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from grants.core.compiled_queries import CompiledQuery
-from grants.models import Institution, RoleGrant, User
-from tests.factories import make_user
+from grants.models import Call, Institution, RoleGrant, User
+from tests.factories import make_call, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +138,10 @@ def test_values_are_refused(reference):
 def test_numbers_no_column_can_hold_are_refused(number):
     with pytest.raises(ValueError, match="64-bit"):
         CompiledQuery(BUILDS["by primary key"])(number)
+
+
+def test_a_number_compared_with_a_small_integer_column(reference):
+    call = make_call()
+    query = CompiledQuery(lambda year: Call.objects.filter(year=year))
+    assert [row.pk for row in query(call.year)] == [call.pk]
+    assert query(call.year + 1) == []
