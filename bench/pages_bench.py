@@ -107,7 +107,7 @@ def pages(data):
 def overlap_pages(data):
     """The overlap pages of the main call, once its check has written flags (on a copy of the
     database: bench/overlap_bench.py --prepare-pages); none before."""
-    from grants.accounts.permissions import overlap_flags_for
+    from grants.accounts.overlap_permissions import overlap_flags_for
     from grants.models import OverlapFlag, OverlapKind
 
     flags = OverlapFlag.objects.filter(call=data.main, kind=OverlapKind.TEXT).order_by(

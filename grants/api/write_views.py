@@ -11,9 +11,9 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from grants.accounts.overlap_permissions import catalogue_import_scope
 from grants.accounts.permissions import (
     OFFICE_ROLES,
-    catalogue_import_scope,
     has_role,
     officer_province_code,
     payments_for,

@@ -17,13 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from grants.accounts.overlap_permissions import readable_other_proposals
 from grants.accounts.permissions import (
     get_office_call,
     get_office_proposal,
     get_proposal_to_screen,
     is_fund_officer,
     officer_province_code,
-    readable_other_proposals,
     role_required,
     sees_reviewers,
 )

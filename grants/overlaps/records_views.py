@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from grants.accounts.permissions import catalogue_import_scope, role_required
+from grants.accounts.overlap_permissions import catalogue_import_scope
+from grants.accounts.permissions import role_required
 from grants.core.view_helpers import login_required_keeping_post
 from grants.core.widgets import FileInput
 from grants.models import Province, Role

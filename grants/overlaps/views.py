@@ -12,15 +12,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from grants.accounts.permissions import (
+from grants.accounts.overlap_permissions import (
     get_overlap_call,
     get_overlap_flag,
     may_screen_overlaps,
-    office_proposals_for,
     overlap_flags_for,
     readable_other_proposals,
     require_overlap_screener,
 )
+from grants.accounts.permissions import office_proposals_for
 from grants.core.errors import WorkflowError
 from grants.core.view_helpers import login_required_keeping_post
 from grants.models import OverlapKind, OverlapRun
