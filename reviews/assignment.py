@@ -260,7 +260,8 @@ def plain_flow(inst: Instance, per_proposal: int | None = None) -> np.ndarray:
     ``per_proposal`` (tests) sets the first candidates per proposal and prices whatever the
     share; by default pricing runs only where it leaves out most of the network."""
     weights = tier_weights(inst)
-    keep = best_per_proposal(inst, per_proposal or PER_PROPOSAL * inst.k)
+    m = per_proposal or PER_PROPOSAL * inst.k
+    keep = best_per_proposal(inst, m)
     if per_proposal is None and len(keep) < _WORTH_PRICING * keep.sum():
         keep[:] = True
     bound = flow_bound(inst)
@@ -273,7 +274,8 @@ def plain_flow(inst: Instance, per_proposal: int | None = None) -> np.ndarray:
             more = _leaving_reach(inst, network, node, n_nodes)
             np.greater(more, keep, out=more)  # and not kept already
             if more.any():
-                keep |= more
+                # A tight pool can offer millions: the best m of each proposal are plenty.
+                keep |= best_per_proposal(inst, m, among=more)
                 continue
         more = _improving(inst, _to_sink(network, n_nodes), node, _group_nodes(sub, 0)[0], buffers)
         np.greater(more, keep, out=more)

@@ -297,19 +297,28 @@ def candidates_from_matrix(
 _LEVELS = 256  # affinity levels for choosing the first candidates
 
 
-def best_per_proposal(inst: Instance, m: int) -> np.ndarray:
-    """At least the ``m`` best candidates of each proposal (all of a shorter list): a
-    per-proposal histogram of affinity levels instead of a sort of every candidate."""
-    cost, n_p = inst.cost, len(inst.proposals)
+def best_per_proposal(inst: Instance, m: int, among: np.ndarray | None = None) -> np.ndarray:
+    """At least the ``m`` best candidates of each proposal (all of a shorter list), of all or
+    only of those marked in ``among``."""
+    if among is None:
+        return _best(inst.prop, inst.cost, len(inst.proposals), m)
+    idx = np.flatnonzero(among)
+    chosen = np.zeros(len(inst.prop), dtype=bool)
+    chosen[idx[_best(inst.prop[idx], inst.cost[idx], len(inst.proposals), m)]] = True
+    return chosen
+
+
+def _best(prop: np.ndarray, cost: np.ndarray, n_p: int, m: int) -> np.ndarray:
+    """A per-proposal histogram of affinity levels instead of a sort of every candidate."""
     if len(cost) <= m:
         return np.ones(len(cost), dtype=bool)
     low, span = cost.min(), max(int(cost.max() - cost.min()), 1)
     level = ((cost - low) * ((_LEVELS - 1) / span)).astype(np.int64)
-    counts = np.bincount(inst.prop * _LEVELS + level, minlength=n_p * _LEVELS)
+    counts = np.bincount(prop * _LEVELS + level, minlength=n_p * _LEVELS)
     at_or_above = np.cumsum(counts.reshape(n_p, _LEVELS)[:, ::-1], axis=1)
     cut = _LEVELS - 1 - np.argmax(at_or_above >= m, axis=1)
     cut[at_or_above[:, -1] < m] = 0
-    return level >= cut[inst.prop]
+    return level >= cut[prop]
 
 
 def flow_bound(inst: Instance) -> int:

@@ -157,3 +157,15 @@ def test_the_first_candidates_are_each_proposals_best(m):
         if mine.sum() > m:
             # whatever is left out scores no better than the m-th best kept
             assert inst.cost[mine & ~keep].max(initial=-(10**12)) <= costs[m - 1]
+
+
+def test_the_best_among_marked_candidates_are_chosen_from_those_only():
+    inst = call(2, n_p=6, n_r=20, k=3)
+    among = np.random.default_rng(0).random(len(inst.prop)) < 0.5
+    keep = best_per_proposal(inst, 2, among=among)
+    assert not (keep & ~among).any()
+    for i in range(len(inst.proposals)):
+        mine = among & (inst.prop == i)
+        assert keep[mine].sum() >= min(2, mine.sum())
+        if keep[mine].any():
+            assert inst.cost[mine & ~keep].max(initial=-(10**12)) <= inst.cost[keep & mine].min()
