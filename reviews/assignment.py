@@ -25,7 +25,7 @@ Its lexicographic objective, highest priority first:
 The weights (see ``tier_weights``) make each level outweigh everything below it on any cycle
 of the residual graph, so the min-cost flow is exactly this lexicographic optimum.
 
-``flow_network`` solves the whole network (the randomized mode's). The plain mode
+``flow_network`` solves the whole network, as the randomized mode needs. The plain mode
 (``plain_flow``) reaches the same optimum by pricing: it solves the network restricted to each
 proposal's ``PER_PROPOSAL * k`` best candidates, checks every left-out candidate against that
 solution, and solves again with those that could improve it, until none can. Why that is the
@@ -39,11 +39,12 @@ whole network satisfies the inequality, the h terms cancel around any residual c
 costs less than zero and f is the cheapest flow of its value. Its value is the maximum when it
 fills as many slots as either side allows at most, or when no left-out candidate leads from a
 node the source reaches in the restricted residual graph to one it does not (that set is then
-a cut the flow saturates in the whole network). Same network, same weights: the same
-lexicographic optimum; ties may pick other pairs. A spread group with fewer than k kept
-candidates cannot pass k reviewers, so the restricted network joins them to the proposal; in
-the whole network that group carries at most k - 1 on its free arc, and the proposal's h
-satisfies both its arcs in either direction and prices its left-out candidates.
+a cut the flow saturates in the whole network); until then the best of those crossing
+candidates join the next solve. Same network, same weights: the same lexicographic optimum;
+ties may pick other pairs. A spread group with fewer than k kept candidates cannot pass k
+reviewers, so the restricted network joins them to the proposal; in the whole network that
+group carries at most k - 1 on its free arc, and the proposal's h satisfies both its arcs in
+either direction and prices its left-out candidates.
 
 The fair mode (reviews.fair_assignment) then raises the weakest complete proposal (max-min)
 and, holding that minimum, maximises the sum. The types the solver takes and gives are in
@@ -171,7 +172,7 @@ def flow_network(
     pair_capacity: int = 1,
     weights: tuple[int, int] | None = None,
 ) -> Network:
-    """The lexicographically best flow (reviews.assignment) with every capacity counted in
+    """The lexicographically best flow (module docstring) with every capacity counted in
     ``unit`` parts of a review and each candidate arc capped at ``pair_capacity`` parts: the
     plain mode's is 1 of 1; the randomized mode's caps a pair's probability at
     pair_capacity / unit (reviews.randomized_assignment). ``weights``: the tier weights of a
