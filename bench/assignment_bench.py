@@ -3,7 +3,7 @@
 Synthetic instances shaped like a Joint Fund call, plus the real MIDL conference matrix:
 
     .venv/bin/python bench/assignment_bench.py [--seed 7] [--large] [--fair-time-limit 60]
-    .venv/bin/python bench/assignment_bench.py --dense [--repeat 3]
+    .venv/bin/python bench/assignment_bench.py --dense [--repeat 3] [--shape 2000x3000] [--k 5]
 
 Prints a markdown table. ``--dense`` instead times the plain solver end to end (matrix in,
 Result out) on a dense 2,000 x 3,000 call with about 4 million eligible pairs, side by side
@@ -59,7 +59,8 @@ class Synthetic:
 def main() -> None:
     args = _arguments()
     if args.dense:
-        _dense_comparison(args.seed, args.repeat)
+        shape = tuple(int(n) for n in args.shape.split("x"))
+        _dense_comparison(args.seed, args.repeat, shape, args.k)
         return
     rows = []
     instances = [("synthetic 2,000 x 3,000, k=5", 2_000, 3_000)]
@@ -93,6 +94,12 @@ def _arguments() -> argparse.Namespace:
         "--dense", action="store_true", help="the plain solver against a bare min-cost flow"
     )
     parser.add_argument("--repeat", type=int, default=3, help="--dense: runs of each, alternated")
+    parser.add_argument(
+        "--shape",
+        default=f"{DENSE_SHAPE[0]}x{DENSE_SHAPE[1]}",
+        help="--dense: proposals x reviewers",
+    )
+    parser.add_argument("--k", type=int, default=5, help="--dense: reviewers per proposal")
     return parser.parse_args()
 
 
@@ -344,11 +351,10 @@ def portal_plain(scores, allowed, proposals, reviewers, k: int, spread: bool):
     return assignment.solve(proposals, reviewers, candidates, k, spread_provinces=spread)
 
 
-def _dense_comparison(seed: int, repeat: int) -> None:
-    k = 5
-    scores, allowed, proposals, reviewers = dense(*DENSE_SHAPE, seed)
+def _dense_comparison(seed: int, repeat: int, shape: tuple[int, int], k: int) -> None:
+    scores, allowed, proposals, reviewers = dense(*shape, seed)
     max_load = np.array([r.max_load for r in reviewers])
-    print(f"dense {DENSE_SHAPE[0]:,} x {DENSE_SHAPE[1]:,}, k={k}: {int(allowed.sum()):,} eligible")
+    print(f"dense {shape[0]:,} x {shape[1]:,}, k={k}: {int(allowed.sum()):,} eligible")
     print("| run | bare flow s | plain s | plain, no spread s | plain / bare | no spread / bare |")
     print("|---|---|---|---|---|---|")
     for run in range(1, repeat + 1):

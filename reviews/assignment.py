@@ -22,8 +22,29 @@ Its lexicographic objective, highest priority first:
    lower bound degrades the result instead of making it infeasible);
 4. the largest total affinity.
 
-The weights (see ``_tier_weights``) make each level outweigh everything below it on any cycle
+The weights (see ``tier_weights``) make each level outweigh everything below it on any cycle
 of the residual graph, so the min-cost flow is exactly this lexicographic optimum.
+
+``flow_network`` solves the whole network, as the randomized mode needs. The plain mode
+(``plain_flow``) reaches the same optimum by pricing: it solves the network restricted to each
+proposal's ``PER_PROPOSAL * k`` best candidates, checks every left-out candidate against that
+solution, and solves again with those that could improve it, until none can. Why that is the
+whole network's optimum: let f be the restricted network's min-cost max-flow and h(v) its
+residual graph's cheapest path cost from v to the sink (Bellman-Ford, capped at
+``_UNREACHED``; no negative cycle, f being optimal). Shortest distances satisfy
+h(u) <= w(u, v) + h(v) on every residual arc. In the whole network f is still a flow; a
+left-out candidate carries nothing, so its one residual arc is forward, tail -> reviewer at
+cost -c. If every such arc also has h(tail) <= -c + h(reviewer), every residual arc of the
+whole network satisfies the inequality, the h terms cancel around any residual cycle, so none
+costs less than zero and f is the cheapest flow of its value. Its value is the maximum when it
+fills as many slots as either side allows at most, or when no left-out candidate leads from a
+node the source reaches in the restricted residual graph to one it does not (that set is then
+a cut the flow saturates in the whole network); until then the best of those crossing
+candidates join the next solve. Same network, same weights: the same lexicographic optimum;
+ties may pick other pairs. A spread group with fewer than k kept candidates cannot pass k
+reviewers, so the restricted network joins them to the proposal; in the whole network that
+group carries at most k - 1 on its free arc, and the proposal's h satisfies both its arcs in
+either direction and prices its left-out candidates.
 
 The fair mode (reviews.fair_assignment) then raises the weakest complete proposal (max-min)
 and, holding that minimum, maximises the sum. The types the solver takes and gives are in
@@ -55,14 +76,15 @@ from reviews.assignment_data import (
     Result,
     Reviewer,
     Shortfall,
+    best_per_proposal,
     build_instance,
+    candidates_from_matrix,
+    flow_bound,
+    group_count,
     province_ids,
+    restricted,
 )
 from reviews.fair_assignment import FAIR_TIME_LIMIT
-
-# OR-Tools multiplies costs by the node count; stay well inside int64 after that.
-_COST_LIMIT = 2**62
-
 
 # ---------------------------------------------------------------------------------------------
 # Solving
@@ -85,14 +107,31 @@ def solve(
     candidates whatever their affinity, so no mode can assign them.
     """
     inst = build_instance(proposals, reviewers, candidates, k, forbidden, spread_provinces)
-    chosen = _max_flow_min_cost(inst)
+    chosen = plain_flow(inst)
     exact = True
     if fair:
         chosen, exact = fair_assignment.rebalance(inst, chosen, time_limit)
     return _result(inst, chosen, spread_provinces, exact)
 
 
-def _tier_weights(inst: Instance, unit: int = 1) -> tuple[int, int]:
+# ---------------------------------------------------------------------------------------------
+# The network
+
+# OR-Tools multiplies costs by the node count; stay well inside int64 after that.
+_COST_LIMIT = 2**62
+# Candidates per proposal and reviewer slot in the first restricted network: on the dense bench
+# (2,000 x 3,000, k = 5) 8 per slot takes two solves, the second with 24 more candidates; 4
+# per slot takes three, 12 per slot two larger ones.
+PER_PROPOSAL = 8
+# A restricted solve costs OR-Tools nearly as much as the whole network unless that is many
+# times larger: the bench's synthetic call keeps 150 candidates per proposal, 3 times the first
+# restricted network, and pricing took 4 solves, twice the time of one whole solve.
+_WORTH_PRICING = 8
+# h of a node with no residual path to the sink (any cap keeps h a valid potential).
+_UNREACHED = 2**61
+
+
+def tier_weights(inst: Instance, unit: int = 1) -> tuple[int, int]:
     """Bonus per min-load unit and penalty per spread exception, each dominating lower levels.
 
     A simple residual cycle holds at most 2 * slots + 1 candidate arcs, so it changes the
@@ -104,37 +143,42 @@ def _tier_weights(inst: Instance, unit: int = 1) -> tuple[int, int]:
     slots = inst.k * len(inst.proposals) * unit
     biggest = int(np.abs(inst.cost).max()) if len(inst.cost) else 0
     bonus = (2 * slots + 1) * biggest + 1
-    return bonus, 2 * bonus
-
-
-def _max_flow_min_cost(inst: Instance) -> np.ndarray:
-    """Which candidates the lexicographically best flow uses, as a boolean array."""
-    network = flow_network(inst)
-    return network.flows[network.pairs].astype(bool)
+    penalty = 2 * bonus
+    n_nodes = 2 + len(inst.proposals) + len(inst.reviewers) + group_count(inst) + 1
+    if penalty * n_nodes >= _COST_LIMIT:
+        raise ValueError("affinities too large for exact integer costs: scale them to [0, 1]")
+    return bonus, penalty
 
 
 @dataclass(frozen=True)
 class Network:
-    """The solved flow network: every arc's tail, head and flow, in parts of one review."""
+    """The solved flow network: every arc's tail, head, capacity, cost and flow, in parts of
+    one review."""
 
     tails: np.ndarray
     heads: np.ndarray
+    capacities: np.ndarray
+    costs: np.ndarray
     flows: np.ndarray
     pairs: slice  # the candidate arcs, in the instance's candidate order
     source: int
     sink: int
 
 
-def flow_network(inst: Instance, *, unit: int = 1, pair_capacity: int = 1) -> Network:
+def flow_network(
+    inst: Instance,
+    *,
+    unit: int = 1,
+    pair_capacity: int = 1,
+    weights: tuple[int, int] | None = None,
+) -> Network:
     """The lexicographically best flow (module docstring) with every capacity counted in
     ``unit`` parts of a review and each candidate arc capped at ``pair_capacity`` parts: the
     plain mode's is 1 of 1; the randomized mode's caps a pair's probability at
-    pair_capacity / unit (reviews.randomized_assignment)."""
+    pair_capacity / unit (reviews.randomized_assignment). ``weights``: the tier weights of a
+    larger instance this one is part of (``plain_flow``)."""
     n_p, n_r = len(inst.proposals), len(inst.reviewers)
-    n_groups = int(inst.group.max()) + 1 if len(inst.group) else 0
-    bonus, penalty = _tier_weights(inst, unit)
-    if max(bonus, penalty) * (2 + n_p + n_r + n_groups + 1) >= _COST_LIMIT:
-        raise ValueError("affinities too large for exact integer costs: scale them to [0, 1]")
+    bonus, penalty = weights or tier_weights(inst, unit)
     flow = min_cost_flow.SimpleMinCostFlow()
     source, sink, first_reviewer = 0, 1, 2 + n_p
     group_node = _group_nodes(inst, first_reviewer + n_r)
@@ -150,7 +194,7 @@ def flow_network(inst: Instance, *, unit: int = 1, pair_capacity: int = 1) -> Ne
         if not capacity.all():
             used = capacity > 0
             tails, heads, capacity, cost = tails[used], heads[used], capacity[used], cost[used]
-        added.append((_add_arcs(flow, tails, heads, capacity, cost), tails, heads))
+        added.append((_add_arcs(flow, tails, heads, capacity, cost), tails, heads, capacity, cost))
         return len(added) - 1
 
     add(np.zeros(n_p), 2 + np.arange(n_p), inst.k * unit, 0)
@@ -170,9 +214,15 @@ def flow_network(inst: Instance, *, unit: int = 1, pair_capacity: int = 1) -> Ne
         raise RuntimeError(f"min-cost flow failed: {status}")
     arcs = np.concatenate([batch[0] for batch in added]).astype(np.int64)
     start = sum(len(batch[0]) for batch in added[:pair_batch])
+
+    def column(i):
+        return np.concatenate([batch[i] for batch in added])
+
     return Network(
-        tails=np.concatenate([batch[1] for batch in added]),
-        heads=np.concatenate([batch[2] for batch in added]),
+        tails=column(1),
+        heads=column(2),
+        capacities=column(3),
+        costs=column(4),
         flows=flow.flows(arcs) if len(arcs) else np.zeros(0, dtype=np.int64),
         pairs=slice(start, start + len(added[pair_batch][0])),
         source=source,
@@ -182,7 +232,7 @@ def flow_network(inst: Instance, *, unit: int = 1, pair_capacity: int = 1) -> Ne
 
 def _group_nodes(inst: Instance, first_node: int) -> tuple[np.ndarray, np.ndarray]:
     """(proposal, node) of each spread group; groups are numbered in candidate order."""
-    n_groups = int(inst.group.max()) + 1 if len(inst.group) else 0
+    n_groups = group_count(inst)
     owner = np.zeros(n_groups, dtype=np.int64)
     grouped = inst.group >= 0
     owner[inst.group[grouped]] = inst.prop[grouped]
@@ -199,6 +249,106 @@ def _add_arcs(flow, tails, heads, capacity, cost) -> np.ndarray:
         np.broadcast_to(np.asarray(capacity, dtype=np.int64), tails.shape).copy(),
         np.broadcast_to(np.asarray(cost, dtype=np.int64), tails.shape).copy(),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Pricing: the same optimum from a few candidates (module docstring)
+
+
+def plain_flow(inst: Instance, per_proposal: int | None = None) -> np.ndarray:
+    """Which candidates the lexicographically best flow uses, as a boolean array.
+
+    ``per_proposal`` (tests) sets the first candidates per proposal and prices whatever the
+    share; by default pricing runs only where it leaves out most of the network."""
+    weights = tier_weights(inst)
+    m = per_proposal or PER_PROPOSAL * inst.k
+    keep = best_per_proposal(inst, m)
+    if per_proposal is None and len(keep) < _WORTH_PRICING * keep.sum():
+        keep[:] = True
+    bound = flow_bound(inst)
+    buffers = (np.empty(len(inst.prop), dtype=np.int64), np.empty(len(inst.prop), dtype=np.int64))
+    while not keep.all():
+        sub, node = restricted(inst, keep)
+        network = flow_network(sub, weights=weights)
+        n_nodes = 2 + len(inst.proposals) + len(inst.reviewers) + int(node.max()) + 1
+        if network.flows[: len(inst.proposals)].sum() < bound:  # the source arcs
+            more = _leaving_reach(inst, network, node, n_nodes)
+            np.greater(more, keep, out=more)  # and not kept already
+            if more.any():
+                # A tight pool can offer millions: the best m of each proposal are plenty.
+                keep |= best_per_proposal(inst, m, among=more)
+                continue
+        more = _improving(inst, _to_sink(network, n_nodes), node, _group_nodes(sub, 0)[0], buffers)
+        np.greater(more, keep, out=more)
+        if not more.any():
+            chosen = np.zeros(len(inst.prop), dtype=bool)
+            chosen[np.flatnonzero(keep)] = network.flows[network.pairs] > 0
+            return chosen
+        keep |= more
+    network = flow_network(inst, weights=weights)
+    return network.flows[network.pairs].astype(bool)
+
+
+def _residual(network: Network) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(tails, heads, costs) of the residual arcs: forward where flow is below capacity,
+    backward, at the opposite cost, where there is flow."""
+    forward = network.flows < network.capacities
+    backward = network.flows > 0
+    return (
+        np.concatenate([network.tails[forward], network.heads[backward]]),
+        np.concatenate([network.heads[forward], network.tails[backward]]),
+        np.concatenate([network.costs[forward], -network.costs[backward]]),
+    )
+
+
+def _leaving_reach(inst: Instance, network: Network, node: np.ndarray, n_nodes: int):
+    """Candidates from a node the source reaches in the restricted residual graph to a
+    reviewer it does not: none, and no flow is larger in the whole network."""
+    tails, heads, _ = _residual(network)
+    reached = np.zeros(n_nodes, dtype=bool)
+    reached[network.source] = True
+    while True:
+        more = reached[heads] < reached[tails]  # arcs from the reached set to the rest
+        if not more.any():
+            break
+        reached[heads[more]] = True
+    n_p, n_r = len(inst.proposals), len(inst.reviewers)
+    group_node = node[inst.group]
+    tail = np.where(group_node >= 0, 2 + n_p + n_r + group_node, 2 + inst.prop)
+    return reached[tail] > reached[2 + n_p + inst.rev]
+
+
+def _to_sink(network: Network, n_nodes: int) -> np.ndarray:
+    """h: each node's cheapest residual path cost to the sink, at most _UNREACHED."""
+    tails, heads, costs = _residual(network)
+    h = np.full(n_nodes, _UNREACHED, dtype=np.int64)
+    h[network.sink] = 0
+    for _ in range(n_nodes + 1):
+        before = h.copy()
+        np.minimum.at(h, tails, costs + h[heads])
+        if np.array_equal(before, h):
+            return h
+    raise RuntimeError("negative residual cycle: the restricted flow is not optimal")
+
+
+def _improving(inst: Instance, h: np.ndarray, node: np.ndarray, owner: np.ndarray, buffers):
+    """Candidates whose forward arc has a negative reduced cost against the restricted
+    network's h: h(tail) > -c + h(reviewer).
+
+    The tail's h is its proposal's, shifted by h(group) - h(proposal) for a group with a node.
+    Each pass over the candidates writes into the same two buffers: fresh arrays of millions
+    of entries cost more in page faults than the arithmetic."""
+    n_p, n_r = len(inst.proposals), len(inst.reviewers)
+    tail_h, other = buffers
+    np.take(h[2 : 2 + n_p], inst.prop, out=tail_h)
+    live = np.flatnonzero(node >= 0)
+    if len(live):
+        shift = np.zeros(len(node), dtype=np.int64)
+        shift[live] = h[2 + n_p + n_r + node[live]] - h[2 + owner[node[live]]]
+        tail_h += np.take(shift, inst.group, out=other)
+    tail_h += inst.cost
+    np.take(h[2 + n_p : 2 + n_p + n_r], inst.rev, out=other)
+    return tail_h > other
 
 
 # ---------------------------------------------------------------------------------------------
@@ -267,41 +417,6 @@ def _single_province(inst: Instance, prop: np.ndarray, rev: np.ndarray) -> list[
     got = np.bincount(prop, minlength=n_p)
     alone = (got >= 2) & (distinct == 1) & (unknown == 0)
     return [inst.proposals[i].key for i in np.flatnonzero(alone)]
-
-
-# ---------------------------------------------------------------------------------------------
-# Candidates from a dense matrix
-
-
-def candidates_from_matrix(
-    affinity: np.ndarray,
-    *,
-    top_n: int | None = None,
-    conflict: np.ndarray | None = None,
-    first_proposal: int = 0,
-) -> Candidates:
-    """Candidates from a proposals x reviewers matrix, the ``top_n`` best allowed per row.
-
-    ``conflict`` (same shape, True = never assign) and non-finite entries are left out.
-    ``first_proposal`` is the position of row 0, so a large matrix can come in row blocks.
-    """
-    scores = np.asarray(affinity, dtype=np.float64)
-    allowed = np.isfinite(scores)
-    if conflict is not None:
-        allowed &= ~np.asarray(conflict, dtype=bool)
-    n_rows, n_cols = scores.shape
-    if top_n is not None and top_n < n_cols:
-        ranked = np.where(allowed, -scores, np.inf)
-        cols = np.sort(np.argpartition(ranked, top_n - 1, axis=1)[:, :top_n], axis=1)
-        rows = np.repeat(np.arange(n_rows), top_n)
-        cols = cols.ravel()
-        keep = allowed[rows, cols]
-        rows, cols = rows[keep], cols[keep]
-    else:
-        rows, cols = np.nonzero(allowed)  # row-major: sorted by (proposal, reviewer)
-    return Candidates(
-        rows.astype(np.int64) + first_proposal, cols.astype(np.int64), scores[rows, cols]
-    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ states the rules); reviews.fair_assignment is its fair mode.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -231,19 +231,19 @@ def _spread_groups(prop, rev, reviewers, k, n_proposals) -> np.ndarray:
     eligible reviewers from two or more provinces, and k or more of them in this province.
     Nodes are numbered by (proposal, province).
     """
-    groups = np.full(len(prop), -1, dtype=np.int64)
     ids, n_names = province_ids(reviewers)
-    province = ids[rev]
-    known = province >= 0
-    if k < 2 or not known.any():
-        return groups
-    code = prop[known] * n_names + province[known]
+    if k < 2 or not (ids >= 0).any():
+        return np.full(len(prop), -1, dtype=np.int64)
+    # Reviewers of unknown province count in a column of their own that never binds: one pass
+    # over the pairs, no boolean selection of millions of them.
+    code = prop * (n_names + 1) + np.where(ids >= 0, ids, n_names)[rev]
     # Proposals x provinces is small next to the pairs: count in it rather than sort pairs.
-    counts = np.bincount(code, minlength=n_proposals * n_names).reshape(n_proposals, n_names)
+    counts = np.bincount(code, minlength=n_proposals * (n_names + 1))
+    counts = counts.reshape(n_proposals, n_names + 1)[:, :n_names]
     binding = (counts >= k) & ((counts > 0).sum(axis=1) >= 2)[:, None]
-    number = np.cumsum(binding.ravel()) - 1
-    groups[known] = np.where(binding.ravel()[code], number[code], -1)
-    return groups
+    binding = np.concatenate([binding, np.zeros((n_proposals, 1), dtype=bool)], axis=1).ravel()
+    number = np.where(binding, np.cumsum(binding) - 1, -1)
+    return number[code]
 
 
 def province_ids(reviewers: Sequence[Reviewer]) -> tuple[np.ndarray, int]:
@@ -251,3 +251,103 @@ def province_ids(reviewers: Sequence[Reviewer]) -> tuple[np.ndarray, int]:
     names = sorted({r.province for r in reviewers if r.province})
     index = {name: i for i, name in enumerate(names)}
     return np.array([index.get(r.province, -1) for r in reviewers], dtype=np.int64), len(names)
+
+
+# ---------------------------------------------------------------------------------------------
+# Candidates from a dense matrix
+
+
+def candidates_from_matrix(
+    affinity: np.ndarray,
+    *,
+    top_n: int | None = None,
+    conflict: np.ndarray | None = None,
+    first_proposal: int = 0,
+) -> Candidates:
+    """Candidates from a proposals x reviewers matrix, the ``top_n`` best allowed per row.
+
+    ``conflict`` (same shape, True = never assign) and non-finite entries are left out.
+    ``first_proposal`` is the position of row 0, so a large matrix can come in row blocks.
+    """
+    scores = np.asarray(affinity, dtype=np.float64)
+    allowed = np.isfinite(scores)
+    if conflict is not None:
+        allowed &= ~np.asarray(conflict, dtype=bool)
+    n_rows, n_cols = scores.shape
+    if top_n is not None and top_n < n_cols:
+        ranked = np.where(allowed, -scores, np.inf)
+        cols = np.sort(np.argpartition(ranked, top_n - 1, axis=1)[:, :top_n], axis=1)
+        rows = np.repeat(np.arange(n_rows), top_n)
+        cols = cols.ravel()
+        keep = allowed[rows, cols]
+        rows, cols = rows[keep], cols[keep]
+        scores = scores[rows, cols]
+    else:
+        rows, cols = np.nonzero(allowed)  # row-major: sorted by (proposal, reviewer)
+        scores = scores[allowed]  # the same order, without a gather by two index arrays
+    rows = rows.astype(np.int64, copy=False)
+    if first_proposal:
+        rows += first_proposal
+    return Candidates(rows, cols.astype(np.int64, copy=False), scores)
+
+
+# ---------------------------------------------------------------------------------------------
+# Restricted instances, for the plain mode's pricing (reviews.assignment)
+
+_LEVELS = 256  # affinity levels for choosing the first candidates
+
+
+def best_per_proposal(inst: Instance, m: int, among: np.ndarray | None = None) -> np.ndarray:
+    """At least the ``m`` best candidates of each proposal (all of a shorter list), of all or
+    only of those marked in ``among``."""
+    if among is None:
+        return _best(inst.prop, inst.cost, len(inst.proposals), m)
+    idx = np.flatnonzero(among)
+    chosen = np.zeros(len(inst.prop), dtype=bool)
+    chosen[idx[_best(inst.prop[idx], inst.cost[idx], len(inst.proposals), m)]] = True
+    return chosen
+
+
+def _best(prop: np.ndarray, cost: np.ndarray, n_p: int, m: int) -> np.ndarray:
+    """A per-proposal histogram of affinity levels instead of a sort of every candidate."""
+    if len(cost) <= m:
+        return np.ones(len(cost), dtype=bool)
+    low, span = cost.min(), max(int(cost.max() - cost.min()), 1)
+    level = ((cost - low) * ((_LEVELS - 1) / span)).astype(np.int64)
+    counts = np.bincount(prop * _LEVELS + level, minlength=n_p * _LEVELS)
+    at_or_above = np.cumsum(counts.reshape(n_p, _LEVELS)[:, ::-1], axis=1)
+    cut = _LEVELS - 1 - np.argmax(at_or_above >= m, axis=1)
+    cut[at_or_above[:, -1] < m] = 0
+    return level >= cut[prop]
+
+
+def flow_bound(inst: Instance) -> int:
+    """Slots the pool could fill at most: no max flow exceeds either side's own limits."""
+    n_p, n_r = len(inst.proposals), len(inst.reviewers)
+    per_proposal = np.minimum(np.bincount(inst.prop, minlength=n_p), inst.k)
+    per_reviewer = np.minimum(np.bincount(inst.rev, minlength=n_r), inst.max_load)
+    return int(min(per_proposal.sum(), per_reviewer.sum()))
+
+
+def restricted(inst: Instance, keep: np.ndarray) -> tuple[Instance, np.ndarray]:
+    """The instance on the kept candidates, with a node only for the spread groups that keep k
+    or more, and each group's number there (-1 for none; the last entry, for group -1, too)."""
+    idx = np.flatnonzero(keep)
+    group = inst.group[idx]
+    sizes = np.bincount(group[group >= 0], minlength=group_count(inst))
+    live = sizes >= inst.k
+    number = np.full(len(sizes) + 1, -1, dtype=np.int64)
+    number[:-1][live] = np.arange(int(live.sum()))
+    sub = replace(
+        inst,
+        prop=inst.prop[idx],
+        rev=inst.rev[idx],
+        aff=inst.aff[idx],
+        cost=inst.cost[idx],
+        group=number[group],
+    )
+    return sub, number
+
+
+def group_count(inst: Instance) -> int:
+    return int(inst.group.max()) + 1 if len(inst.group) else 0
