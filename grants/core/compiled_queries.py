@@ -20,7 +20,6 @@ or in a value computed from it, is refused). Only querysets of model instances: 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import connections, router
@@ -34,28 +33,29 @@ STAND_IN_TEXT = "\x1fcompiled-query-argument-"
 STAND_IN_TIME = datetime(1901, 2, 3, 4, 5, 6, 7, tzinfo=UTC)
 
 
-@dataclass(frozen=True)
 class _Compiled:
-    sql: str
-    params: tuple
-    slots: tuple  # per argument, the positions in params it fills
-    compiler: object  # the ORM's compiler after compiling: what each column of a row is
-    prefetch: tuple
+    """A query's SQL and how its rows become instances, as django.db.models.query's
+    ModelIterable works them out from the ORM's compiler, once."""
 
-    def objects(self, rows, alias) -> list:
-        """Model instances from the rows, as django.db.models.query.ModelIterable makes them."""
-        compiler = self.compiler
-        select, klass_info = compiler.select, compiler.klass_info
+    def __init__(self, sql, params, slots, compiler, prefetch, alias):
+        self.sql, self.params, self.alias, self.prefetch = sql, tuple(params), alias, prefetch
+        self.slots = slots  # per argument, the positions in params it fills
+        self.compiler = compiler
+        klass_info = compiler.klass_info
         fields = klass_info["select_fields"]
-        start, end = fields[0], fields[-1] + 1
-        names = [column[0].target.attname for column in select[start:end]]
-        related = get_related_populators(klass_info, select, alias)
+        self.columns = slice(fields[0], fields[-1] + 1)
+        self.names = [column[0].target.attname for column in compiler.select[self.columns]]
+        self.model = klass_info["model"]
+        self.related = get_related_populators(klass_info, compiler.select, alias)
+
+    def objects(self, rows) -> list:
+        """Model instances from the rows, as ModelIterable makes them."""
         found = []
-        for row in compiler.results_iter([rows]):
-            instance = klass_info["model"].from_db(alias, names, row[start:end])
-            for populator in related:
+        for row in self.compiler.results_iter([rows]):
+            instance = self.model.from_db(self.alias, self.names, row[self.columns])
+            for populator in self.related:
                 populator.populate(row, instance)
-            for name, position in compiler.annotation_col_map.items():
+            for name, position in self.compiler.annotation_col_map.items():
                 setattr(instance, name, row[position])
             found.append(instance)
         if self.prefetch and found:
@@ -88,7 +88,7 @@ class CompiledQuery:
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
-        return compiled.objects(rows, alias)
+        return compiled.objects(rows)
 
     def _compile(self, key) -> _Compiled:
         alias, _, kinds = key
@@ -107,7 +107,7 @@ class CompiledQuery:
         ):
             raise ValueError(_REFUSED.format(found="a value computed from an argument"))
         sql, params, _, compiler, prefetch = first
-        self._compiled[key] = _Compiled(sql, tuple(params), slots, compiler, prefetch)
+        self._compiled[key] = _Compiled(sql, params, slots, compiler, prefetch, alias)
         return self._compiled[key]
 
     def _sql(self, alias, stand_ins):
