@@ -204,12 +204,17 @@ def office_proposals_for(user):
     officer's province, even where the officer also applies elsewhere."""
     from grants.models import Proposal
 
+    reads, province = _office_scope(user)
+    return _office_readable(province) if reads else Proposal.objects.none()
+
+
+def _office_scope(user):
+    """(whether ``user`` reads the office's proposals, the one province they are limited to or
+    None for all of them)."""
     if is_fund_officer(user):
-        return _office_readable()
+        return True, None
     province = officer_province_code(user)
-    if not province:
-        return Proposal.objects.none()
-    return _office_readable(province)
+    return bool(province), province
 
 
 def _office_readable(province=None):
@@ -248,8 +253,8 @@ def get_office_proposal(user, pk):
     if not roles_of(user) & OFFICE_ROLES:
         raise PermissionDenied
     pk = _proposal_key(pk)
-    province = None if is_fund_officer(user) else officer_province_code(user)
-    found = _OFFICE_READ_ONE(pk, *([province] if province else []))
+    reads, province = _office_scope(user)
+    found = _OFFICE_READ_ONE(pk, *([province] if province else [])) if reads else []
     if not found:
         raise Http404
     return found[0]
