@@ -107,14 +107,7 @@ def synthetic(n_proposals: int, n_reviewers: int, seed: int) -> Synthetic:
     """A call and its candidates; "generate" times the scores, "build" the candidate lists."""
     rng = np.random.default_rng(seed)
     started = time.perf_counter()
-    n_codes = DEPARTMENTS * SECOND_LEVEL * THIRD_LEVEL
-    # Some fields draw far more proposals (and have more experts) than others.
-    popularity = rng.zipf(1.6, n_codes).astype(float)
-    popularity /= popularity.sum()
-    p_code = rng.choice(n_codes, n_proposals, p=popularity)
-    r_code = rng.choice(n_codes, n_reviewers, p=popularity)
-    p_topics = _topics(rng, p_code // THIRD_LEVEL, n_codes // THIRD_LEVEL)
-    r_topics = _topics(rng, r_code // THIRD_LEVEL, n_codes // THIRD_LEVEL)
+    n_codes, p_code, r_code, p_topics, r_topics = _codes_and_topics(rng, n_proposals, n_reviewers)
     # One reviewer in five is registered at the second level only (F06 rather than F0601).
     second_only = rng.random(n_reviewers) < 0.2
     r_code = np.where(second_only, n_codes + r_code // THIRD_LEVEL, r_code)
@@ -145,6 +138,20 @@ def synthetic(n_proposals: int, n_reviewers: int, seed: int) -> Synthetic:
     ]
     build += time.perf_counter() - started
     return Synthetic(proposals, reviewers, candidates, generate, build)
+
+
+def _codes_and_topics(rng, n_proposals: int, n_reviewers: int):
+    """(number of third-level codes, proposals' codes, reviewers' codes, their topics), drawn
+    in this order from ``rng``."""
+    n_codes = DEPARTMENTS * SECOND_LEVEL * THIRD_LEVEL
+    # Some fields draw far more proposals (and have more experts) than others.
+    popularity = rng.zipf(1.6, n_codes).astype(float)
+    popularity /= popularity.sum()
+    p_code = rng.choice(n_codes, n_proposals, p=popularity)
+    r_code = rng.choice(n_codes, n_reviewers, p=popularity)
+    p_topics = _topics(rng, p_code // THIRD_LEVEL, n_codes // THIRD_LEVEL)
+    r_topics = _topics(rng, r_code // THIRD_LEVEL, n_codes // THIRD_LEVEL)
+    return n_codes, p_code, r_code, p_topics, r_topics
 
 
 def _level_table(n_codes: int) -> np.ndarray:
@@ -290,13 +297,7 @@ DENSE_DELTA_SHARE = 0.5
 def dense(n_proposals: int, n_reviewers: int, seed: int):
     """(affinity matrix, allowed mask, proposals, reviewers) of a call scored in full."""
     rng = np.random.default_rng(seed)
-    n_codes = DEPARTMENTS * SECOND_LEVEL * THIRD_LEVEL
-    popularity = rng.zipf(1.6, n_codes).astype(float)
-    popularity /= popularity.sum()
-    p_code = rng.choice(n_codes, n_proposals, p=popularity)
-    r_code = rng.choice(n_codes, n_reviewers, p=popularity)
-    p_topics = _topics(rng, p_code // THIRD_LEVEL, n_codes // THIRD_LEVEL)
-    r_topics = _topics(rng, r_code // THIRD_LEVEL, n_codes // THIRD_LEVEL)
+    n_codes, p_code, r_code, p_topics, r_topics = _codes_and_topics(rng, n_proposals, n_reviewers)
     scores = _affinities(_level_table(n_codes)[p_code][:, r_code], p_topics, r_topics)
     weights = np.full(PROVINCES, (1 - DENSE_DELTA_SHARE) / (PROVINCES - DELTA))
     weights[:DELTA] = DENSE_DELTA_SHARE / DELTA
