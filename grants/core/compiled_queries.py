@@ -47,11 +47,18 @@ class _Compiled:
         self.names = [column[0].target.attname for column in compiler.select[self.columns]]
         self.model = klass_info["model"]
         self.related = get_related_populators(klass_info, compiler.select, alias)
+        # What results_iter would look up for every call: the columns' converters.
+        selected = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(selected):
+            raise TypeError("a compiled query reads no composite primary key")
+        self.converters = compiler.get_converters(selected)
 
     def objects(self, rows) -> list:
         """Model instances from the rows, as ModelIterable makes them."""
         found = []
-        for row in self.compiler.results_iter([rows]):
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        for row in rows:
             instance = self.model.from_db(self.alias, self.names, row[self.columns])
             for populator in self.related:
                 populator.populate(row, instance)

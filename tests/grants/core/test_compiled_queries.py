@@ -58,6 +58,18 @@ def test_rows_are_the_querysets_rows(reference, case):
         assert got[0].grants == expected[0].grants
 
 
+def test_every_column_is_converted_as_the_orm_converts_it_on_every_call(reference):
+    # The converters are worked out once, at compilation; later calls must still apply them
+    # (SQLite hands datetimes back as text, for one).
+    query = CompiledQuery(lambda user_id: User.objects.filter(pk=user_id))
+    for user in (make_user(), make_user()):
+        expected = User.objects.get(pk=user.pk)
+        got = query(user.pk)[0]
+        for field in User._meta.concrete_fields:
+            assert getattr(got, field.attname) == getattr(expected, field.attname), field.name
+        assert got.date_joined.tzinfo is not None
+
+
 def test_a_query_matching_nothing_gives_no_rows(reference):
     assert list(CompiledQuery(BUILDS["by primary key"])(987_654)) == []
 
