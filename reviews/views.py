@@ -4,6 +4,7 @@ proposal's documents."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
+from django.db.models import Exists, F, OuterRef
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +17,8 @@ from grants.accounts.permissions import role_required
 from grants.core.compiled_queries import CompiledQuery
 from grants.core.errors import WorkflowError
 from grants.core.view_helpers import login_required_keeping_post, workflow_step
-from grants.models import Role
+from grants.models import Discipline, Role
+from grants.models.reference import in_reader_language
 from grants.proposals.presenters import document_for
 from reviews import windows, workflow
 from reviews.criteria import criteria_for
@@ -26,55 +28,106 @@ from reviews.permissions import assignments_listed, get_accepted_assignment, get
 
 
 def _home_items(reviewer_id):
+    """The reviewer's list in one query: each assignment with the few columns its row shows,
+    whether its review is submitted and what reviews.windows needs to tell whether it is
+    closed, as plain values instead of the call's and the proposal's instances."""
+    submitted = Review.objects.filter(assignment=OuterRef("pk"), submitted_at__isnull=False)
     return (
         assignments_listed(reviewer_id)
+        .select_related(None)
+        .only("status", "reopened_at", "call", "proposal")
         # Declared conflicts leave the list, as the reviewer is told when declaring one.
         .exclude(status__in=[AssignmentStatus.DECLINED, AssignmentStatus.CONFLICT])
+        .annotate(
+            reference=F("proposal__reference"),
+            title_zh=F("proposal__title_zh"),
+            title_en=F("proposal__title_en"),
+            discipline_code=F("proposal__primary_code__code"),
+            discipline_zh=F("proposal__primary_code__name_zh"),
+            discipline_en=F("proposal__primary_code__name_en"),
+            submitted=Exists(submitted),
+            **workflow.window_annotations(),
+        )
         .order_by("status", "proposal__reference")
     )
 
 
-# Every reviewer's list reads these two: their SQL is compiled once per process.
+# Every reviewer's list reads it: its SQL is compiled once per process.
 _home_assignments = CompiledQuery(_home_items)
-_home_submitted = CompiledQuery(
-    lambda reviewer_id: Review.objects.filter(
-        assignment__in=_home_items(reviewer_id), submitted_at__isnull=False
-    ).only("assignment_id")
-)
 
 
 @login_required
 @role_required(Role.REVIEWER)
 def reviewer_home(request):
     items = _home_assignments(request.user.pk)
-    submitted = {review.assignment_id for review in _home_submitted(request.user.pk)}
-    closed = {pk for pk, reason in workflow.closed_reasons(items).items() if reason}
-    rows = [_home_row(item, item.pk in submitted, item.pk in closed) for item in items]
-    context = {"items": items, "submitted": submitted, "closed": closed, "rows": rows}
-    return render(request, "reviews/home.html", context)
+    now = timezone.now()
+    closed = {item.pk for item in items if workflow.annotated_closed_reason(item, now)}
+    texts = _HomeTexts(items)
+    rows = [_home_row(item, item.pk in closed, texts) for item in items]
+    return render(request, "reviews/home.html", {"items": items, "closed": closed, "rows": rows})
 
 
-def _home_row(item, submitted, closed):
+class _HomeTexts:
+    """What the rows of the list share, worked out once per request rather than once per row:
+    the buttons' words and links, each distinct deadline and discipline as shown."""
+
+    def __init__(self, items):
+        self.answer, self.review, self.view = _("Answer"), _("Review"), _("View")
+        self.invitation_url = _url_for_each("review_invitation")
+        self.review_url = _url_for_each("review_form")
+        self.due = {
+            due: date_format(timezone.localtime(due), "SHORT_DATETIME_FORMAT") if due else "—"
+            for due in {item.review_deadline for item in items}
+        }
+        self.discipline = {}
+        for item in items:
+            if item.discipline_code not in self.discipline:
+                self.discipline[item.discipline_code] = _discipline(item)
+
+
+# An id no other part of a URL holds, to find where the id goes (_url_for_each).
+_MARKER_ID = 9_081_726_354_615_243
+
+
+def _url_for_each(name):
+    """``reverse(name, args=[pk])`` for any pk from one reverse, which costs as much as a whole
+    row: the URL is cut where a marker id stands."""
+    before, _marker, after = reverse(name, args=[_MARKER_ID]).partition(str(_MARKER_ID))
+    return lambda pk: f"{before}{pk}{after}"
+
+
+def _home_row(item, closed, texts):
     """One assignment as the reviewer's list shows it, worked out here rather than by
     template logic per row."""
-    due = item.call.review_deadline
     url = action = None
     if item.status == AssignmentStatus.INVITED:
-        url, action = reverse("review_invitation", args=[item.pk]), _("Answer")
+        url, action = texts.invitation_url(item.pk), texts.answer
     elif item.status == AssignmentStatus.ACCEPTED:
-        url, action = reverse("review_form", args=[item.pk]), _("Review")
+        url, action = texts.review_url(item.pk), texts.review
     return {
-        "reference": item.proposal.reference,
-        "title": item.proposal.title,
-        "discipline": item.proposal.primary_code,
-        "submitted": submitted,
-        "status": "" if submitted else AssignmentStatus(item.status).label,
-        "due": date_format(timezone.localtime(due), "SHORT_DATETIME_FORMAT") if due else "—",
+        "reference": item.reference,
+        "title": in_reader_language(item.title_zh, item.title_en),
+        "discipline": texts.discipline[item.discipline_code],
+        "submitted": item.submitted,
+        "status": "" if item.submitted else AssignmentStatus(item.status).label,
+        "due": texts.due[item.review_deadline],
         "closed": closed,
         "url": url,
-        "action": _("View") if closed else action,
+        "action": texts.view if closed else action,
         "secondary": closed or item.status == AssignmentStatus.ACCEPTED,
     }
+
+
+def _discipline(item):
+    """The proposal's discipline as its instance prints itself (None, as the template prints
+    it, for a proposal without one)."""
+    if item.discipline_code is None:
+        return None
+    return str(
+        Discipline(
+            code=item.discipline_code, name_zh=item.discipline_zh, name_en=item.discipline_en
+        )
+    )
 
 
 @login_required

@@ -4,6 +4,7 @@ import secrets
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -314,14 +315,29 @@ def assignment_declare_conflict(*, assignment, reviewer, kind, note="", now=None
 ACTIVE_STATUSES = (AssignmentStatus.INVITED, AssignmentStatus.ACCEPTED)
 
 
+def _locked_entries():
+    """Entries of panels that locked their ranking: their proposals' reviews are closed."""
+    return PanelEntry.objects.filter(panel__locked_at__isnull=False)
+
+
+def _closed_because(now, *, deadline, call_status, reopened_at, panel_locked, committed):
+    return windows.closed_because(
+        now=now,
+        deadline=deadline,
+        reopened=reopened_at is not None,
+        panel_locked=panel_locked,
+        decided=call_status == CallStatus.DECIDED or committed,
+    )
+
+
 def closed_reasons(items, now=None):
     """reviews.windows' answer for each assignment of ``items`` ({pk: reason or None}), in two
     queries however many there are. ``items`` carry their call (``select_related``)."""
     now = now or timezone.now()
     locked = set(
-        PanelEntry.objects.filter(
-            proposal__in={item.proposal_id for item in items}, panel__locked_at__isnull=False
-        ).values_list("proposal_id", flat=True)
+        _locked_entries()
+        .filter(proposal__in={item.proposal_id for item in items})
+        .values_list("proposal_id", flat=True)
     )
     committed = set(
         FundingRound.objects.filter(call__in={item.call_id for item in items}).values_list(
@@ -329,15 +345,39 @@ def closed_reasons(items, now=None):
         )
     )
     return {
-        item.pk: windows.closed_because(
-            now=now,
+        item.pk: _closed_because(
+            now,
             deadline=item.call.review_deadline,
-            reopened=item.reopened_at is not None,
+            call_status=item.call.status,
+            reopened_at=item.reopened_at,
             panel_locked=item.proposal_id in locked,
-            decided=item.call.status == CallStatus.DECIDED or item.call_id in committed,
+            committed=item.call_id in committed,
         )
         for item in items
     }
+
+
+def window_annotations():
+    """What closed_reasons reads, as annotations of a query of assignments, for a list that
+    reads its assignments and their windows in one query (annotated_closed_reason)."""
+    return {
+        "review_deadline": F("call__review_deadline"),
+        "call_status": F("call__status"),
+        "panel_locked": Exists(_locked_entries().filter(proposal=OuterRef("proposal_id"))),
+        "funding_committed": Exists(FundingRound.objects.filter(call=OuterRef("call_id"))),
+    }
+
+
+def annotated_closed_reason(item, now):
+    """closed_reasons' answer for an assignment read with window_annotations."""
+    return _closed_because(
+        now,
+        deadline=item.review_deadline,
+        call_status=item.call_status,
+        reopened_at=item.reopened_at,
+        panel_locked=item.panel_locked,
+        committed=item.funding_committed,
+    )
 
 
 def reopen_refused_reasons(items, now=None):

@@ -281,6 +281,16 @@ def test_reviewer_list(client, reviewers_with_rows):
     assert_same_count(one, many)
 
 
+def test_reviewer_list_reads_its_rows_and_their_windows_in_one_query(client, reviewers_with_rows):
+    _, many_reviewer = reviewers_with_rows
+    captured, response = page_queries(client, many_reviewer, "/reviews/")
+    assert len(response.context["rows"]) == ROWS
+    tables = ("reviews_assignment", "reviews_review", "reviews_panelentry", "grants_fundinground")
+    reading = [q for q in captured if any(f'"{table}"' in q["sql"] for table in tables)]
+    assert len(reading) == 1
+    assert '"grants_call"."summary_zh"' not in reading[0]["sql"]
+
+
 def panels_chaired(chair, call, areas):
     for area in areas:
         Panel.objects.create(call=call, area=area, name=f"Panel {area.code}", chair=chair)
