@@ -64,11 +64,6 @@ _open_invitations = CompiledQuery(
         email__iexact=email, used_at=None, revoked_at=None, expires_at__gt=now
     ).select_related("member__proposal")
 )
-_memberships = CompiledQuery(
-    lambda user_id: ConsortiumMember.objects.filter(
-        pi_id=user_id, status=MemberStatus.ACCEPTED
-    ).only("proposal_id")
-)
 _open_calls = CompiledQuery(lambda now: Call.objects.open_now(now).order_by("closes_at"))
 
 
@@ -158,17 +153,25 @@ def _project_label(project):
     return project.proposal.reference or project.proposal.title
 
 
-def own_proposals(user):
-    """The proposals ``user`` leads or is an accepted member of, asked directly: going through
-    proposals_for would make the database scan every proposal an officer may read. The
-    memberships are read first, so that both halves of the condition are index lookups
-    (with a subquery, SQLite checked it against every proposal)."""
-    member_of = [member.proposal_id for member in _memberships(user.pk)]
+def _own_proposals(user_id):
+    """The proposals the user leads or is an accepted member of, asked directly: going through
+    proposals_for would make the database scan every proposal an officer may read. Their ids
+    come from the union of two index lookups; with an OR of the two conditions instead, the
+    databases checked the condition against every proposal."""
+    member_of = ConsortiumMember.objects.filter(pi_id=user_id, status=MemberStatus.ACCEPTED).values(
+        "proposal_id"
+    )
+    led = Proposal.objects.filter(lead_id=user_id).values("pk")
     return (
-        Proposal.objects.filter(Q(lead=user) | Q(pk__in=member_of))
+        Proposal.objects.filter(pk__in=member_of.order_by().union(led.order_by()))
         .exclude(status=ProposalStatus.DISCARDED)
         .for_lists()
+        .select_related("call")
+        .order_by("-updated_at")
     )
+
+
+_own = CompiledQuery(_own_proposals)
 
 
 def applicant_section(user):
@@ -182,7 +185,7 @@ def applicant_section(user):
         )
         for invitation in _open_invitations(user.email, timezone.now())
     ]
-    mine = list(own_proposals(user).select_related("call").order_by("-updated_at"))
+    mine = _own(user.pk)
     # Only a decided call's proposals have a decision to show: none, no query.
     in_decided = [p.pk for p in mine if p.call.status == CallStatus.DECIDED]
     decided = {
