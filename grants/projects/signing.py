@@ -10,6 +10,7 @@ approved change, and the signatures make the new version binding on those it bin
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from grants.accounts.permissions import officer_province_code
@@ -17,7 +18,14 @@ from grants.core.audit import record
 from grants.core.compiled_queries import CompiledQuery
 from grants.core.emails import send_on_commit
 from grants.core.errors import WorkflowError
-from grants.models import Project, ProjectStatus, Signature
+from grants.models import (
+    AwardShare,
+    ConsortiumMember,
+    MemberStatus,
+    Project,
+    ProjectStatus,
+    Signature,
+)
 from grants.models.reference import in_reader_language
 from grants.projects import project_workflow, signing_rules
 from grants.projects.signing_rules import MEMBER, PROVINCE, Party
@@ -177,17 +185,17 @@ def signing_rows(task_book, user):
 
 
 def _signable_projects(user_id, province=None):
-    """The projects in signing that a consortium PI, or a province paying a share, may sign."""
-    from django.db.models import Q
-
-    from grants.models import MemberStatus
-
-    visible = Q(proposal__members__pi_id=user_id, proposal__members__status=MemberStatus.ACCEPTED)
+    """The projects in signing that a consortium PI, or a province paying a share, may sign.
+    Each side is a subquery of ids rather than a join through the proposal and the decision:
+    the database plans it in a fraction of the time, and the dashboards ask on every visit."""
+    led = ConsortiumMember.objects.filter(pi_id=user_id, status=MemberStatus.ACCEPTED)
+    visible = Q(proposal__in=led.values("proposal_id"))
     if province is not None:
-        visible |= Q(decision__shares__province_id=province)
+        visible |= Q(
+            decision__in=AwardShare.objects.filter(province_id=province).values("decision")
+        )
     return (
-        Project.objects.filter(status__in=SIGNABLE)
-        .filter(pk__in=Project.objects.filter(visible).values("pk"))
+        Project.objects.filter(visible, status__in=SIGNABLE)
         .select_related("proposal")
         .prefetch_related("task_books__signatures")
     )

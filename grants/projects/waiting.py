@@ -4,7 +4,7 @@ submitted report or on a change every affected province has consented to."""
 
 from grants.accounts.permissions import is_fund_officer, officer_province_code
 from grants.core.compiled_queries import CompiledQuery
-from grants.models import ChangeRequest, ChangeStatus, Report, ReportStatus
+from grants.models import AwardShare, ChangeRequest, ChangeStatus, Report, ReportStatus
 from grants.projects.changes import consents_missing
 
 
@@ -17,10 +17,12 @@ def _pending_changes():
     )
 
 
-# The officers' dashboards ask on every visit: their SQL is compiled once per process.
+# The officers' dashboards ask on every visit: their SQL is compiled once per process. The
+# province's shares are a subquery of decisions, not a join made DISTINCT, which the database
+# plans in a fraction of the time.
 _pending_in_province = CompiledQuery(
-    lambda province: (
-        _pending_changes().filter(project__decision__shares__province_id=province).distinct()
+    lambda province: _pending_changes().filter(
+        project__decision__in=AwardShare.objects.filter(province_id=province).values("decision")
     )
 )
 _pending = CompiledQuery(_pending_changes)

@@ -1,6 +1,6 @@
 """The officers' dashboard sections lead to the office pages, with counts."""
 
-from grants.models import Role
+from grants.models import UNSUBMITTED, Proposal, ProposalStatus, Role
 from grants.site.dashboards import fund_officer_section, provincial_officer_section
 from tests.factories import make_call, make_proposal, make_user
 
@@ -41,3 +41,25 @@ def test_provincial_section_counts_only_its_provinces_proposals(client, referenc
     assert "¥10,000,000.00" in item.note and "2 proposals with Shanghai institutions" in item.note
     client.force_login(officer)
     assert 'href="/office/calls/live/proposals/"' in client.get("/dashboard/").text
+
+
+def test_the_counts_take_every_received_proposal_and_no_draft_or_discarded_one(reference):
+    call = make_call("live", max_participations_per_pi=6)
+    # Submitted first, so that the drafts and the discarded one keep their members' provinces:
+    # only their status leaves them out.
+    for status in ProposalStatus.values:
+        proposal = submitted_pair(call, "复旦大学", "浙江大学")
+        Proposal.objects.filter(pk=proposal.pk).update(status=status)
+    received = len(ProposalStatus.values) - len(UNSUBMITTED)
+    officer = make_user(roles=[Role.FUND_OFFICER])
+    items = {item.url: item for item in fund_officer_section(officer).items}
+    assert items["/office/calls/live/proposals/"].note.endswith(f"{received} proposals")
+    for code, name in (("310000", "Shanghai"), ("330000", "Zhejiang")):
+        _, item = provincial_officer_section(
+            make_user(roles=[Role.PROVINCIAL_OFFICER], province=code)
+        ).items
+        assert f"{received} proposals with {name} institutions" in item.note
+    _, item = provincial_officer_section(
+        make_user(roles=[Role.PROVINCIAL_OFFICER], province="320000")
+    ).items
+    assert "0 proposals with Jiangsu institutions" in item.note
