@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from grants.calls import call_workflow
@@ -156,6 +157,31 @@ def test_sorting(client, officer, listed, ordering, expected):
     client.force_login(officer)
     response = client.get(f"/office/calls/c1/proposals/?ordering={ordering}")
     assert references(response, proposals)[: len(expected)] == expected
+
+
+@pytest.mark.parametrize("ordering", ["-total", "total"])
+def test_a_proposal_without_a_total_comes_last_either_way(client, officer, listed, ordering):
+    _call, proposals = listed
+    Proposal.objects.filter(pk=proposals["battery"].pk).update(requested_total=None)
+    client.force_login(officer)
+    response = client.get(f"/office/calls/c1/proposals/?ordering={ordering}")
+    # grid and shanghai ask for the same amount: by reference then.
+    assert references(response, proposals) == ["grid", "shanghai", "battery"]
+
+
+def test_the_sort_by_total_and_the_provincial_scope_have_their_indexes(db):
+    with connection.cursor() as cursor:
+        members = connection.introspection.get_constraints(cursor, "grants_consortiummember")
+        proposals = connection.introspection.get_constraints(cursor, "grants_proposal")
+    scope = members["member_institution_status"]
+    assert scope["columns"] == ["institution_id", "status", "proposal_id"]
+    # PostgreSQL's alone (grants/migrations/0023_office_list_indexes.py).
+    by_total = proposals.get("proposal_call_total_desc")
+    if connection.vendor == "postgresql":
+        assert by_total["columns"] == ["call_id", "requested_total", "reference", "id"]
+        assert by_total["orders"] == ["ASC", "DESC", "ASC", "ASC"]
+    else:
+        assert by_total is None
 
 
 def test_totals_are_direct_plus_computed_indirect(client, officer, listed):
