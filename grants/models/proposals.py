@@ -266,6 +266,14 @@ class ConsortiumMember(models.Model):
                 fields=["proposal"], condition=models.Q(is_lead=True), name="one_lead_per_proposal"
             ),
         ]
+        indexes = [
+            # A provincial officer's scope (the proposals with an accepted member of the
+            # province) read from the index alone: the members of the province's institutions
+            # and their proposals, instead of every member of every proposal.
+            models.Index(
+                fields=["institution", "status", "proposal"], name="member_institution_status"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.institution} ({self.get_status_display()})"

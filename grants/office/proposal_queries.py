@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -18,12 +18,30 @@ from grants.models import ConsortiumMember, MemberStatus, Proposal, Province
 from grants.office.filters import OfficeProposalFilter
 from reviews.scoring import display_score
 
+# What the page (with_results, list_rows) and the export (_row) read of a proposal and its
+# lead: building each row's instances from all of their columns took twice the time.
+LISTED_FIELDS = (
+    "reference",
+    "title_zh",
+    "title_en",
+    "status",
+    "screening",
+    "primary_code_id",
+    "submitted_at",
+    "requested_direct",
+    "requested_total",
+    "review_score",
+    "lead__name",
+    "decision",
+)
+
 
 def filtered_proposals(request, call):
     """The proposals of ``call`` that the reader of ``request`` may see, under its filters."""
-    visible = office_proposals_for(request.user).filter(call=call).for_lists()
+    visible = office_proposals_for(request.user).filter(call=call)
     proposals = (
-        visible.select_related("lead", "primary_code", "decision")
+        visible.select_related("lead", "decision")
+        .only(*LISTED_FIELDS)
         .prefetch_related(
             Prefetch(
                 "members",
@@ -57,10 +75,13 @@ OUTCOME_BADGES = {"funded": " badge-ok", "below_threshold": " badge-bad"}
 
 def list_rows(proposals):
     """The proposals (through with_results) as the page's table shows them: every cell worked
-    out here, so that the template writes values and runs no logic per row. The status and
-    screening labels are looked up once for the page, in the reader's language."""
+    out here, so that the template writes values and runs no logic per row. The labels, the
+    time zone and the date format are looked up once for the page, in the reader's language."""
     statuses = _labels("status")
     screenings = _labels("screening")
+    institutions = _institution_labels(proposals)
+    zone = timezone.get_current_timezone()
+    submitted_format = get_format("SHORT_DATETIME_FORMAT")
     return [
         {
             "url": reverse("office_proposal", args=[proposal.pk]),
@@ -69,17 +90,15 @@ def list_rows(proposals):
             "lead": proposal.lead.name,
             "institutions": mark_safe(
                 "<br>".join(
-                    f"{conditional_escape(member.institution.name)} "
-                    f'<span class="muted">({conditional_escape(member.institution.province.name)})</span>'
-                    for member in proposal.accepted_members
+                    institutions[member.institution_id] for member in proposal.accepted_members
                 )
             ),
             "code": proposal.primary_code_id or "—",
             "status": statuses.get(proposal.status, proposal.status),
             "screening": screenings.get(proposal.screening, proposal.screening),
             "screening_badge": SCREENING_BADGES.get(proposal.screening, ""),
-            "submitted": date_format(
-                timezone.localtime(proposal.submitted_at), "SHORT_DATETIME_FORMAT"
+            "submitted": dateformat.format(
+                timezone.localtime(proposal.submitted_at, zone), submitted_format
             )
             if proposal.submitted_at
             else "",
@@ -91,6 +110,21 @@ def list_rows(proposals):
         }
         for proposal in proposals
     ]
+
+
+def _institution_labels(proposals):
+    """Each member institution of ``proposals`` as their rows show it, escaped once for the
+    page: the same few dozen institutions recur in most consortia."""
+    labels = {}
+    for proposal in proposals:
+        for member in proposal.accepted_members:
+            if member.institution_id not in labels:
+                institution = member.institution
+                labels[member.institution_id] = (
+                    f"{conditional_escape(institution.name)} "
+                    f'<span class="muted">({conditional_escape(institution.province.name)})</span>'
+                )
+    return labels
 
 
 def _labels(field):

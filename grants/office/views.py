@@ -49,12 +49,14 @@ PAGE_SIZE = 50
 OFFICERS = (Role.FUND_OFFICER, Role.PROVINCIAL_OFFICER)
 
 
-def _list_page(proposals, number):
-    """One page of ``proposals``: the page's ids are found first, in the list's order, from the
-    proposal table alone; only those fifty rows are then read with their lead, code, decision
-    and members. Sorting the joined rows made the database join all of the call's proposals
-    before keeping fifty."""
-    page = Paginator(proposals.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
+def _list_page(proposals, number, count):
+    """One page of the ``count`` ``proposals``: the page's ids are found first, in the list's
+    order, from the proposal table alone; only those fifty rows are then read with their lead,
+    code, decision and members. Sorting the joined rows made the database join all of the
+    call's proposals before keeping fifty."""
+    paginator = Paginator(proposals.values_list("pk", flat=True), PAGE_SIZE)
+    paginator.count = count  # known from the counts, so the paginator runs no COUNT of its own
+    page = paginator.get_page(number)
     ids = list(page.object_list)
     rows = proposals.order_by().in_bulk(ids)
     page.object_list = [rows[pk] for pk in ids]
@@ -62,23 +64,28 @@ def _list_page(proposals, number):
 
 
 def _counts(proposals):
-    """How many of ``proposals`` involve each province, and how many lie in each department:
-    one GROUP BY over the provinces and code each proposal keeps from its submission, which
-    an index covers, instead of joining every consortium member."""
+    """How many ``proposals`` there are, how many involve each province, and how many lie in
+    each department: one GROUP BY over the provinces and code each proposal keeps from its
+    submission, which an index covers, instead of joining every consortium member. Every
+    proposal lies in exactly one group, so the groups add up to the list's length."""
     groups = (
         proposals.order_by()
         .annotate(department=Substr("primary_code_id", 1, 1))
         .values_list("member_provinces", "department")
         .annotate(n=Count("pk"))
     )
-    provinces, departments = Counter(), Counter()
+    by_codes, departments = Counter(), Counter()
     for codes, department, n in groups:
+        by_codes[codes] += n
+        departments[department] += n
+    provinces = Counter()
+    for codes, n in by_codes.items():
         for code in codes.split():
             provinces[code] += n
-        departments[department] += n
     names = {p.code: p for p in Province.objects.filter(code__in=provinces)}
     departments_named = {d.code: d for d in Discipline.objects.filter(code__in=departments)}
     return (
+        departments.total(),
         [(names[code], n) for code, n in sorted(provinces.items())],
         [
             (departments_named.get(code) or code or _("no code"), n)
@@ -93,9 +100,9 @@ def proposal_list(request, code):
     call = get_office_call(request.user, code)
     filterset = filtered_proposals(request, call)
     proposals = filterset.qs
-    page = _list_page(proposals, request.GET.get("page"))
+    count, by_province, by_department = _counts(proposals)
+    page = _list_page(proposals, request.GET.get("page"), count)
     rows = list_rows([with_results(proposal) for proposal in page])
-    by_province, by_department = _counts(proposals)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
