@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('grants', '0022_publications'),
+        ('grants', '0023_office_list_indexes'),
     ]
 
     operations = [
