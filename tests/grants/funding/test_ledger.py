@@ -4,6 +4,8 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from grants.funding import decisions
 from grants.funding import views as funding_views
@@ -22,7 +24,7 @@ def committed(reference):
 
 
 def scheduled(response):
-    return [(s.decision.proposal.reference, s.province_id) for s in response.context["schedule"]]
+    return [(s["reference"], s["province_id"]) for s in response.context["schedule"]]
 
 
 def test_the_schedule_shows_a_page_of_award_shares(client, committed, monkeypatch):
@@ -64,13 +66,24 @@ def test_the_totals_and_the_csv_count_every_award_whatever_the_page(client, comm
     assert csv_rows[1][:4] == ["310000", "上海市", "90000000.00", f"{sum(shanghai):.2f}"]
 
 
-def test_the_schedule_leaves_the_proposals_wide_columns_unread(client, committed):
+def test_the_schedule_reads_only_the_values_its_table_shows(client, committed):
     call, _ranked, officer = committed
     client.force_login(officer)
     share = client.get(f"/ledger/?call={call.code}").context["schedule"][0]
-    assert {"snapshot", "abstract_zh", "section_rationale"} <= (
-        share.decision.proposal.get_deferred_fields()
-    )
+    assert set(share) == {"pk", "reference", "province_id", "charged", "balancing"}
+
+
+def test_the_schedule_is_counted_by_the_ledgers_totals(client, committed, monkeypatch):
+    call, _ranked, officer = committed
+    monkeypatch.setattr(funding_views, "SCHEDULE_PAGE_SIZE", 4)
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/ledger/?call={call.code}")
+    assert not [query for query in queries if '"__count"' in query["sql"]]
+    shares = {row.province.code: row.shares for row in response.context["rows"]}
+    assert shares == {"310000": 3, "320000": 0, "330000": 3, "340000": 0}
+    assert response.context["schedule"].paginator.count == 6
+    assert response.context["schedule"].paginator.num_pages == 2
 
 
 def test_a_page_past_the_end_shows_the_last(client, committed, monkeypatch):
