@@ -255,23 +255,31 @@ def _ledger_url():
 # ---- the ledger -----------------------------------------------------------------------------
 
 
-def _ledger_scope(request):
+def _listed_calls():
+    """The calls the ledger can show: every call past its draft, newest first."""
+    return list(Call.objects.exclude(status=CallStatus.DRAFT).order_by("-opens_at"))
+
+
+def _ledger_scope(request, listed):
+    """The provinces ``request.user`` reads, the calls their ledger adds up (the one chosen
+    among ``listed``, 404 for any other, or all of them) and the chosen call. The calls go to
+    the ledger's queries as their ids, not as a subquery each query would compile again."""
     provinces = list(ledger_provinces_for(request.user))
-    calls = Call.objects.exclude(status=CallStatus.DRAFT)
-    selected = None
-    if request.GET.get("call"):
-        selected = get_object_or_404(calls, code=request.GET["call"])
-        calls = calls.filter(pk=selected.pk)
-    return provinces, calls, selected
+    if not request.GET.get("call"):
+        return provinces, listed, None
+    selected = next((call for call in listed if call.code == request.GET["call"]), None)
+    if selected is None:
+        raise Http404
+    return provinces, [selected], selected
 
 
 @login_required
 @reading_from_replica()
 def ledger_page(request):
-    provinces, calls, selected = _ledger_scope(request)
-    return render(
-        request, "grants/funding/ledger.html", _ledger_context(request, provinces, calls, selected)
-    )
+    listed = _listed_calls()
+    provinces, calls, selected = _ledger_scope(request, listed)
+    context = _ledger_context(request, provinces, calls, selected)
+    return render(request, "grants/funding/ledger.html", {**context, "calls": listed})
 
 
 def _ledger_context(request, provinces, calls, selected):
@@ -284,7 +292,6 @@ def _ledger_context(request, provinces, calls, selected):
         "rows": rows,
         "charts": [_chart(row) for row in rows],
         "selected": selected,
-        "calls": Call.objects.exclude(status=CallStatus.DRAFT).order_by("-opens_at"),
         "schedule": schedule,
         # The chosen call, kept in the schedule's page links.
         "schedule_query": urlencode({"call": selected.code}) if selected else "",
@@ -408,19 +415,19 @@ def _instalments(share_ids):
 @reading_from_replica()
 def ledger_csv(request):
     """One row per province for the provinces' finance systems; UTF-8 with BOM for Excel."""
-    return table_response(ledger_table(*_ledger_scope(request)), CSV)
+    return table_response(ledger_table(*_ledger_scope(request, _listed_calls())), CSV)
 
 
 @login_required
 @reading_from_replica()
 def ledger_xlsx(request):
-    return table_response(ledger_table(*_ledger_scope(request)), XLSX)
+    return table_response(ledger_table(*_ledger_scope(request, _listed_calls())), XLSX)
 
 
 @login_required
 @reading_from_replica()
 def ledger_pdf(request):
-    provinces, calls, selected = _ledger_scope(request)
+    provinces, calls, selected = _ledger_scope(request, _listed_calls())
     rows = tuple(
         ledger_report.LedgerRow(
             province_code=row.province.code,

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from grants.funding import decisions
 from grants.funding import views as funding_views
 from grants.models.decisions import AwardShare
+from tests.factories import make_call
 from tests.reviews.factories import make_panel_call
 
 PLENTY = {"310000": 90_000_000, "320000": 90_000_000, "330000": 90_000_000, "340000": 90_000_000}
@@ -119,3 +120,12 @@ def test_the_ledger_workbook_has_the_csv_rows_as_yuan_amounts_under_chinese_head
     assert sheet.freeze_panes == "A2"
     assert [[row[0], row[1], *(f"{v:.2f}" for v in row[2:])] for row in rows] == csv_rows[1:]
     assert sheet["C2"].data_type == "n" and sheet["C2"].number_format == MONEY_FORMAT
+
+
+@pytest.mark.parametrize("page", ["/ledger/", "/ledger/ledger.csv", "/ledger/ledger.pdf"])
+def test_a_draft_or_unknown_call_is_not_found(client, committed, page):
+    _call, _ranked, officer = committed
+    draft = make_call(status_open=False)
+    client.force_login(officer)
+    assert client.get(f"{page}?call={draft.code}").status_code == 404
+    assert client.get(f"{page}?call=no-such-call").status_code == 404
