@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -295,7 +295,7 @@ def _ledger_context(request, provinces, calls, selected):
         "schedule": schedule,
         # The chosen call, kept in the schedule's page links.
         "schedule_query": urlencode({"call": selected.code}) if selected else "",
-        "schedule_rows": _schedule_rows(schedule, provinces),
+        "schedule_body": _schedule_body(schedule, provinces),
         "own_province": officer_province_code(request.user),
         "funding_round": funding_round,
         "confirmed": set(selected.confirmations.values_list("province_id", flat=True))
@@ -371,20 +371,25 @@ def _schedule(calls, provinces):
     )
 
 
-def _schedule_rows(shares, provinces):
-    """The page's award shares as its table shows them, the instalments written here once
-    instead of through a translated template block per payment."""
+def _schedule_body(shares, provinces):
+    """The schedule table's rows, written here in one pass: four template variables per award
+    share were most of the page's rendering."""
     names = {province.code: province.name for province in provinces}
     instalments = _instalments([share["pk"] for share in shares])
-    return [
-        {
-            "reference": share["reference"],
-            "province": names[share["province_id"]],
-            "committed": format_yuan(share["charged"] + share["balancing"]),
-            "instalments": mark_safe(" · ".join(instalments[share["pk"]])),
-        }
-        for share in shares
-    ]
+    return format_html_join(
+        "",
+        '<tr><td><span class="reference">{}</span></td><td>{}</td><td class="num">{}</td>'
+        "<td>{}</td></tr>",
+        (
+            (
+                share["reference"],
+                names[share["province_id"]],
+                format_yuan(share["charged"] + share["balancing"]),
+                mark_safe(" · ".join(instalments[share["pk"]])),
+            )
+            for share in shares
+        ),
+    )
 
 
 def _instalments(share_ids):
