@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 
 from grants.core.money import ZERO
 from grants.models import Contribution, Province, Refund
@@ -26,6 +26,7 @@ class LedgerRow:
     paid_by_year: dict
     refund_owed: Decimal = ZERO  # what terminations owe the province back
     refunded: Decimal = ZERO  # what of it came back
+    shares: int = 0  # how many award shares it pays, the length of its payment schedule
 
     @property
     def remaining(self):
@@ -55,24 +56,40 @@ def refund_totals(calls, provinces):
     }
 
 
+def award_shares(calls, provinces):
+    """The award shares the provinces pay for the awards of ``calls``: the ledger's commitments
+    and its payment schedule."""
+    return AwardShare.objects.filter(_shares_of(calls, provinces))
+
+
+def _shares_of(calls, provinces, through=""):
+    """The filter on award shares of ``calls`` paid by ``provinces``; ``through`` a relation
+    ("share__"), on what belongs to them: one join chain, where a subquery of the shares would
+    make the database join them twice."""
+    return Q(**{f"{through}decision__round__call__in": calls, f"{through}province__in": provinces})
+
+
 def ledger(calls, provinces):
     """One row per province over ``calls``: contributed, committed, paid (by year, what the
-    provinces recorded against the instalments), outstanding, remaining, and the refunds owed
-    and received. Four aggregate queries whatever the number of calls, awards and payments."""
+    provinces recorded against the instalments), outstanding, remaining, the refunds owed and
+    received, and the number of award shares. Four aggregate queries whatever the number of
+    calls, awards and payments."""
     contributed = dict(
         Contribution.objects.filter(call__in=calls, province__in=provinces)
         .values_list("province_id")
         .annotate(total=Sum("amount"))
     )
-    shares = AwardShare.objects.filter(decision__round__call__in=calls, province__in=provinces)
-    committed = defaultdict(Decimal)
-    for code, charged, balancing in shares.values_list("province_id").annotate(
-        c=Sum("charged"), b=Sum("balancing")
+    committed, shares = defaultdict(Decimal), defaultdict(int)
+    for code, charged, balancing, count in (
+        award_shares(calls, provinces)
+        .values_list("province_id")
+        .annotate(c=Sum("charged"), b=Sum("balancing"), n=Count("pk"))
     ):
         committed[code] = (charged or ZERO) + (balancing or ZERO)
+        shares[code] = count
     paid_by_year = defaultdict(dict)
     for code, year, amount in (
-        Payment.objects.filter(share__in=shares, paid__gt=0)
+        Payment.objects.filter(_shares_of(calls, provinces, through="share__"), paid__gt=0)
         .values_list("share__province_id", "year")
         .annotate(total=Sum("paid"))
     ):
@@ -87,6 +104,7 @@ def ledger(calls, provinces):
             paid_by_year=dict(sorted(paid_by_year[province.code].items())),
             refund_owed=refunds.get(province.code, (ZERO, ZERO))[0],
             refunded=refunds.get(province.code, (ZERO, ZERO))[1],
+            shares=shares[province.code],
         )
         for province in provinces
     ]

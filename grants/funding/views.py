@@ -1,3 +1,4 @@
+from collections import defaultdict
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -5,13 +6,13 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.db.models import Count, F, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -38,7 +39,7 @@ from grants.funding import (
 )
 from grants.funding.ledger_table import ledger_table
 from grants.models import Call, CallStatus, Province, Role
-from grants.models.decisions import AwardShare, Decision, FundingRound, Outcome
+from grants.models.decisions import AwardShare, Decision, FundingRound, Outcome, Payment
 from grants.models.proposals import ProposalQuerySet
 from portal.db_router import reading_from_replica
 
@@ -254,40 +255,47 @@ def _ledger_url():
 # ---- the ledger -----------------------------------------------------------------------------
 
 
-def _ledger_scope(request):
+def _listed_calls():
+    """The calls the ledger can show: every call past its draft, newest first."""
+    return list(Call.objects.exclude(status=CallStatus.DRAFT).order_by("-opens_at"))
+
+
+def _ledger_scope(request, listed):
+    """The provinces ``request.user`` reads, the calls their ledger adds up (the one chosen
+    among ``listed``, 404 for any other, or all of them) and the chosen call. The calls go to
+    the ledger's queries as their ids, not as a subquery each query would compile again."""
     provinces = list(ledger_provinces_for(request.user))
-    calls = Call.objects.exclude(status=CallStatus.DRAFT)
-    selected = None
-    if request.GET.get("call"):
-        selected = get_object_or_404(calls, code=request.GET["call"])
-        calls = calls.filter(pk=selected.pk)
-    return provinces, calls, selected
+    if not request.GET.get("call"):
+        return provinces, listed, None
+    selected = next((call for call in listed if call.code == request.GET["call"]), None)
+    if selected is None:
+        raise Http404
+    return provinces, [selected], selected
 
 
 @login_required
 @reading_from_replica()
 def ledger_page(request):
-    provinces, calls, selected = _ledger_scope(request)
-    return render(
-        request, "grants/funding/ledger.html", _ledger_context(request, provinces, calls, selected)
-    )
+    listed = _listed_calls()
+    provinces, calls, selected = _ledger_scope(request, listed)
+    context = _ledger_context(request, provinces, calls, selected)
+    return render(request, "grants/funding/ledger.html", {**context, "calls": listed})
 
 
 def _ledger_context(request, provinces, calls, selected):
     rows = payments.ledger(calls, provinces)
-    schedule = Paginator(_schedule(calls, provinces), SCHEDULE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    schedule = _SchedulePaginator(
+        _schedule(calls, provinces), count=sum(row.shares for row in rows)
+    ).get_page(request.GET.get("page"))
     funding_round = FundingRound.objects.filter(call=selected).first() if selected else None
     return {
         "rows": rows,
         "charts": [_chart(row) for row in rows],
         "selected": selected,
-        "calls": Call.objects.exclude(status=CallStatus.DRAFT).order_by("-opens_at"),
         "schedule": schedule,
         # The chosen call, kept in the schedule's page links.
         "schedule_query": urlencode({"call": selected.code}) if selected else "",
-        "schedule_rows": _schedule_rows(schedule),
+        "schedule_body": _schedule_body(schedule, provinces),
         "own_province": officer_province_code(request.user),
         "funding_round": funding_round,
         "confirmed": set(selected.confirmations.values_list("province_id", flat=True))
@@ -339,64 +347,92 @@ def _chart(row, width=180):
 SCHEDULE_PAGE_SIZE = 50
 
 
+class _SchedulePaginator(Paginator):
+    """The schedule fifty award shares at a time, counted by the ledger's own totals of the
+    same shares instead of by a query of its own."""
+
+    def __init__(self, shares, count):
+        super().__init__(shares, SCHEDULE_PAGE_SIZE)
+        self.count = count
+
+
 def _schedule(calls, provinces):
-    """Every award share with its instalments, by proposal; the page shows fifty at a time."""
+    """Every award share by proposal, as the values its table shows."""
     return (
-        AwardShare.objects.filter(decision__round__call__in=calls, province__in=provinces)
-        .select_related("decision__proposal", "province")
-        .defer(*(f"decision__proposal__{name}" for name in ProposalQuerySet.LIST_DEFERRED))
-        .prefetch_related("payments")
+        payments.award_shares(calls, provinces)
         .order_by("decision__proposal__reference", "province_id")
+        .values(
+            "pk",
+            "province_id",
+            "charged",
+            "balancing",
+            reference=F("decision__proposal__reference"),
+        )
     )
 
 
-def _schedule_rows(shares):
-    """The page's award shares as its table shows them, the instalments written here once
-    instead of through a translated template block per payment."""
-    year = _("Y%(year)s")
-    part_paid = _("%(paid)s paid")
+def _schedule_body(shares, provinces):
+    """The schedule table's rows, written here in one pass: four template variables per award
+    share were most of the page's rendering."""
+    names = {province.code: province.name for province in provinces}
+    instalments = _instalments([share["pk"] for share in shares])
+    return format_html_join(
+        "",
+        '<tr><td><span class="reference">{}</span></td><td>{}</td><td class="num">{}</td>'
+        "<td>{}</td></tr>",
+        (
+            (
+                share["reference"],
+                names[share["province_id"]],
+                format_yuan(share["charged"] + share["balancing"]),
+                mark_safe(" · ".join(instalments[share["pk"]])),
+            )
+            for share in shares
+        ),
+    )
 
-    def paid_note(payment):
-        if payment.paid_at:
-            return " ✓"
-        if payment.paid:
-            return f" ({conditional_escape(part_paid % {'paid': format_yuan(payment.paid)})})"
-        return ""
 
-    return [
-        {
-            "reference": share.decision.proposal.reference,
-            "province": share.province.name,
-            "committed": format_yuan(share.committed),
-            "instalments": mark_safe(
-                " · ".join(
-                    f"{year % {'year': conditional_escape(localize(payment.year))}}: "
-                    f"{conditional_escape(format_yuan(payment.amount))}" + paid_note(payment)
-                    for payment in share.payments.all()
-                )
-            ),
-        }
-        for share in shares
-    ]
+def _instalments(share_ids):
+    """Each share's instalments by year, as HTML: "Y1: ¥1,000.00 ✓"."""
+    # Years and amounts come out as digits, commas, points and signs, which escaping leaves as
+    # they are: the translated words are escaped once, not every number put into them.
+    year, year_labels = _("Y%(year)s"), {}
+    part_paid = conditional_escape(_("%(paid)s paid"))
+    written = defaultdict(list)
+    for share_id, number, amount, paid, paid_in_full in (
+        Payment.objects.filter(share__in=share_ids)
+        .annotate(paid_in_full=Q(paid_at__isnull=False))
+        .values_list("share_id", "year", "amount", "paid", "paid_in_full")
+    ):
+        if number not in year_labels:
+            year_labels[number] = year % {"year": localize(number)}
+        if paid_in_full:
+            note = " ✓"
+        elif paid:
+            note = f" ({part_paid % {'paid': format_yuan(paid)}})"
+        else:
+            note = ""
+        written[share_id].append(f"{year_labels[number]}: {format_yuan(amount)}{note}")
+    return written
 
 
 @login_required
 @reading_from_replica()
 def ledger_csv(request):
     """One row per province for the provinces' finance systems; UTF-8 with BOM for Excel."""
-    return table_response(ledger_table(*_ledger_scope(request)), CSV)
+    return table_response(ledger_table(*_ledger_scope(request, _listed_calls())), CSV)
 
 
 @login_required
 @reading_from_replica()
 def ledger_xlsx(request):
-    return table_response(ledger_table(*_ledger_scope(request)), XLSX)
+    return table_response(ledger_table(*_ledger_scope(request, _listed_calls())), XLSX)
 
 
 @login_required
 @reading_from_replica()
 def ledger_pdf(request):
-    provinces, calls, selected = _ledger_scope(request)
+    provinces, calls, selected = _ledger_scope(request, _listed_calls())
     rows = tuple(
         ledger_report.LedgerRow(
             province_code=row.province.code,

@@ -4,10 +4,13 @@ import csv
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from grants.funding import decisions
 from grants.funding import views as funding_views
 from grants.models.decisions import AwardShare
+from tests.factories import make_call
 from tests.reviews.factories import make_panel_call
 
 PLENTY = {"310000": 90_000_000, "320000": 90_000_000, "330000": 90_000_000, "340000": 90_000_000}
@@ -22,7 +25,7 @@ def committed(reference):
 
 
 def scheduled(response):
-    return [(s.decision.proposal.reference, s.province_id) for s in response.context["schedule"]]
+    return [(s["reference"], s["province_id"]) for s in response.context["schedule"]]
 
 
 def test_the_schedule_shows_a_page_of_award_shares(client, committed, monkeypatch):
@@ -64,13 +67,24 @@ def test_the_totals_and_the_csv_count_every_award_whatever_the_page(client, comm
     assert csv_rows[1][:4] == ["310000", "上海市", "90000000.00", f"{sum(shanghai):.2f}"]
 
 
-def test_the_schedule_leaves_the_proposals_wide_columns_unread(client, committed):
+def test_the_schedule_reads_only_the_values_its_table_shows(client, committed):
     call, _ranked, officer = committed
     client.force_login(officer)
     share = client.get(f"/ledger/?call={call.code}").context["schedule"][0]
-    assert {"snapshot", "abstract_zh", "section_rationale"} <= (
-        share.decision.proposal.get_deferred_fields()
-    )
+    assert set(share) == {"pk", "reference", "province_id", "charged", "balancing"}
+
+
+def test_the_schedule_is_counted_by_the_ledgers_totals(client, committed, monkeypatch):
+    call, _ranked, officer = committed
+    monkeypatch.setattr(funding_views, "SCHEDULE_PAGE_SIZE", 4)
+    client.force_login(officer)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/ledger/?call={call.code}")
+    assert not [query for query in queries if '"__count"' in query["sql"]]
+    shares = {row.province.code: row.shares for row in response.context["rows"]}
+    assert shares == {"310000": 3, "320000": 0, "330000": 3, "340000": 0}
+    assert response.context["schedule"].paginator.count == 6
+    assert response.context["schedule"].paginator.num_pages == 2
 
 
 def test_a_page_past_the_end_shows_the_last(client, committed, monkeypatch):
@@ -106,3 +120,12 @@ def test_the_ledger_workbook_has_the_csv_rows_as_yuan_amounts_under_chinese_head
     assert sheet.freeze_panes == "A2"
     assert [[row[0], row[1], *(f"{v:.2f}" for v in row[2:])] for row in rows] == csv_rows[1:]
     assert sheet["C2"].data_type == "n" and sheet["C2"].number_format == MONEY_FORMAT
+
+
+@pytest.mark.parametrize("page", ["/ledger/", "/ledger/ledger.csv", "/ledger/ledger.pdf"])
+def test_a_draft_or_unknown_call_is_not_found(client, committed, page):
+    _call, _ranked, officer = committed
+    draft = make_call(status_open=False)
+    client.force_login(officer)
+    assert client.get(f"{page}?call={draft.code}").status_code == 404
+    assert client.get(f"{page}?call=no-such-call").status_code == 404
