@@ -28,10 +28,19 @@ from grants.accounts.permissions import (
     sees_reviewers,
 )
 from grants.calls.office_views import AUDIT_ROWS, audit_rows
+from grants.core.compiled_queries import CompiledQuery
 from grants.core.errors import WorkflowError
 from grants.core.table_responses import CSV, XLSX, table_response
 from grants.core.view_helpers import login_required_keeping_post
-from grants.models import CallStatus, Decision, Discipline, ProposalStatus, Province, Role
+from grants.models import (
+    AuditEntry,
+    CallStatus,
+    Decision,
+    Discipline,
+    ProposalStatus,
+    Province,
+    Role,
+)
 from grants.office.proposal_queries import (
     filtered_proposals,
     list_rows,
@@ -170,6 +179,14 @@ def _overlap_flags(user, proposal):
     return flags
 
 
+# The newest entries of the proposal's log, compiled once per process.
+_audit_entries = CompiledQuery(
+    lambda proposal_id: AuditEntry.objects.filter(proposal_id=proposal_id).select_related("actor")[
+        :AUDIT_ROWS
+    ]
+)
+
+
 def _proposal_page(request, proposal, screening_form=None, return_form=None):
     if not sees_reviewers(request.user):
         return _provincial_page(request, proposal)
@@ -181,7 +198,7 @@ def _proposal_page(request, proposal, screening_form=None, return_form=None):
         "may_return": proposal.status == ProposalStatus.SUBMITTED and call.is_open(),
         "screening_form": screening_form or ScreeningForm(),
         "return_form": return_form or ReturnForm(),
-        "audit": audit_rows(proposal.audit_entries.select_related("actor")[:AUDIT_ROWS]),
+        "audit": audit_rows(_audit_entries(proposal.pk)),
         "overlap_flags": _overlap_flags(request.user, proposal),
     }
     return render(request, "grants/office/proposal_detail.html", context)

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from grants.core.audit import record
+from grants.core.compiled_queries import CompiledQuery
 from grants.core.errors import WorkflowError
 from grants.models import FlagStatus, OverlapFlag, OverlapRun
 from grants.overlaps import passages
@@ -77,14 +78,23 @@ def flag_resolve(*, flag, actor, status, reason=""):
     return flag
 
 
+# Read by every office page of a proposal: compiled once per process, without the compared
+# texts and the other proposal's snapshot, which the page never shows.
+_proposal_flags = CompiledQuery(
+    lambda proposal_id: (
+        OverlapFlag.objects.filter(proposal_id=proposal_id)
+        .exclude(status=FlagStatus.CLEARED)
+        .select_related("other_proposal", "external_record", "instrument")
+        .defer("evidence", "other_proposal__snapshot")
+        .order_by("status", "-score", "pk")
+    )
+)
+
+
 def proposal_flags(proposal):
     """The flags the screening of ``proposal`` weighs: open and duplicate ones (cleared ones
     are settled), duplicates first, then by score."""
-    return list(
-        proposal.overlap_flags.exclude(status=FlagStatus.CLEARED)
-        .select_related("other_proposal", "external_record", "instrument")
-        .order_by("status", "-score", "pk")
-    )
+    return _proposal_flags(proposal.pk)
 
 
 def text_sides(flag, *, other_readable):

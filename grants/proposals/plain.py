@@ -1,11 +1,12 @@
 """Turn models into the plain data that the pure modules (eligibility, budget) take."""
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from grants.core.compiled_queries import CompiledQuery
 from grants.models import (
     BudgetCategory,
     BudgetLine,
+    Call,
     ConsortiumMember,
     MemberStatus,
     Proposal,
@@ -22,6 +23,14 @@ SUBMITTED_STATUSES = [ProposalStatus.SUBMITTED, ProposalStatus.RETURNED]
 DRAFT_STATUSES = [ProposalStatus.DRAFT]
 
 
+# Only the codes: the table of the call's areas holds them, without joining the disciplines.
+_area_codes = CompiledQuery(
+    lambda call_id: Call.discipline_areas.through.objects.filter(call_id=call_id).order_by(
+        "discipline_id"
+    )
+)
+
+
 def rules_for(call) -> Rules:
     return Rules(
         opens_at=call.opens_at,
@@ -32,7 +41,7 @@ def rules_for(call) -> Rules:
         allow_unfunded_partners=call.allow_unfunded_partners,
         max_led_per_pi=call.max_led_per_pi,
         max_participations_per_pi=call.max_participations_per_pi,
-        discipline_areas=tuple(area.code for area in call.discipline_areas.all()),
+        discipline_areas=tuple(area.discipline_id for area in _area_codes(call.pk)),
         max_direct_total=call.max_direct_total,
         max_direct_per_year=call.max_direct_per_year,
         max_equipment_share=call.max_equipment_share,
@@ -113,22 +122,31 @@ def instrument_lines(proposal, members, lines=None) -> tuple[InstrumentLine, ...
     return tuple(found)
 
 
-def pi_loads(proposal, members) -> tuple[dict, dict]:
-    """For each PI of this proposal: (led, taken part in) among their OTHER proposals in the
-    call, those sent to the fund office and the drafts, both read in one query."""
-    pis = {member.pi_id for member in members if member.pi_id}
-    others = (
+# A PI's memberships of the call's other proposals, for every PI of the proposal: the PIs are
+# read by a subquery, so that the SQL is the same for any consortium.
+_other_memberships = CompiledQuery(
+    lambda proposal_id, call_id: (
         ConsortiumMember.objects.filter(
-            pi_id__in=pis,
-            proposal__call_id=proposal.call_id,
+            pi_id__in=ConsortiumMember.objects.filter(proposal_id=proposal_id).values("pi_id"),
+            proposal__call_id=call_id,
             proposal__status__in=SUBMITTED_STATUSES + DRAFT_STATUSES,
         )
-        .exclude(proposal_id=proposal.pk)
+        .exclude(proposal_id=proposal_id)
         .exclude(status__in=[MemberStatus.REVOKED, MemberStatus.DECLINED])
-        .values_list("pi_id", "proposal_id", "is_lead", "proposal__status")
-        .distinct()
+        .annotate(proposal_status=F("proposal__status"))
+        .only("pi_id", "proposal_id", "is_lead")
+        .order_by()
     )
-    rows = list(others) if pis else []
+)
+
+
+def pi_loads(proposal) -> tuple[dict, dict]:
+    """For each PI of this proposal: (led, taken part in) among their OTHER proposals in the
+    call, those sent to the fund office and the drafts, both read in one query."""
+    rows = [
+        (member.pi_id, member.proposal_id, member.is_lead, member.proposal_status)
+        for member in _other_memberships(proposal.pk, proposal.call_id)
+    ]
     return (
         _load(row[:3] for row in rows if row[3] in SUBMITTED_STATUSES),
         _load(row[:3] for row in rows if row[3] in DRAFT_STATUSES),
@@ -150,7 +168,7 @@ def _load(rows) -> dict:
 def proposal_data(proposal, members=None) -> ProposalData:
     members = members if members is not None else members_of(proposal)
     lines = lines_of(proposal)
-    submitted_load, draft_load = pi_loads(proposal, members)
+    submitted_load, draft_load = pi_loads(proposal)
     return ProposalData(
         title_zh=proposal.title_zh,
         title_en=proposal.title_en,

@@ -13,7 +13,7 @@ from grants.core.view_helpers import kept_post, login_required_keeping_post, wor
 from grants.models import Discipline, MemberStatus, ProposalStatus
 from grants.proposals import proposal_workflow
 from grants.proposals.forms import AvoidedExpertsForm, ProposalForm
-from grants.proposals.plain import violations_for
+from grants.proposals.plain import members_of, violations_for
 from grants.proposals.presenters import budget_overview, document_for, frozen_document_for
 
 
@@ -24,7 +24,7 @@ def proposal_detail(request, pk):
         return redirect("proposal_edit", pk=pk)
     in_consortium = is_consortium_pi(request.user, proposal)
     # Read once: the consortium's table lists every member, the budget those not revoked.
-    members = list(proposal.members.select_related("institution__province", "pi"))
+    members = members_of(proposal)
     context = {
         "proposal": proposal,
         "in_consortium": in_consortium,

@@ -141,3 +141,21 @@ def test_a_discarded_draft_leaves_its_partners_draft_load(call):
     proposal_workflow.proposal_discard(proposal=stray, actor=stray.lead)
     assert proposal_data(mine).pi_draft_load == {}
     assert proposal_data(mine).pi_load == {}
+
+
+def test_the_loads_count_each_pis_other_proposals_of_the_call_alone(call):
+    lead, partner = make_user(institution="复旦大学"), make_user(institution="浙江大学")
+    make_proposal(call, lead, partners=[partner], submit=True)
+    make_proposal(call, partner, partners=[make_user(institution="南京大学")], submit=True)
+    make_proposal(make_call("elsewhere"), lead, partners=[partner], submit=True)
+    mine = make_proposal(call, lead, partners=[partner])
+    # A member still without a PI matches nobody's PI-less membership elsewhere.
+    consortium_workflow.member_add(
+        proposal=mine,
+        actor=lead,
+        institution=make_user(institution="东南大学").institution,
+        expected_version=mine.version,
+    )
+    data = proposal_data(mine)
+    assert data.pi_load == {lead.pk: (1, 1), partner.pk: (1, 2)}
+    assert data.pi_draft_load == {}
